@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * libpmemfail: what lived in a failed range of an XFS device.
+ *
+ * All functions return 0 or a negative errno.  After a failure,
+ * pmf_errmsg() (or pmf_open_args.errmsg for pmf_open) holds a one-line
+ * explanation.
+ */
+#ifndef PMEMFAIL_H
+#define PMEMFAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PMF_ERRMSG_LEN		256
+
+enum pmf_device {
+	PMF_DEV_DATA = 0,
+	PMF_DEV_LOG,
+	PMF_DEV_RT,
+};
+
+/* Kept equal to enum xfs_failure_owner of the shared core. */
+enum pmf_owner {
+	PMF_OWN_UNKNOWN = 0,
+	PMF_OWN_DATA,		/* file data */
+	PMF_OWN_ATTR,		/* attr fork blocks */
+	PMF_OWN_BMBT,		/* data fork bmbt block */
+	PMF_OWN_ATTR_BMBT,	/* attr fork bmbt block */
+	PMF_OWN_INODES,		/* inode chunk */
+	PMF_OWN_AG_HEADERS,	/* sb, agf, agi, agfl */
+	PMF_OWN_AG_BTREE,	/* bnobt, cntbt or rmapbt */
+	PMF_OWN_BNOBT,
+	PMF_OWN_CNTBT,
+	PMF_OWN_RMAPBT,
+	PMF_OWN_INOBT,		/* inobt or finobt */
+	PMF_OWN_FINOBT,
+	PMF_OWN_REFCOUNTBT,
+	PMF_OWN_COW,		/* CoW staging */
+	PMF_OWN_LOG,
+	PMF_OWN_FREE,
+	PMF_OWN_NR,
+};
+
+/* Kept equal to enum xfs_failure_consequence of the shared core. */
+enum pmf_consequence {
+	PMF_NO_LOSS = 0,	/* free, unwritten, unused */
+	PMF_DATA_LOST,		/* file data, xattrs or inodes lost */
+	PMF_REBUILDABLE,	/* metadata repair can rebuild */
+	PMF_FATAL,		/* the filesystem must shut down */
+};
+
+/* struct pmf_impact.flags, equal to the core's XFS_FAILURE_* flags */
+#define PMF_IMPACT_UNWRITTEN	(1U << 0)
+#define PMF_IMPACT_SHARED	(1U << 1)
+#define PMF_IMPACT_LOG_LIVE	(1U << 2)
+
+/* struct pmf_impact.headers */
+#define PMF_HDR_SB		(1U << 0)
+#define PMF_HDR_AGF		(1U << 1)
+#define PMF_HDR_AGI		(1U << 2)
+#define PMF_HDR_AGFL		(1U << 3)
+
+/* struct pmf_impact.act_media / act_remove */
+#define PMF_ACT_UNMAP		(1U << 0)
+#define PMF_ACT_KILL		(1U << 1)
+#define PMF_ACT_RECORD		(1U << 2)
+#define PMF_ACT_SICK		(1U << 3)
+#define PMF_ACT_SHUTDOWN	(1U << 4)
+
+/* pmf_open_args.flags */
+#define PMF_OPEN_WRITE		(1U << 0)	/* read-write, for repair */
+
+struct pmf_open_args {
+	const char	*data;		/* data device or image */
+	const char	*log;		/* external log, or NULL */
+	const char	*rt;		/* realtime device, or NULL */
+	unsigned int	flags;		/* PMF_OPEN_* */
+	char		errmsg[PMF_ERRMSG_LEN];	/* out: why it failed */
+};
+
+struct pmf_fs;
+
+int pmf_open(struct pmf_open_args *args, struct pmf_fs **fsp);
+void pmf_close(struct pmf_fs *fs);
+const char *pmf_errmsg(const struct pmf_fs *fs);
+
+/* struct pmf_geometry.features */
+#define PMF_FEAT_CRC		(1ULL << 0)
+#define PMF_FEAT_FINOBT		(1ULL << 1)
+#define PMF_FEAT_SPARSE_INODES	(1ULL << 2)
+#define PMF_FEAT_RMAPBT		(1ULL << 3)
+#define PMF_FEAT_REFLINK	(1ULL << 4)
+#define PMF_FEAT_PARENT		(1ULL << 5)
+#define PMF_FEAT_METADIR	(1ULL << 6)
+#define PMF_FEAT_REALTIME	(1ULL << 7)	/* has a realtime section */
+#define PMF_FEAT_RTGROUPS	(1ULL << 8)
+#define PMF_FEAT_RTRMAP		(1ULL << 9)	/* realtime rmap on disk */
+#define PMF_FEAT_EXTERNAL_LOG	(1ULL << 10)
+#define PMF_FEAT_BIGTIME	(1ULL << 11)
+#define PMF_FEAT_FTYPE		(1ULL << 12)
+
+struct pmf_devinfo {
+	const char	*path;		/* NULL if absent */
+	uint64_t	size;		/* device or image size, bytes */
+	uint64_t	fs_bytes;	/* part the filesystem uses */
+};
+
+struct pmf_geometry {
+	char		uuid[37];
+	char		label[13];
+	uint32_t	blocksize;
+	uint32_t	sectsize;
+	uint32_t	inodesize;
+	uint32_t	agcount;
+	uint32_t	agblocks;
+	uint64_t	dblocks;
+	uint64_t	logblocks;
+	uint64_t	logstart;	/* fs block of an internal log, else 0 */
+	uint64_t	rblocks;
+	uint32_t	rextsize;	/* realtime extent, fs blocks */
+	uint64_t	rextents;
+	uint64_t	icount;		/* allocated inodes (superblock counter) */
+	uint64_t	features;	/* PMF_FEAT_* found on disk */
+	bool		rtrmap_supported; /* this build can read rtrmap */
+	bool		clean;		/* log is clean (unmounted cleanly) */
+	struct pmf_devinfo dev[3];	/* indexed by enum pmf_device */
+};
+
+int pmf_get_geometry(struct pmf_fs *fs, struct pmf_geometry *geo);
+
+/* A failed range of one device, in bytes. */
+struct pmf_range {
+	enum pmf_device	dev;
+	uint64_t	offset;
+	uint64_t	length;
+};
+
+/* An allocated inode inside a damaged inode chunk. */
+struct pmf_inode_hit {
+	uint64_t		ino;
+	unsigned int		npaths;
+	const char * const	*paths;
+};
+
+struct pmf_impact {
+	enum pmf_device		dev;
+	enum pmf_owner		owner;
+	enum pmf_consequence	consequence;
+	uint64_t		daddr;		/* clipped, 512-byte sectors */
+	uint64_t		bbcount;
+	uint32_t		agno;
+	uint32_t		agbno;		/* unclipped record start */
+	uint32_t		blockcount;	/* unclipped record length */
+	uint64_t		ino;		/* file owners, else 0 */
+	uint64_t		offset;		/* clipped file offset, bytes */
+	uint64_t		length;		/* clipped length, bytes */
+	unsigned int		flags;		/* PMF_IMPACT_* */
+	unsigned int		headers;	/* PMF_HDR_* */
+	unsigned int		act_media;	/* PMF_ACT_* on media loss */
+	unsigned int		act_remove;	/* PMF_ACT_* on device removal */
+	/* Paths of @ino: every hard link; none for an unlinked inode. */
+	unsigned int		npaths;
+	const char * const	*paths;
+	bool			unlinked;	/* allocated but in no directory */
+	/* PMF_OWN_INODES: the allocated inodes in the damaged part. */
+	unsigned int		ninodes;
+	const struct pmf_inode_hit *inodes;
+};
+
+/* pmf_query() flags */
+#define PMF_QUERY_PATHS		(1U << 0)	/* resolve paths */
+#define PMF_QUERY_SCAN		(1U << 1)	/* scan inodes, not rmap */
+
+/* Return non-zero to stop the query; pmf_query() then returns it. */
+typedef int (*pmf_impact_fn)(const struct pmf_impact *imp, void *priv);
+
+int pmf_query(struct pmf_fs *fs, const struct pmf_range *range,
+		unsigned int flags, pmf_impact_fn fn, void *priv);
+
+/*
+ * "N[unit]" to bytes: no unit is bytes, b is filesystem blocks of
+ * @blocksize, s is 512-byte sectors, k/m/g/t (or KiB...) binary multiples.
+ */
+int pmf_parse_size(const char *str, uint32_t blocksize, uint64_t *bytes);
+/* "data", "log", "rt" (or "realtime") */
+int pmf_parse_device(const char *str, enum pmf_device *dev);
+
+const char *pmf_owner_name(enum pmf_owner owner);
+const char *pmf_consequence_name(enum pmf_consequence c);
+const char *pmf_device_name(enum pmf_device dev);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PMEMFAIL_H */

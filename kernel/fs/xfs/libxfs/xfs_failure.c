@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * Shared failure triage: map a failed device range and one reverse-mapping
+ * record to what was lost and what to do about it.  See xfs_failure.h.
+ */
+#include "xfs_platform.h"
+#include "xfs_fs.h"
+#include "xfs_shared.h"
+#include "xfs_format.h"
+#include "xfs_failure.h"
+
+#define XFS_FAILURE_ALL_HDRS	(XFS_FAILURE_HDR_SB | XFS_FAILURE_HDR_AGF | \
+				 XFS_FAILURE_HDR_AGI | XFS_FAILURE_HDR_AGFL)
+
+static inline uint32_t
+xfs_failure_bbshift(
+	const struct xfs_failure_geo	*geo)
+{
+	return geo->blocklog - BBSHIFT;
+}
+
+/* Size of a device in 512-byte sectors, as far as the filesystem uses it. */
+static uint64_t
+xfs_failure_dev_bbs(
+	const struct xfs_failure_geo	*geo,
+	enum xfs_failure_dev		dev)
+{
+	switch (dev) {
+	case XFS_FAILURE_DEV_DATA:
+		return geo->dblocks << xfs_failure_bbshift(geo);
+	case XFS_FAILURE_DEV_LOG:
+		return geo->logblocks << xfs_failure_bbshift(geo);
+	case XFS_FAILURE_DEV_RT:
+		return geo->rblocks << xfs_failure_bbshift(geo);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Validate a failed range and clip it to the part the filesystem uses.  A
+ * device may be larger than the filesystem on it; losing the unused tail
+ * loses nothing, so that is clipped rather than refused.  Returns -EINVAL
+ * for an empty or wrapping range and -ERANGE for one that starts past the
+ * end of the filesystem.
+ */
+int
+xfs_failure_range_check(
+	const struct xfs_failure_geo	*geo,
+	struct xfs_failure_range	*fr)
+{
+	uint64_t			size;
+
+	if (fr->dev >= XFS_FAILURE_DEV_NR || fr->bbcount == 0)
+		return -EINVAL;
+	if (fr->daddr + fr->bbcount < fr->daddr)
+		return -EINVAL;
+	size = xfs_failure_dev_bbs(geo, fr->dev);
+	if (fr->daddr >= size)
+		return -ERANGE;
+	if (fr->daddr + fr->bbcount > size)
+		fr->bbcount = size - fr->daddr;
+	return 0;
+}
+
+/*
+ * Daddr of a block in an AG.  The multiplication is done in 64 bits: agno *
+ * agblocks overflows 32 bits on any filesystem larger than 16TiB of 4k
+ * blocks, and the shifted block count overflows for every AG but the last
+ * of much smaller ones.
+ */
+uint64_t
+xfs_failure_group_daddr(
+	const struct xfs_failure_geo	*geo,
+	uint32_t			agno,
+	uint32_t			agbno)
+{
+	uint64_t			fsbno;
+
+	fsbno = (uint64_t)agno * geo->agblocks + agbno;
+	return fsbno << xfs_failure_bbshift(geo);
+}
+
+/* Start a walk with xfs_failure_next_group(). */
+void
+xfs_failure_first_group(
+	struct xfs_failure_group	*grp)
+{
+	grp->agno = NULLAGNUMBER;
+	grp->low_agbno = 0;
+	grp->high_agbno = 0;
+}
+
+/*
+ * Advance @grp to the next AG the failed data device range touches and set
+ * the inclusive block keys to query in it.  The first and last AG are
+ * clipped to the range; AGs in between are queried whole.  Returns false
+ * when the walk is done.
+ */
+bool
+xfs_failure_next_group(
+	const struct xfs_failure_geo	*geo,
+	const struct xfs_failure_range	*fr,
+	struct xfs_failure_group	*grp)
+{
+	uint32_t			shift = xfs_failure_bbshift(geo);
+	uint64_t			first_fsb = fr->daddr >> shift;
+	uint64_t			last_fsb = (fr->daddr + fr->bbcount - 1) >> shift;
+	uint64_t			ag_first, ag_last;
+	uint32_t			agno;
+
+	if (fr->dev != XFS_FAILURE_DEV_DATA || fr->bbcount == 0)
+		return false;
+
+	if (grp->agno == NULLAGNUMBER)
+		agno = first_fsb / geo->agblocks;
+	else
+		agno = grp->agno + 1;
+	if (agno >= geo->agcount)
+		return false;
+
+	ag_first = (uint64_t)agno * geo->agblocks;
+	ag_last = ag_first + geo->agblocks - 1;
+	if (ag_first > last_fsb)
+		return false;
+
+	grp->agno = agno;
+	grp->low_agbno = first_fsb > ag_first ? first_fsb - ag_first : 0;
+	grp->high_agbno = (last_fsb < ag_last ? last_fsb : ag_last) - ag_first;
+	return true;
+}
+
+/* Which AG header sectors does [start, end) cover in AG @agno? */
+static unsigned int
+xfs_failure_headers(
+	const struct xfs_failure_geo	*geo,
+	uint32_t			agno,
+	uint64_t			start,
+	uint64_t			end)
+{
+	uint64_t			ag_daddr = xfs_failure_group_daddr(geo, agno, 0);
+	uint64_t			sectbb = geo->sectsize >> BBSHIFT;
+	unsigned int			mask = 0;
+	unsigned int			i;
+
+	/* sb, agf, agi and agfl are the first four sectors of every AG. */
+	for (i = 0; i < 4; i++) {
+		uint64_t		hs = ag_daddr + i * sectbb;
+
+		if (start < hs + sectbb && end > hs)
+			mask |= 1U << i;
+	}
+	return mask;
+}
+
+static enum xfs_failure_owner
+xfs_failure_special_owner(
+	uint64_t			owner)
+{
+	switch (owner) {
+	case XFS_RMAP_OWN_FS:
+		return XFS_FOWN_FS_HEADERS;
+	case XFS_RMAP_OWN_LOG:
+		return XFS_FOWN_LOG;
+	case XFS_RMAP_OWN_AG:
+		return XFS_FOWN_AG_BTREE;
+	case XFS_RMAP_OWN_INOBT:
+		return XFS_FOWN_INOBT;
+	case XFS_RMAP_OWN_INODES:
+		return XFS_FOWN_INODES;
+	case XFS_RMAP_OWN_REFC:
+		return XFS_FOWN_REFCOUNTBT;
+	case XFS_RMAP_OWN_COW:
+		return XFS_FOWN_COW;
+	default:
+		return XFS_FOWN_UNKNOWN;
+	}
+}
+
+static enum xfs_failure_owner
+xfs_failure_decode_owner(
+	const struct xfs_rmap_irec	*rec)
+{
+	if (XFS_RMAP_NON_INODE_OWNER(rec->rm_owner))
+		return xfs_failure_special_owner(rec->rm_owner);
+	if (rec->rm_flags & XFS_RMAP_BMBT_BLOCK)
+		return (rec->rm_flags & XFS_RMAP_ATTR_FORK) ?
+			XFS_FOWN_ATTR_BMBT : XFS_FOWN_BMBT;
+	if (rec->rm_flags & XFS_RMAP_ATTR_FORK)
+		return XFS_FOWN_ATTR;
+	return XFS_FOWN_FILE_DATA;
+}
+
+/* Refine an OWN_AG or OWN_INOBT block by the magic of its btree block. */
+enum xfs_failure_owner
+xfs_failure_btree_owner(
+	uint32_t			magic)
+{
+	switch (magic) {
+	case XFS_ABTB_MAGIC:
+	case XFS_ABTB_CRC_MAGIC:
+		return XFS_FOWN_BNOBT;
+	case XFS_ABTC_MAGIC:
+	case XFS_ABTC_CRC_MAGIC:
+		return XFS_FOWN_CNTBT;
+	case XFS_RMAP_CRC_MAGIC:
+		return XFS_FOWN_RMAPBT;
+	case XFS_IBT_MAGIC:
+	case XFS_IBT_CRC_MAGIC:
+		return XFS_FOWN_INOBT;
+	case XFS_FIBT_MAGIC:
+	case XFS_FIBT_CRC_MAGIC:
+		return XFS_FOWN_FINOBT;
+	case XFS_REFC_CRC_MAGIC:
+		return XFS_FOWN_REFCOUNTBT;
+	default:
+		return XFS_FOWN_UNKNOWN;
+	}
+}
+
+static enum xfs_failure_consequence
+xfs_failure_headers_consequence(
+	uint32_t			agno,
+	unsigned int			headers)
+{
+	/*
+	 * The primary superblock and every AGF/AGI/AGFL are needed to mount;
+	 * secondary superblocks are copies that repair rewrites.  Sectors of
+	 * the header blocks past the AGFL hold nothing.
+	 */
+	if (headers & (XFS_FAILURE_HDR_AGF | XFS_FAILURE_HDR_AGI |
+		       XFS_FAILURE_HDR_AGFL))
+		return XFS_FAILURE_FATAL;
+	if (headers & XFS_FAILURE_HDR_SB)
+		return agno == 0 ? XFS_FAILURE_FATAL : XFS_FAILURE_REBUILDABLE;
+	return XFS_FAILURE_NO_LOSS;
+}
+
+static enum xfs_failure_consequence
+xfs_failure_consequence(
+	const struct xfs_failure_impact	*imp)
+{
+	switch (imp->owner) {
+	case XFS_FOWN_FILE_DATA:
+		return (imp->flags & XFS_FAILURE_UNWRITTEN) ?
+			XFS_FAILURE_NO_LOSS : XFS_FAILURE_DATA_LOST;
+	case XFS_FOWN_ATTR:
+	case XFS_FOWN_INODES:
+		return XFS_FAILURE_DATA_LOST;
+	case XFS_FOWN_BMBT:
+	case XFS_FOWN_ATTR_BMBT:
+	case XFS_FOWN_AG_BTREE:
+	case XFS_FOWN_BNOBT:
+	case XFS_FOWN_CNTBT:
+	case XFS_FOWN_RMAPBT:
+	case XFS_FOWN_INOBT:
+	case XFS_FOWN_FINOBT:
+	case XFS_FOWN_REFCOUNTBT:
+		return XFS_FAILURE_REBUILDABLE;
+	case XFS_FOWN_FS_HEADERS:
+		return xfs_failure_headers_consequence(imp->agno, imp->headers);
+	case XFS_FOWN_LOG:
+		/* A clean log outside its live part can simply be reformatted. */
+		return (imp->flags & XFS_FAILURE_LOG_LIVE) ?
+			XFS_FAILURE_FATAL : XFS_FAILURE_REBUILDABLE;
+	case XFS_FOWN_COW:
+		/* Staging extents are reaped at the next mount anyway. */
+	case XFS_FOWN_FREE:
+		return XFS_FAILURE_NO_LOSS;
+	default:
+		/* Nobody can say what an unknown owner held; assume the worst. */
+		return XFS_FAILURE_FATAL;
+	}
+}
+
+static unsigned int
+xfs_failure_media_actions(
+	const struct xfs_failure_impact	*imp)
+{
+	switch (imp->consequence) {
+	case XFS_FAILURE_DATA_LOST:
+		if (imp->owner == XFS_FOWN_FILE_DATA)
+			return XFS_FAILURE_ACT_UNMAP | XFS_FAILURE_ACT_KILL |
+			       XFS_FAILURE_ACT_RECORD;
+		return XFS_FAILURE_ACT_SICK | XFS_FAILURE_ACT_RECORD;
+	case XFS_FAILURE_REBUILDABLE:
+		return XFS_FAILURE_ACT_SICK;
+	case XFS_FAILURE_FATAL:
+		return XFS_FAILURE_ACT_SHUTDOWN;
+	default:
+		return 0;
+	}
+}
+
+static unsigned int
+xfs_failure_remove_actions(
+	const struct xfs_failure_impact	*imp)
+{
+	/*
+	 * Nothing is lost yet when a device is about to go away, so nothing is
+	 * recorded or marked sick.  Tasks mapping written file data must not
+	 * keep mappings of pages that are about to vanish.  Metadata needs no
+	 * per-record action: losing the device shuts the filesystem down once,
+	 * after the walk.
+	 */
+	if (imp->owner == XFS_FOWN_FILE_DATA &&
+	    !(imp->flags & XFS_FAILURE_UNWRITTEN))
+		return XFS_FAILURE_ACT_UNMAP | XFS_FAILURE_ACT_KILL;
+	return 0;
+}
+
+/* Fill in the consequence and both actions of a clipped impact. */
+static void
+xfs_failure_decide(
+	struct xfs_failure_impact	*imp)
+{
+	imp->consequence = xfs_failure_consequence(imp);
+	imp->act_media = xfs_failure_media_actions(imp);
+	imp->act_remove = xfs_failure_remove_actions(imp);
+}
+
+unsigned int
+xfs_failure_actions(
+	const struct xfs_failure_impact	*imp,
+	enum xfs_failure_mode		mode)
+{
+	return mode == XFS_FAILURE_PRE_REMOVE ? imp->act_remove : imp->act_media;
+}
+
+/*
+ * Clip the extent [start, start + len) to the failed range.  Returns false
+ * if they do not meet.
+ */
+static bool
+xfs_failure_clip(
+	const struct xfs_failure_range	*fr,
+	uint64_t			start,
+	uint64_t			len,
+	struct xfs_failure_impact	*imp)
+{
+	uint64_t			end = start + len;
+	uint64_t			fend = fr->daddr + fr->bbcount;
+	uint64_t			cs = start > fr->daddr ? start : fr->daddr;
+	uint64_t			ce = end < fend ? end : fend;
+
+	if (cs >= ce)
+		return false;
+	imp->dev = fr->dev;
+	imp->daddr = cs;
+	imp->bbcount = ce - cs;
+	imp->length = imp->bbcount << BBSHIFT;
+	return true;
+}
+
+static void
+xfs_failure_impact_init(
+	struct xfs_failure_impact	*imp)
+{
+	memset(imp, 0, sizeof(*imp));
+}
+
+/*
+ * Turn one data device rmap record of AG @agno into an impact clipped to the
+ * failed range.  @hints carries XFS_FAILURE_SHARED and XFS_FAILURE_LOG_LIVE
+ * as the caller knows them.  Returns false if the record misses the range.
+ */
+bool
+xfs_failure_rmap_impact(
+	const struct xfs_failure_geo	*geo,
+	const struct xfs_failure_range	*fr,
+	uint32_t			agno,
+	const struct xfs_rmap_irec	*rec,
+	unsigned int			hints,
+	struct xfs_failure_impact	*imp)
+{
+	uint64_t			rec_daddr;
+	uint64_t			rec_bbs;
+
+	xfs_failure_impact_init(imp);
+	rec_daddr = xfs_failure_group_daddr(geo, agno, rec->rm_startblock);
+	rec_bbs = (uint64_t)rec->rm_blockcount << xfs_failure_bbshift(geo);
+	if (!xfs_failure_clip(fr, rec_daddr, rec_bbs, imp))
+		return false;
+
+	imp->agno = agno;
+	imp->agbno = rec->rm_startblock;
+	imp->blockcount = rec->rm_blockcount;
+	imp->owner = xfs_failure_decode_owner(rec);
+	if (rec->rm_flags & XFS_RMAP_UNWRITTEN)
+		imp->flags |= XFS_FAILURE_UNWRITTEN;
+
+	switch (imp->owner) {
+	case XFS_FOWN_FILE_DATA:
+	case XFS_FOWN_ATTR:
+		imp->offset = (rec->rm_offset << geo->blocklog) +
+			      ((imp->daddr - rec_daddr) << BBSHIFT);
+		fallthrough;
+	case XFS_FOWN_BMBT:
+	case XFS_FOWN_ATTR_BMBT:
+		imp->ino = rec->rm_owner;
+		if (imp->owner == XFS_FOWN_FILE_DATA)
+			imp->flags |= hints & XFS_FAILURE_SHARED;
+		break;
+	case XFS_FOWN_FS_HEADERS:
+		imp->headers = xfs_failure_headers(geo, agno, imp->daddr,
+				imp->daddr + imp->bbcount);
+		break;
+	case XFS_FOWN_LOG:
+		imp->flags |= hints & XFS_FAILURE_LOG_LIVE;
+		break;
+	default:
+		break;
+	}
+
+	xfs_failure_decide(imp);
+	return true;
+}
+
+/* A free extent [agbno, agbno + len) of AG @agno, clipped to the range. */
+bool
+xfs_failure_free_impact(
+	const struct xfs_failure_geo	*geo,
+	const struct xfs_failure_range	*fr,
+	uint32_t			agno,
+	uint32_t			agbno,
+	uint32_t			len,
+	struct xfs_failure_impact	*imp)
+{
+	uint64_t			daddr;
+
+	xfs_failure_impact_init(imp);
+	daddr = xfs_failure_group_daddr(geo, agno, agbno);
+	if (!xfs_failure_clip(fr, daddr,
+			(uint64_t)len << xfs_failure_bbshift(geo), imp))
+		return false;
+	imp->agno = agno;
+	imp->agbno = agbno;
+	imp->blockcount = len;
+	imp->owner = XFS_FOWN_FREE;
+	xfs_failure_decide(imp);
+	return true;
+}
+
+/*
+ * A failed range of the external log device.  The whole device is the log,
+ * so the impact is the range itself; @live says whether it may overlap the
+ * part of the log that recovery would still need.
+ */
+bool
+xfs_failure_log_impact(
+	const struct xfs_failure_geo	*geo,
+	const struct xfs_failure_range	*fr,
+	bool				live,
+	struct xfs_failure_impact	*imp)
+{
+	xfs_failure_impact_init(imp);
+	if (fr->dev != XFS_FAILURE_DEV_LOG)
+		return false;
+	if (!xfs_failure_clip(fr, 0, xfs_failure_dev_bbs(geo, fr->dev), imp))
+		return false;
+	imp->owner = XFS_FOWN_LOG;
+	imp->blockcount = geo->logblocks;
+	if (live)
+		imp->flags |= XFS_FAILURE_LOG_LIVE;
+	xfs_failure_decide(imp);
+	return true;
+}
+
+static const char * const xfs_failure_owner_names[XFS_FOWN_NR] = {
+	[XFS_FOWN_UNKNOWN]	= "unknown",
+	[XFS_FOWN_FILE_DATA]	= "data",
+	[XFS_FOWN_ATTR]		= "attr",
+	[XFS_FOWN_BMBT]		= "bmbt",
+	[XFS_FOWN_ATTR_BMBT]	= "attr-bmbt",
+	[XFS_FOWN_INODES]	= "inodes",
+	[XFS_FOWN_FS_HEADERS]	= "ag-headers",
+	[XFS_FOWN_AG_BTREE]	= "ag-btree",
+	[XFS_FOWN_BNOBT]	= "bnobt",
+	[XFS_FOWN_CNTBT]	= "cntbt",
+	[XFS_FOWN_RMAPBT]	= "rmapbt",
+	[XFS_FOWN_INOBT]	= "inobt",
+	[XFS_FOWN_FINOBT]	= "finobt",
+	[XFS_FOWN_REFCOUNTBT]	= "refcountbt",
+	[XFS_FOWN_COW]		= "cow",
+	[XFS_FOWN_LOG]		= "log",
+	[XFS_FOWN_FREE]		= "free",
+};
+
+const char *
+xfs_failure_owner_name(
+	enum xfs_failure_owner		owner)
+{
+	if (owner >= XFS_FOWN_NR)
+		return "unknown";
+	return xfs_failure_owner_names[owner];
+}
+
+static const char * const xfs_failure_consequence_names[] = {
+	[XFS_FAILURE_NO_LOSS]		= "no-loss",
+	[XFS_FAILURE_DATA_LOST]		= "data-lost",
+	[XFS_FAILURE_REBUILDABLE]	= "rebuildable",
+	[XFS_FAILURE_FATAL]		= "fatal",
+};
+
+const char *
+xfs_failure_consequence_name(
+	enum xfs_failure_consequence	c)
+{
+	if (c >= XFS_FAILURE_CONSEQUENCE_NR)
+		return "fatal";
+	return xfs_failure_consequence_names[c];
+}
+
+static const char * const xfs_failure_dev_names[XFS_FAILURE_DEV_NR] = {
+	[XFS_FAILURE_DEV_DATA]	= "data",
+	[XFS_FAILURE_DEV_LOG]	= "log",
+	[XFS_FAILURE_DEV_RT]	= "rt",
+};
+
+const char *
+xfs_failure_dev_name(
+	enum xfs_failure_dev		dev)
+{
+	if (dev >= XFS_FAILURE_DEV_NR)
+		return "unknown";
+	return xfs_failure_dev_names[dev];
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * Decide what a failed range of an XFS device means, one reverse-mapping
+ * record at a time.  This is shared, unchanged, between the kernel's
+ * ->notify_failure() handler, the offline engine (libxfs) and the online
+ * engine (GETFSMAP): none of them may decide differently.  It does no I/O and
+ * allocates nothing; callers pass in the geometry and the records.
+ *
+ * The includer provides the XFS types (xfs_platform.h, xfs_format.h) first.
+ */
+#ifndef __XFS_FAILURE_H__
+#define __XFS_FAILURE_H__
+
+struct xfs_rmap_irec;
+
+enum xfs_failure_dev {
+	XFS_FAILURE_DEV_DATA = 0,
+	XFS_FAILURE_DEV_LOG,
+	XFS_FAILURE_DEV_RT,
+	XFS_FAILURE_DEV_NR,
+};
+
+/* What owned the damaged blocks. */
+enum xfs_failure_owner {
+	XFS_FOWN_UNKNOWN = 0,	/* OWN_UNKNOWN / OWN_NULL or undecodable */
+	XFS_FOWN_FILE_DATA,	/* data fork mapping of an inode */
+	XFS_FOWN_ATTR,		/* attr fork mapping (leaf/node/remote) */
+	XFS_FOWN_BMBT,		/* data fork bmbt block */
+	XFS_FOWN_ATTR_BMBT,	/* attr fork bmbt block */
+	XFS_FOWN_INODES,	/* inode chunk */
+	XFS_FOWN_FS_HEADERS,	/* sb, agf, agi, agfl sectors */
+	XFS_FOWN_AG_BTREE,	/* bnobt, cntbt, rmapbt (all OWN_AG) */
+	XFS_FOWN_BNOBT,
+	XFS_FOWN_CNTBT,
+	XFS_FOWN_RMAPBT,
+	XFS_FOWN_INOBT,		/* inobt or finobt (OWN_INOBT) */
+	XFS_FOWN_FINOBT,
+	XFS_FOWN_REFCOUNTBT,
+	XFS_FOWN_COW,		/* CoW staging extent */
+	XFS_FOWN_LOG,
+	XFS_FOWN_FREE,		/* free space: no owner */
+	XFS_FOWN_NR,
+};
+
+/* What the loss of the owner means for the filesystem. */
+enum xfs_failure_consequence {
+	XFS_FAILURE_NO_LOSS = 0,	/* free, unwritten, unused, dead log */
+	XFS_FAILURE_DATA_LOST,		/* file data, xattrs or inodes gone */
+	XFS_FAILURE_REBUILDABLE,	/* metadata other metadata can rebuild */
+	XFS_FAILURE_FATAL,		/* the filesystem must go down */
+	XFS_FAILURE_CONSEQUENCE_NR,
+};
+
+/*
+ * Impact flags.  SHARED and LOG_LIVE are also the hints a caller passes in:
+ * whether a data extent is reflinked (from the refcount btree), and whether
+ * a log hit may touch the live log (the kernel always says so; an offline
+ * caller clears it only when it proved the log clean outside the range).
+ */
+#define XFS_FAILURE_UNWRITTEN	(1U << 0)	/* unwritten extent */
+#define XFS_FAILURE_SHARED	(1U << 1)	/* reflinked extent */
+#define XFS_FAILURE_LOG_LIVE	(1U << 2)	/* hits the live part of the log */
+
+/* Which AG header sectors an XFS_FOWN_FS_HEADERS impact covers. */
+#define XFS_FAILURE_HDR_SB	(1U << 0)
+#define XFS_FAILURE_HDR_AGF	(1U << 1)
+#define XFS_FAILURE_HDR_AGI	(1U << 2)
+#define XFS_FAILURE_HDR_AGFL	(1U << 3)
+
+/*
+ * What the kernel does for one impact.  The choice depends on whether the
+ * device is about to be removed (its contents are still intact, so nothing
+ * is lost yet and the filesystem only has to let go of it) or the media has
+ * already failed (the contents are gone).
+ */
+#define XFS_FAILURE_ACT_UNMAP	(1U << 0)	/* invalidate cached/DAX mappings */
+#define XFS_FAILURE_ACT_KILL	(1U << 1)	/* SIGBUS the tasks mapping it */
+#define XFS_FAILURE_ACT_RECORD	(1U << 2)	/* record the lost file range */
+#define XFS_FAILURE_ACT_SICK	(1U << 3)	/* mark the structure sick */
+#define XFS_FAILURE_ACT_SHUTDOWN (1U << 4)	/* shut the filesystem down */
+
+enum xfs_failure_mode {
+	XFS_FAILURE_MEDIA = 0,		/* contents lost */
+	XFS_FAILURE_PRE_REMOVE,		/* device going away, contents intact */
+};
+
+/*
+ * The geometry the core needs, filled from the superblock by the caller.
+ * Everything is in units the on-disk format defines, so that the kernel,
+ * libxfs and GETFSMAP users fill it the same way.
+ */
+struct xfs_failure_geo {
+	uint32_t	blocklog;	/* log2 of the fs block size */
+	uint32_t	sectsize;	/* data device sector size, bytes */
+	uint32_t	agcount;
+	uint32_t	agblocks;	/* blocks per AG (the last may be short) */
+	uint64_t	dblocks;	/* data device blocks */
+	uint64_t	logblocks;	/* log blocks */
+	uint64_t	logstart;	/* internal log start fsblock, 0 if external */
+	uint64_t	rblocks;	/* realtime device blocks */
+};
+
+/* A failed range of one device, in 512-byte sectors (daddr). */
+struct xfs_failure_range {
+	enum xfs_failure_dev	dev;
+	uint64_t		daddr;
+	uint64_t		bbcount;
+};
+
+/* One group's slice of a failed range: [low_agbno, high_agbno] inclusive. */
+struct xfs_failure_group {
+	uint32_t	agno;
+	uint32_t	low_agbno;
+	uint32_t	high_agbno;
+};
+
+/* What one record (or gap) of the failed range means. */
+struct xfs_failure_impact {
+	enum xfs_failure_dev		dev;
+	enum xfs_failure_owner		owner;
+	enum xfs_failure_consequence	consequence;
+	uint64_t	daddr;		/* clipped start, 512-byte sectors */
+	uint64_t	bbcount;	/* clipped length, 512-byte sectors */
+	uint32_t	agno;		/* group of a data device record */
+	uint32_t	agbno;		/* first block of the unclipped record */
+	uint32_t	blockcount;	/* length of the unclipped record */
+	uint64_t	ino;		/* inode owner, else 0 */
+	uint64_t	offset;		/* clipped file offset, bytes */
+	uint64_t	length;		/* clipped length, bytes */
+	unsigned int	flags;		/* XFS_FAILURE_* flags */
+	unsigned int	headers;	/* XFS_FAILURE_HDR_* for FS_HEADERS */
+	unsigned int	act_media;	/* XFS_FAILURE_ACT_* if media failed */
+	unsigned int	act_remove;	/* XFS_FAILURE_ACT_* if pre-remove */
+};
+
+int xfs_failure_range_check(const struct xfs_failure_geo *geo,
+		struct xfs_failure_range *fr);
+uint64_t xfs_failure_group_daddr(const struct xfs_failure_geo *geo,
+		uint32_t agno, uint32_t agbno);
+bool xfs_failure_next_group(const struct xfs_failure_geo *geo,
+		const struct xfs_failure_range *fr,
+		struct xfs_failure_group *grp);
+void xfs_failure_first_group(struct xfs_failure_group *grp);
+bool xfs_failure_rmap_impact(const struct xfs_failure_geo *geo,
+		const struct xfs_failure_range *fr, uint32_t agno,
+		const struct xfs_rmap_irec *rec, unsigned int hints,
+		struct xfs_failure_impact *imp);
+bool xfs_failure_free_impact(const struct xfs_failure_geo *geo,
+		const struct xfs_failure_range *fr, uint32_t agno,
+		uint32_t agbno, uint32_t len, struct xfs_failure_impact *imp);
+bool xfs_failure_log_impact(const struct xfs_failure_geo *geo,
+		const struct xfs_failure_range *fr, bool live,
+		struct xfs_failure_impact *imp);
+enum xfs_failure_owner xfs_failure_btree_owner(uint32_t magic);
+unsigned int xfs_failure_actions(const struct xfs_failure_impact *imp,
+		enum xfs_failure_mode mode);
+const char *xfs_failure_owner_name(enum xfs_failure_owner owner);
+const char *xfs_failure_consequence_name(enum xfs_failure_consequence c);
+const char *xfs_failure_dev_name(enum xfs_failure_dev dev);
+
+#endif /* __XFS_FAILURE_H__ */

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * Opening a filesystem offline.  libxfs exits the process on some bad
+ * inputs, so everything a user can get wrong (paths, a non-XFS file, a
+ * truncated image, a log or realtime device that does not belong, a mounted
+ * device) is checked here first and refused with one line.
+ */
+#include <stdarg.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
+#include <sys/sysmacros.h>
+#include "pmf_priv.h"
+
+static const char * const pmf_devnames[3] = { "data", "log", "realtime" };
+
+int
+pmf_seterr(
+	struct pmf_fs	*fs,
+	int		error,
+	const char	*fmt,
+	...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vsnprintf(fs->errmsg, sizeof(fs->errmsg), fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+const char *
+pmf_errmsg(
+	const struct pmf_fs	*fs)
+{
+	return fs->errmsg;
+}
+
+/* Size in bytes of an image file or block device. */
+static int
+pmf_dev_size(
+	int		fd,
+	const struct stat *st,
+	uint64_t	*size)
+{
+	if (S_ISREG(st->st_mode)) {
+		*size = st->st_size;
+		return 0;
+	}
+	if (ioctl(fd, BLKGETSIZE64, size) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * Is the device (or the loop device backing this image) mounted
+ * read-write?  Offline analysis of a live filesystem would read stale
+ * metadata, so it is refused.  Returns the mount point in @mnt.
+ */
+static bool
+pmf_mounted_rw(
+	const struct stat *st,
+	const char	*path,
+	char		*mnt,
+	size_t		mntlen)
+{
+	char		real[PATH_MAX], line[PATH_MAX * 2 + 256];
+	dev_t		devs[64];
+	int		ndevs = 0;
+	FILE		*f;
+
+	if (S_ISBLK(st->st_mode)) {
+		devs[ndevs++] = st->st_rdev;
+	} else if (S_ISREG(st->st_mode) && realpath(path, real)) {
+		/* Find loop devices whose backing file is this image. */
+		for (int i = 0; i < 256 && ndevs < 64; i++) {
+			char	bf[PATH_MAX];
+			char	p[96];
+			FILE	*lf;
+			unsigned int ma, mi;
+
+			snprintf(p, sizeof(p), "/sys/block/loop%d/loop/backing_file", i);
+			lf = fopen(p, "r");
+			if (!lf)
+				continue;
+			if (fgets(bf, sizeof(bf), lf)) {
+				bf[strcspn(bf, "\n")] = '\0';
+				fclose(lf);
+				snprintf(p, sizeof(p), "/sys/block/loop%d/dev", i);
+				lf = fopen(p, "r");
+				if (!lf)
+					continue;
+				if (!strcmp(bf, real) &&
+				    fscanf(lf, "%u:%u", &ma, &mi) == 2)
+					devs[ndevs++] = makedev(ma, mi);
+			}
+			fclose(lf);
+		}
+	}
+	if (!ndevs)
+		return false;
+
+	f = fopen("/proc/self/mountinfo", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int	ma, mi;
+		char		point[PATH_MAX], opts[256];
+
+		if (sscanf(line, "%*u %*u %u:%u %*s %4095s %255s",
+			   &ma, &mi, point, opts) != 4)
+			continue;
+		for (int i = 0; i < ndevs; i++) {
+			if (devs[i] != makedev(ma, mi))
+				continue;
+			if (strncmp(opts, "rw", 2) || (opts[2] && opts[2] != ','))
+				continue;
+			snprintf(mnt, mntlen, "%s", point);
+			fclose(f);
+			return true;
+		}
+	}
+	fclose(f);
+	return false;
+}
+
+/*
+ * Check that a device or image exists, can be opened the way libxfs will
+ * open it, and is not mounted read-write.  Returns its size.
+ */
+static int
+pmf_check_dev(
+	struct pmf_open_args *args,
+	int		which,
+	const char	*path,
+	uint64_t	*size)
+{
+	int		oflags = (args->flags & PMF_OPEN_WRITE) ? O_RDWR : O_RDONLY;
+	struct stat	st;
+	char		mnt[PATH_MAX];
+	int		fd, error;
+
+	fd = open(path, oflags);
+	if (fd < 0) {
+		error = -errno;
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "cannot open %s device %s: %s", pmf_devnames[which],
+			 path, strerror(errno));
+		return error;
+	}
+	if (fstat(fd, &st) < 0 || (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))) {
+		close(fd);
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: not a regular file or block device", path);
+		return -EINVAL;
+	}
+	error = pmf_dev_size(fd, &st, size);
+	close(fd);
+	if (error) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: cannot get size: %s", path, strerror(-error));
+		return error;
+	}
+	if (pmf_mounted_rw(&st, path, mnt, sizeof(mnt))) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s is mounted read-write on %s; unmount it or query the mount point",
+			 path, mnt);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* Read and sanity-check the primary superblock without libxfs. */
+static int
+pmf_read_sb(
+	struct pmf_open_args *args,
+	uint64_t	size,
+	struct xfs_sb	*sb)
+{
+	char		buf[BBSIZE];
+	ssize_t		n;
+	int		fd;
+
+	fd = open(args->data, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, sizeof(buf), 0);
+	close(fd);
+	if (n < (ssize_t)sizeof(struct xfs_dsb)) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s is not an XFS filesystem (too small for a superblock)",
+			 args->data);
+		return -EINVAL;
+	}
+	libxfs_sb_from_disk(sb, (struct xfs_dsb *)buf);
+	if (sb->sb_magicnum != XFS_SB_MAGIC) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s is not an XFS filesystem (bad superblock magic 0x%08x)",
+			 args->data, sb->sb_magicnum);
+		return -EINVAL;
+	}
+	if (sb->sb_blocklog < XFS_MIN_BLOCKSIZE_LOG ||
+	    sb->sb_blocklog > XFS_MAX_BLOCKSIZE_LOG ||
+	    sb->sb_blocksize != (1U << sb->sb_blocklog) ||
+	    sb->sb_sectlog < XFS_MIN_SECTORSIZE_LOG ||
+	    sb->sb_sectlog > XFS_MAX_SECTORSIZE_LOG ||
+	    sb->sb_sectsize != (1U << sb->sb_sectlog) ||
+	    sb->sb_agcount == 0 || sb->sb_agblocks == 0 ||
+	    sb->sb_agblklog != libxfs_highbit32(sb->sb_agblocks - 1) + 1 ||
+	    sb->sb_dblocks > (uint64_t)sb->sb_agcount * sb->sb_agblocks ||
+	    sb->sb_dblocks <= (uint64_t)(sb->sb_agcount - 1) * sb->sb_agblocks ||
+	    sb->sb_inodesize < XFS_DINODE_MIN_SIZE ||
+	    sb->sb_inodesize > XFS_DINODE_MAX_SIZE ||
+	    sb->sb_logblocks == 0) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: corrupt superblock (inconsistent geometry)",
+			 args->data);
+		return -EUCLEAN;
+	}
+	if (sb->sb_dblocks > (size >> sb->sb_blocklog)) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s is truncated: the filesystem needs %llu bytes, the device has %llu",
+			 args->data,
+			 (unsigned long long)sb->sb_dblocks << sb->sb_blocklog,
+			 (unsigned long long)size);
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
+/* The external log and realtime devices must match what the sb says. */
+static int
+pmf_check_companions(
+	struct pmf_open_args *args,
+	const struct xfs_sb *sb,
+	const uint64_t	*size)
+{
+	uint64_t	logbytes = (uint64_t)sb->sb_logblocks << sb->sb_blocklog;
+	uint64_t	rtbytes = sb->sb_rblocks << sb->sb_blocklog;
+	int		fd, error;
+
+	if (sb->sb_logstart == 0 && !args->log) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s has an external log: name the log device with -l",
+			 args->data);
+		return -EINVAL;
+	}
+	if (sb->sb_logstart != 0 && args->log) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s has an internal log, but log device %s was given",
+			 args->data, args->log);
+		return -EINVAL;
+	}
+	if (sb->sb_rblocks && !args->rt) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s has a realtime section: name the realtime device with -r",
+			 args->data);
+		return -EINVAL;
+	}
+	if (!sb->sb_rblocks && args->rt) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s has no realtime section, but realtime device %s was given",
+			 args->data, args->rt);
+		return -EINVAL;
+	}
+	if (args->log && size[PMF_DEV_LOG] < logbytes) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "log device %s is too small: the log needs %llu bytes, it has %llu",
+			 args->log, (unsigned long long)logbytes,
+			 (unsigned long long)size[PMF_DEV_LOG]);
+		return -EINVAL;
+	}
+	if (args->rt && size[PMF_DEV_RT] < rtbytes) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "realtime device %s is too small: it needs %llu bytes, it has %llu",
+			 args->rt, (unsigned long long)rtbytes,
+			 (unsigned long long)size[PMF_DEV_RT]);
+		return -EINVAL;
+	}
+	if (!args->log)
+		return 0;
+
+	fd = open(args->log, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	error = pmf_log_check_uuid(fd, 0, logbytes >> BBSHIFT, &sb->sb_uuid,
+			args->errmsg, sizeof(args->errmsg));
+	close(fd);
+	if (error)
+		return error;
+	return 0;
+}
+
+/* Bring up libxfs on the checked devices, as xfs_db does. */
+static int
+pmf_mount(
+	struct pmf_fs	*fs,
+	struct pmf_open_args *args)
+{
+	struct xfs_buf	*bp;
+	struct xfs_sb	sb;
+	int		error;
+
+	fs->xi.data.name = fs->path[PMF_DEV_DATA];
+	fs->xi.log.name = fs->path[PMF_DEV_LOG];
+	fs->xi.rt.name = fs->path[PMF_DEV_RT];
+	fs->xi.data.isfile = fs->xi.log.isfile = fs->xi.rt.isfile = false;
+	if (!(args->flags & PMF_OPEN_WRITE))
+		fs->xi.flags = LIBXFS_ISREADONLY;
+	fs->xi.bcache_flags = CACHE_MISCOMPARE_PURGE;
+	if (!libxfs_init(&fs->xi)) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: cannot initialize the XFS library", args->data);
+		return -EIO;
+	}
+
+	libxfs_buftarg_init(&fs->xmount, &fs->xi);
+	error = -libxfs_buf_read_uncached(fs->xmount.m_ddev_targp, XFS_SB_DADDR,
+			1 << (XFS_MAX_SECTORSIZE_LOG - BBSHIFT), 0, &bp, NULL);
+	if (error) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: cannot read the superblock: %s", args->data,
+			 strerror(-error));
+		goto out_destroy;
+	}
+	libxfs_sb_from_disk(&sb, bp->b_addr);
+	libxfs_buf_relse(bp);
+
+	fs->mp = libxfs_mount(&fs->xmount, &sb, &fs->xi, LIBXFS_MOUNT_DEBUGGER);
+	if (!fs->mp) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: libxfs cannot mount this filesystem", args->data);
+		error = -EUCLEAN;
+		goto out_destroy;
+	}
+	return 0;
+
+out_destroy:
+	libxfs_destroy(&fs->xi);
+	return error;
+}
+
+static void
+pmf_free(
+	struct pmf_fs	*fs)
+{
+	for (int i = 0; i < 3; i++)
+		free(fs->path[i]);
+	free(fs);
+}
+
+int
+pmf_open(
+	struct pmf_open_args	*args,
+	struct pmf_fs		**fsp)
+{
+	const char		*paths[3] = { args->data, args->log, args->rt };
+	uint64_t		size[3] = { 0 };
+	struct pmf_fs		*fs;
+	struct xfs_sb		sb;
+	int			error;
+
+	args->errmsg[0] = '\0';
+	*fsp = NULL;
+	/* libxfs prints its messages under the program's name. */
+	if (!progname)
+		progname = "libpmemfail";
+	if (!args->data) {
+		snprintf(args->errmsg, sizeof(args->errmsg), "no data device given");
+		return -EINVAL;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (!paths[i])
+			continue;
+		error = pmf_check_dev(args, i, paths[i], &size[i]);
+		if (error)
+			return error;
+	}
+	error = pmf_read_sb(args, size[PMF_DEV_DATA], &sb);
+	if (error)
+		return error;
+	error = pmf_check_companions(args, &sb, size);
+	if (error)
+		return error;
+
+	fs = calloc(1, sizeof(*fs));
+	if (!fs)
+		return -ENOMEM;
+	for (int i = 0; i < 3; i++) {
+		if (paths[i] && !(fs->path[i] = strdup(paths[i]))) {
+			pmf_free(fs);
+			return -ENOMEM;
+		}
+	}
+	error = pmf_mount(fs, args);
+	if (error) {
+		pmf_free(fs);
+		return error;
+	}
+	pmf_fill_geometry(fs);
+	for (int i = 0; i < 3; i++)
+		fs->geo.dev[i].size = size[i];
+	pmf_log_find_live(fs);
+	*fsp = fs;
+	return 0;
+}
+
+/*
+ * Wrap a filesystem someone else mounted through libxfs (xfs_db).  The
+ * caller keeps the mount and the devices; pmf_close() frees only our state.
+ */
+int
+pmf_attach(
+	struct xfs_mount		*mp,
+	const struct libxfs_init	*xi,
+	struct pmf_fs			**fsp)
+{
+	const struct libxfs_dev		*devs[3] = { &xi->data, &xi->log, &xi->rt };
+	struct pmf_fs			*fs;
+
+	fs = calloc(1, sizeof(*fs));
+	if (!fs)
+		return -ENOMEM;
+	fs->mp = mp;
+	fs->attached = true;
+	for (int i = 0; i < 3; i++) {
+		if (devs[i]->name && !(fs->path[i] = strdup(devs[i]->name))) {
+			pmf_free(fs);
+			return -ENOMEM;
+		}
+	}
+	pmf_fill_geometry(fs);
+	for (int i = 0; i < 3; i++)
+		fs->geo.dev[i].size = BBTOB((uint64_t)devs[i]->size);
+	pmf_log_find_live(fs);
+	*fsp = fs;
+	return 0;
+}
+
+void
+pmf_close(
+	struct pmf_fs	*fs)
+{
+	if (!fs)
+		return;
+	pmf_paths_free(fs);
+	if (!fs->attached) {
+		libxfs_umount(fs->mp);
+		libxfs_destroy(&fs->xi);
+	}
+	pmf_free(fs);
+}

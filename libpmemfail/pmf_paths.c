@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * Paths of the inodes a query names.  One walk of the directory tree per
+ * query keeps every directory (to climb to the root) and only the entries
+ * of the inodes asked about, so memory follows the number of directories
+ * and affected inodes, not the number of files.  Every hard link is found.
+ */
+#include "pmf_priv.h"
+#include "xfs_dir2_priv.h"
+
+/* Deeper than this is a directory cycle in a corrupt filesystem. */
+#define PMF_MAX_DEPTH		4096
+
+struct pmf_dent {
+	uint64_t	ino;		/* the entry's inode */
+	uint64_t	parent;		/* the directory holding it */
+	char		*name;
+};
+
+struct pmf_pathcache {
+	/* Directories, in walk order, then sorted by ino for lookups. */
+	struct pmf_dent	*dirs;
+	size_t		ndirs;
+	size_t		dcap;
+	/* Links of the inodes asked about, sorted by ino. */
+	struct pmf_dent	*links;
+	size_t		nlinks;
+	size_t		lcap;
+	const uint64_t	*targets;	/* sorted, only during the walk */
+	size_t		ntargets;
+	/* Results: one path array per target with links. */
+	uint64_t	*res_ino;
+	char		***res_paths;
+	unsigned int	*res_n;
+	size_t		nres;
+};
+
+static int
+pmf_dent_push(
+	struct pmf_dent	**arr,
+	size_t		*nr,
+	size_t		*cap,
+	uint64_t	ino,
+	uint64_t	parent,
+	const char	*name,
+	size_t		namelen)
+{
+	if (*nr == *cap) {
+		size_t		ncap = *cap ? *cap * 2 : 256;
+		struct pmf_dent	*p = realloc(*arr, ncap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		*arr = p;
+		*cap = ncap;
+	}
+	(*arr)[*nr].name = strndup(name, namelen);
+	if (!(*arr)[*nr].name)
+		return -ENOMEM;
+	(*arr)[*nr].ino = ino;
+	(*arr)[*nr].parent = parent;
+	(*nr)++;
+	return 0;
+}
+
+static int
+pmf_dent_cmp(
+	const void	*a,
+	const void	*b)
+{
+	const struct pmf_dent *x = a, *y = b;
+
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+static bool
+pmf_is_target(
+	const struct pmf_pathcache *pc,
+	uint64_t	ino)
+{
+	size_t		lo = 0, hi = pc->ntargets;
+
+	while (lo < hi) {
+		size_t	mid = (lo + hi) / 2;
+
+		if (pc->targets[mid] == ino)
+			return true;
+		if (pc->targets[mid] < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Directory entries are visited through this, one at a time. */
+typedef int (*pmf_dirent_fn)(struct pmf_fs *fs, uint64_t dir, uint64_t ino,
+		const char *name, size_t namelen, bool isdir);
+
+struct pmf_dirwalk {
+	struct pmf_fs	*fs;
+	uint64_t	dir;
+	pmf_dirent_fn	fn;
+};
+
+/* Is @ino a directory, when the entry has no file type? */
+static bool
+pmf_ino_is_dir(
+	struct xfs_mount *mp,
+	uint64_t	ino)
+{
+	struct xfs_inode *ip;
+	bool		isdir;
+
+	if (libxfs_iget(mp, NULL, ino, 0, &ip))
+		return false;
+	isdir = S_ISDIR(VFS_I(ip)->i_mode);
+	libxfs_irele(ip);
+	return isdir;
+}
+
+static int
+pmf_dirent(
+	struct pmf_dirwalk *dw,
+	uint64_t	ino,
+	const char	*name,
+	size_t		namelen,
+	uint8_t		ftype)
+{
+	struct xfs_mount *mp = dw->fs->mp;
+	bool		isdir;
+
+	if ((namelen == 1 && name[0] == '.') ||
+	    (namelen == 2 && name[0] == '.' && name[1] == '.'))
+		return 0;
+	if (xfs_has_ftype(mp))
+		isdir = ftype == XFS_DIR3_FT_DIR;
+	else
+		isdir = pmf_ino_is_dir(mp, ino);
+	return dw->fn(dw->fs, dw->dir, ino, name, namelen, isdir);
+}
+
+static int
+pmf_readdir_sf(
+	struct pmf_dirwalk	*dw,
+	struct xfs_inode	*dp)
+{
+	struct xfs_mount	*mp = dp->i_mount;
+	struct xfs_dir2_sf_hdr	*sfp = dp->i_df.if_data;
+	struct xfs_dir2_sf_entry *sfep;
+	char			*end = (char *)sfp + dp->i_df.if_bytes;
+	int			error;
+
+	sfep = xfs_dir2_sf_firstentry(sfp);
+	for (unsigned int i = 0; i < sfp->count; i++) {
+		if ((char *)sfep + sizeof(*sfep) > end ||
+		    (char *)sfep->name + sfep->namelen > end)
+			return -EFSCORRUPTED;
+		error = pmf_dirent(dw, libxfs_dir2_sf_get_ino(mp, sfp, sfep),
+				(char *)sfep->name, sfep->namelen,
+				libxfs_dir2_sf_get_ftype(mp, sfep));
+		if (error)
+			return error;
+		sfep = libxfs_dir2_sf_nextentry(mp, sfp, sfep);
+	}
+	return 0;
+}
+
+/* Visit the entries of one directory data block in [start, end). */
+static int
+pmf_readdir_block(
+	struct pmf_dirwalk	*dw,
+	struct xfs_buf		*bp,
+	unsigned int		start,
+	unsigned int		end)
+{
+	struct xfs_mount	*mp = dw->fs->mp;
+	unsigned int		offset = start;
+	int			error;
+
+	while (offset < end) {
+		struct xfs_dir2_data_unused *dup = bp->b_addr + offset;
+		struct xfs_dir2_data_entry *dep = bp->b_addr + offset;
+		unsigned int		len;
+
+		if (be16_to_cpu(dup->freetag) == XFS_DIR2_DATA_FREE_TAG) {
+			len = be16_to_cpu(dup->length);
+			if (len == 0 || offset + len > end)
+				return -EFSCORRUPTED;
+			offset += len;
+			continue;
+		}
+		len = libxfs_dir2_data_entsize(mp, dep->namelen);
+		if (dep->namelen == 0 || offset + len > end)
+			return -EFSCORRUPTED;
+		error = pmf_dirent(dw, be64_to_cpu(dep->inumber),
+				(char *)dep->name, dep->namelen,
+				libxfs_dir2_data_get_ftype(mp, dep));
+		if (error)
+			return error;
+		offset += len;
+	}
+	return 0;
+}
+
+static int
+pmf_readdir_blockfmt(
+	struct pmf_dirwalk	*dw,
+	struct xfs_inode	*dp)
+{
+	struct xfs_da_geometry	*geo = dp->i_mount->m_dir_geo;
+	struct xfs_buf		*bp;
+	int			error;
+
+	error = -xfs_dir3_block_read(NULL, dp, dp->i_ino, &bp);
+	if (error)
+		return error;
+	error = pmf_readdir_block(dw, bp, geo->data_entry_offset,
+			xfs_dir3_data_end_offset(geo, bp->b_addr));
+	libxfs_buf_relse(bp);
+	return error;
+}
+
+/* Leaf and node directories: every data block below the leaf offset. */
+static int
+pmf_readdir_leaf(
+	struct pmf_dirwalk	*dw,
+	struct xfs_inode	*dp)
+{
+	struct xfs_da_geometry	*geo = dp->i_mount->m_dir_geo;
+	struct xfs_ifork	*ifp = xfs_ifork_ptr(dp, XFS_DATA_FORK);
+	struct xfs_iext_cursor	icur;
+	struct xfs_bmbt_irec	map;
+	xfs_dablk_t		dabno = 0;
+	int			error;
+
+	error = -libxfs_iread_extents(NULL, dp, XFS_DATA_FORK);
+	if (error)
+		return error;
+	while (dabno < geo->leafblk) {
+		struct xfs_buf	*bp;
+
+		if (!libxfs_iext_lookup_extent(dp, ifp, dabno, &icur, &map) ||
+		    map.br_startoff >= geo->leafblk)
+			break;
+		/* Directory blocks are geo->fsbcount blocks each. */
+		if (dabno < map.br_startoff)
+			dabno = map.br_startoff;
+		dabno = roundup_64(dabno, geo->fsbcount);
+		if (dabno >= map.br_startoff + map.br_blockcount)
+			continue;
+		error = -xfs_dir3_data_read(NULL, dp, dp->i_ino, dabno, 0, &bp);
+		if (error)
+			return error;
+		error = pmf_readdir_block(dw, bp, geo->data_entry_offset,
+				geo->blksize);
+		libxfs_buf_relse(bp);
+		if (error)
+			return error;
+		dabno += geo->fsbcount;
+	}
+	return 0;
+}
+
+static int
+pmf_readdir(
+	struct pmf_fs		*fs,
+	uint64_t		dir,
+	pmf_dirent_fn		fn)
+{
+	struct pmf_dirwalk	dw = { .fs = fs, .dir = dir, .fn = fn };
+	struct xfs_inode	*dp;
+	struct xfs_da_args	args = { .geo = fs->mp->m_dir_geo, .owner = dir };
+	int			error;
+
+	error = -libxfs_iget(fs->mp, NULL, dir, 0, &dp);
+	if (error)
+		return error;
+	if (!S_ISDIR(VFS_I(dp)->i_mode)) {
+		libxfs_irele(dp);
+		return 0;
+	}
+	args.dp = dp;
+	switch (libxfs_dir2_format(&args, &error)) {
+	case XFS_DIR2_FMT_SF:
+		error = pmf_readdir_sf(&dw, dp);
+		break;
+	case XFS_DIR2_FMT_BLOCK:
+		error = pmf_readdir_blockfmt(&dw, dp);
+		break;
+	case XFS_DIR2_FMT_LEAF:
+	case XFS_DIR2_FMT_NODE:
+		error = pmf_readdir_leaf(&dw, dp);
+		break;
+	default:
+		error = -error;
+		break;
+	}
+	libxfs_irele(dp);
+	return error;
+}
+
+static int
+pmf_walk_entry(
+	struct pmf_fs	*fs,
+	uint64_t	dir,
+	uint64_t	ino,
+	const char	*name,
+	size_t		namelen,
+	bool		isdir)
+{
+	struct pmf_pathcache *pc = fs->paths;
+	int		error;
+
+	if (isdir) {
+		error = pmf_dent_push(&pc->dirs, &pc->ndirs, &pc->dcap, ino,
+				dir, name, namelen);
+		if (error)
+			return error;
+	}
+	if (pmf_is_target(pc, ino))
+		return pmf_dent_push(&pc->links, &pc->nlinks, &pc->lcap, ino,
+				dir, name, namelen);
+	return 0;
+}
+
+/*
+ * Breadth-first over the tree: the directory list doubles as the queue.
+ * A directory seen twice means a corrupt tree; it is walked once only,
+ * because the walk is over the first occurrence in pc->dirs.
+ */
+static int
+pmf_walk_tree(
+	struct pmf_fs	*fs)
+{
+	struct pmf_pathcache *pc = fs->paths;
+	uint64_t	root = fs->mp->m_sb.sb_rootino;
+	int		error;
+
+	error = pmf_dent_push(&pc->dirs, &pc->ndirs, &pc->dcap, root, root,
+			"", 0);
+	if (error)
+		return error;
+	for (size_t i = 0; i < pc->ndirs; i++) {
+		/* A directory hard-linked twice is corrupt; don't loop on it. */
+		if (i > 0 && pc->dirs[i].ino == root)
+			continue;
+		error = pmf_readdir(fs, pc->dirs[i].ino, pmf_walk_entry);
+		if (error)
+			return pmf_seterr(fs, error,
+				"cannot read directory inode %llu: %s",
+				(unsigned long long)pc->dirs[i].ino,
+				strerror(-error));
+		if (pc->ndirs > fs->mp->m_sb.sb_icount + 1)
+			return pmf_seterr(fs, -EFSCORRUPTED,
+				"directory tree has more directories than inodes (cycle?)");
+	}
+	return 0;
+}
+
+static const struct pmf_dent *
+pmf_find_dir(
+	const struct pmf_pathcache *pc,
+	uint64_t	ino)
+{
+	struct pmf_dent	key = { .ino = ino };
+
+	return bsearch(&key, pc->dirs, pc->ndirs, sizeof(key), pmf_dent_cmp);
+}
+
+/* Build "/a/b/name" for a link by climbing the directory entries. */
+static char *
+pmf_build_path(
+	struct pmf_fs	*fs,
+	const struct pmf_dent *link)
+{
+	const struct pmf_pathcache *pc = fs->paths;
+	const struct pmf_dent *chain[PMF_MAX_DEPTH];
+	uint64_t	root = fs->mp->m_sb.sb_rootino;
+	size_t		depth = 0, len = 1;
+	char		*path, *p;
+
+	chain[depth++] = link;
+	for (uint64_t dir = link->parent; dir != root;) {
+		const struct pmf_dent *d = pmf_find_dir(pc, dir);
+
+		if (!d || depth == PMF_MAX_DEPTH)
+			return NULL;
+		chain[depth++] = d;
+		dir = d->parent;
+	}
+	for (size_t i = 0; i < depth; i++)
+		len += strlen(chain[i]->name) + 1;
+	path = malloc(len);
+	if (!path)
+		return NULL;
+	p = path;
+	for (size_t i = depth; i-- > 0;)
+		p += sprintf(p, "/%s", chain[i]->name);
+	return path;
+}
+
+static int
+pmf_collect_results(
+	struct pmf_fs	*fs)
+{
+	struct pmf_pathcache *pc = fs->paths;
+	size_t		i = 0;
+
+	pc->res_ino = calloc(pc->nlinks + 1, sizeof(*pc->res_ino));
+	pc->res_paths = calloc(pc->nlinks + 1, sizeof(*pc->res_paths));
+	pc->res_n = calloc(pc->nlinks + 1, sizeof(*pc->res_n));
+	if (!pc->res_ino || !pc->res_paths || !pc->res_n)
+		return -ENOMEM;
+	while (i < pc->nlinks) {
+		size_t	j = i, r = pc->nres;
+
+		while (j < pc->nlinks && pc->links[j].ino == pc->links[i].ino)
+			j++;
+		pc->res_paths[r] = calloc(j - i, sizeof(char *));
+		if (!pc->res_paths[r])
+			return -ENOMEM;
+		pc->res_ino[r] = pc->links[i].ino;
+		for (; i < j; i++) {
+			char	*path = pmf_build_path(fs, &pc->links[i]);
+
+			/* A link whose directory isn't reachable has no path. */
+			if (path)
+				pc->res_paths[r][pc->res_n[r]++] = path;
+		}
+		pc->nres++;
+	}
+	return 0;
+}
+
+static void
+pmf_dents_free(
+	struct pmf_dent	*arr,
+	size_t		nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		free(arr[i].name);
+	free(arr);
+}
+
+void
+pmf_paths_free(
+	struct pmf_fs	*fs)
+{
+	struct pmf_pathcache *pc = fs->paths;
+
+	if (!pc)
+		return;
+	pmf_dents_free(pc->dirs, pc->ndirs);
+	pmf_dents_free(pc->links, pc->nlinks);
+	for (size_t i = 0; i < pc->nres; i++) {
+		for (unsigned int j = 0; j < pc->res_n[i]; j++)
+			free(pc->res_paths[i][j]);
+		free(pc->res_paths[i]);
+	}
+	free(pc->res_ino);
+	free(pc->res_paths);
+	free(pc->res_n);
+	free(pc);
+	fs->paths = NULL;
+}
+
+/* Find every path of the sorted inodes @inos. */
+int
+pmf_paths_resolve(
+	struct pmf_fs	*fs,
+	const uint64_t	*inos,
+	size_t		nr)
+{
+	struct pmf_pathcache *pc;
+	int		error;
+
+	pmf_paths_free(fs);
+	pc = calloc(1, sizeof(*pc));
+	if (!pc)
+		return -ENOMEM;
+	fs->paths = pc;
+	if (nr == 0)
+		return 0;
+	pc->targets = inos;
+	pc->ntargets = nr;
+	error = pmf_walk_tree(fs);
+	pc->targets = NULL;
+	pc->ntargets = 0;
+	if (error)
+		return error;
+	qsort(pc->dirs, pc->ndirs, sizeof(*pc->dirs), pmf_dent_cmp);
+	qsort(pc->links, pc->nlinks, sizeof(*pc->links), pmf_dent_cmp);
+	return pmf_collect_results(fs);
+}
+
+int
+pmf_paths_get(
+	struct pmf_fs		*fs,
+	uint64_t		ino,
+	const char * const	**paths,
+	unsigned int		*npaths)
+{
+	struct pmf_pathcache	*pc = fs->paths;
+	size_t			lo = 0, hi;
+
+	*paths = NULL;
+	*npaths = 0;
+	if (!pc)
+		return 0;
+	hi = pc->nres;
+	while (lo < hi) {
+		size_t	mid = (lo + hi) / 2;
+
+		if (pc->res_ino[mid] == ino) {
+			*paths = (const char * const *)pc->res_paths[mid];
+			*npaths = pc->res_n[mid];
+			return 0;
+		}
+		if (pc->res_ino[mid] < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * libpmemfail internals: the handle and the helpers the engines share.
+ */
+#ifndef PMF_PRIV_H
+#define PMF_PRIV_H
+
+#include "config.h"
+#include "libxfs.h"
+#include "pmemfail.h"
+#include "xfs_failure.h"
+
+struct pmf_pathcache;
+
+/* Where the live part of the log is, found once at open. */
+struct pmf_loginfo {
+	bool		known;		/* head and tail were found */
+	bool		clean;		/* head == tail, unmount record last */
+	uint64_t	live_start;	/* live part, log-relative sectors, */
+	uint64_t	live_len;	/* circular from live_start */
+};
+
+struct pmf_fs {
+	struct xfs_mount	*mp;
+	struct xfs_mount	xmount;
+	struct libxfs_init	xi;
+	bool			attached;	/* mp belongs to the caller */
+	struct xfs_failure_geo	fgeo;
+	struct pmf_geometry	geo;
+	struct pmf_loginfo	log;
+	char			*path[3];
+	struct pmf_pathcache	*paths;
+	char			errmsg[PMF_ERRMSG_LEN];
+};
+
+int pmf_seterr(struct pmf_fs *fs, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* pmf_open.c */
+int pmf_attach(struct xfs_mount *mp, const struct libxfs_init *xi,
+		struct pmf_fs **fsp);
+
+/* pmf_geometry.c */
+void pmf_fill_geometry(struct pmf_fs *fs);
+
+/* pmf_log.c */
+int pmf_log_check_uuid(int fd, uint64_t start, uint64_t bbs,
+		const uuid_t *uuid, char *errmsg, size_t len);
+void pmf_log_find_live(struct pmf_fs *fs);
+bool pmf_log_range_live(const struct pmf_fs *fs, uint64_t start,
+		uint64_t len);
+
+/* pmf_query.c: the sink every engine feeds */
+struct pmf_sink;
+int pmf_sink_add(struct pmf_sink *sink, const struct xfs_failure_impact *imp);
+int pmf_sink_add_inode(struct pmf_sink *sink, uint64_t ino);
+
+/* pmf_rmap.c, pmf_scan.c: the data device engines */
+int pmf_rmap_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
+		struct pmf_sink *sink);
+int pmf_scan_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
+		struct pmf_sink *sink);
+
+/* pmf_inodes.c */
+int pmf_inodes_expand(struct pmf_fs *fs, const struct xfs_failure_impact *imp,
+		struct pmf_sink *sink);
+
+/* pmf_paths.c */
+int pmf_paths_resolve(struct pmf_fs *fs, const uint64_t *inos, size_t nr);
+int pmf_paths_get(struct pmf_fs *fs, uint64_t ino, const char * const **paths,
+		unsigned int *npaths);
+void pmf_paths_free(struct pmf_fs *fs);
+
+#endif /* PMF_PRIV_H */

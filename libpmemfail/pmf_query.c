@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * pmf_query(): validate a failed range, run the engine for its device, and
+ * hand the impacts to the caller.  Records are held in a sink until paths
+ * are resolved, so memory follows the number of affected records, never
+ * the size of the filesystem.
+ */
+#include "pmf_priv.h"
+
+/* The public enums mirror the shared core; keep them in step. */
+_Static_assert((int)PMF_OWN_NR == (int)XFS_FOWN_NR, "owner enums differ");
+_Static_assert((int)PMF_OWN_FREE == (int)XFS_FOWN_FREE, "owner enums differ");
+_Static_assert((int)PMF_FATAL == (int)XFS_FAILURE_FATAL, "consequences differ");
+_Static_assert(PMF_IMPACT_SHARED == XFS_FAILURE_SHARED, "flags differ");
+_Static_assert(PMF_IMPACT_LOG_LIVE == XFS_FAILURE_LOG_LIVE, "flags differ");
+_Static_assert(PMF_HDR_AGFL == XFS_FAILURE_HDR_AGFL, "header bits differ");
+_Static_assert(PMF_ACT_SHUTDOWN == XFS_FAILURE_ACT_SHUTDOWN, "actions differ");
+_Static_assert((int)PMF_DEV_RT == (int)XFS_FAILURE_DEV_RT, "devices differ");
+
+struct pmf_rec {
+	struct xfs_failure_impact	imp;
+	size_t				ifirst;	/* into pmf_sink.inos */
+	size_t				ninos;
+};
+
+struct pmf_sink {
+	struct pmf_rec	*recs;
+	size_t		nr;
+	size_t		cap;
+	uint64_t	*inos;		/* allocated inodes of chunk hits */
+	size_t		ninos;
+	size_t		icap;
+};
+
+static int
+pmf_grow(
+	void		**array,
+	size_t		*cap,
+	size_t		need,
+	size_t		size)
+{
+	size_t		ncap = *cap ? *cap : 64;
+	void		*p;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	p = realloc(*array, ncap * size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = ncap;
+	return 0;
+}
+
+int
+pmf_sink_add(
+	struct pmf_sink			*sink,
+	const struct xfs_failure_impact	*imp)
+{
+	int				error;
+
+	error = pmf_grow((void **)&sink->recs, &sink->cap, sink->nr + 1,
+			sizeof(*sink->recs));
+	if (error)
+		return error;
+	sink->recs[sink->nr].imp = *imp;
+	sink->recs[sink->nr].ifirst = sink->ninos;
+	sink->recs[sink->nr].ninos = 0;
+	sink->nr++;
+	return 0;
+}
+
+/* Attach an allocated inode to the last record added (an inode chunk). */
+int
+pmf_sink_add_inode(
+	struct pmf_sink	*sink,
+	uint64_t	ino)
+{
+	int		error;
+
+	error = pmf_grow((void **)&sink->inos, &sink->icap, sink->ninos + 1,
+			sizeof(*sink->inos));
+	if (error)
+		return error;
+	sink->inos[sink->ninos++] = ino;
+	sink->recs[sink->nr - 1].ninos++;
+	return 0;
+}
+
+static void
+pmf_sink_free(
+	struct pmf_sink	*sink)
+{
+	free(sink->recs);
+	free(sink->inos);
+}
+
+static int
+pmf_cmp_u64(
+	const void	*a,
+	const void	*b)
+{
+	uint64_t	x = *(const uint64_t *)a;
+	uint64_t	y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool
+pmf_owner_is_inode(
+	enum xfs_failure_owner	owner)
+{
+	return owner == XFS_FOWN_FILE_DATA || owner == XFS_FOWN_ATTR ||
+	       owner == XFS_FOWN_BMBT || owner == XFS_FOWN_ATTR_BMBT;
+}
+
+/* Resolve the paths of every inode the sink names, in one pass. */
+static int
+pmf_sink_resolve(
+	struct pmf_fs	*fs,
+	struct pmf_sink	*sink)
+{
+	uint64_t	*inos;
+	size_t		n = 0;
+	int		error;
+
+	inos = malloc((sink->nr + sink->ninos + 1) * sizeof(*inos));
+	if (!inos)
+		return -ENOMEM;
+	for (size_t i = 0; i < sink->nr; i++)
+		if (pmf_owner_is_inode(sink->recs[i].imp.owner))
+			inos[n++] = sink->recs[i].imp.ino;
+	memcpy(inos + n, sink->inos, sink->ninos * sizeof(*inos));
+	n += sink->ninos;
+	qsort(inos, n, sizeof(*inos), pmf_cmp_u64);
+	error = pmf_paths_resolve(fs, inos, n);
+	free(inos);
+	return error;
+}
+
+static void
+pmf_impact_export(
+	const struct xfs_failure_impact	*imp,
+	struct pmf_impact		*pi)
+{
+	memset(pi, 0, sizeof(*pi));
+	pi->dev = (enum pmf_device)imp->dev;
+	pi->owner = (enum pmf_owner)imp->owner;
+	pi->consequence = (enum pmf_consequence)imp->consequence;
+	pi->daddr = imp->daddr;
+	pi->bbcount = imp->bbcount;
+	pi->agno = imp->agno;
+	pi->agbno = imp->agbno;
+	pi->blockcount = imp->blockcount;
+	pi->ino = imp->ino;
+	pi->offset = imp->offset;
+	pi->length = imp->length;
+	pi->flags = imp->flags;
+	pi->headers = imp->headers;
+	pi->act_media = imp->act_media;
+	pi->act_remove = imp->act_remove;
+}
+
+static int
+pmf_emit_one(
+	struct pmf_fs		*fs,
+	struct pmf_sink		*sink,
+	struct pmf_rec		*rec,
+	bool			paths,
+	pmf_impact_fn		fn,
+	void			*priv)
+{
+	struct pmf_inode_hit	*hits = NULL;
+	struct pmf_impact	pi;
+	int			error;
+
+	pmf_impact_export(&rec->imp, &pi);
+	if (paths && pmf_owner_is_inode(rec->imp.owner)) {
+		pmf_paths_get(fs, pi.ino, &pi.paths, &pi.npaths);
+		pi.unlinked = pi.npaths == 0;
+	}
+	if (rec->ninos) {
+		hits = calloc(rec->ninos, sizeof(*hits));
+		if (!hits)
+			return -ENOMEM;
+		for (size_t i = 0; i < rec->ninos; i++) {
+			hits[i].ino = sink->inos[rec->ifirst + i];
+			if (paths)
+				pmf_paths_get(fs, hits[i].ino, &hits[i].paths,
+						&hits[i].npaths);
+		}
+		pi.inodes = hits;
+		pi.ninodes = rec->ninos;
+	}
+	error = fn(&pi, priv);
+	free(hits);
+	return error;
+}
+
+/* Byte range to sectors: a failure of part of a sector loses all of it. */
+static int
+pmf_range_to_failure(
+	struct pmf_fs			*fs,
+	const struct pmf_range		*range,
+	struct xfs_failure_range	*fr)
+{
+	struct pmf_devinfo		*di;
+	uint64_t			end;
+
+	if (range->dev > PMF_DEV_RT)
+		return pmf_seterr(fs, -EINVAL, "unknown device %d", range->dev);
+	di = &fs->geo.dev[range->dev];
+	if (range->dev == PMF_DEV_LOG && !fs->path[PMF_DEV_LOG])
+		di = NULL;
+	if (range->dev != PMF_DEV_LOG && !fs->path[range->dev])
+		return pmf_seterr(fs, -ENODEV, "the filesystem has no %s device",
+				pmf_device_name(range->dev));
+	if (range->length == 0)
+		return pmf_seterr(fs, -EINVAL, "zero-length range");
+	if (range->offset + range->length < range->offset)
+		return pmf_seterr(fs, -EINVAL, "range wraps around");
+	end = range->offset + range->length;
+
+	if (!di) {
+		/* An internal log: log offsets are data device offsets. */
+		uint64_t	logbytes = fs->geo.logblocks *
+					   (uint64_t)fs->geo.blocksize;
+
+		if (end > logbytes)
+			return pmf_seterr(fs, -ERANGE,
+				"range ends past the end of the internal log (%llu bytes)",
+				(unsigned long long)logbytes);
+		fr->dev = XFS_FAILURE_DEV_DATA;
+		fr->daddr = XFS_FSB_TO_DADDR(fs->mp, fs->geo.logstart) +
+			    (range->offset >> BBSHIFT);
+		fr->bbcount = howmany_64(end, BBSIZE) - (range->offset >> BBSHIFT);
+		return 0;
+	}
+	if (di->size && end > di->size)
+		return pmf_seterr(fs, -ERANGE,
+			"range ends past the end of the %s device (%llu bytes)",
+			pmf_device_name(range->dev),
+			(unsigned long long)di->size);
+	fr->dev = (enum xfs_failure_dev)range->dev;
+	fr->daddr = range->offset >> BBSHIFT;
+	fr->bbcount = howmany_64(end, BBSIZE) - fr->daddr;
+	return 0;
+}
+
+static int
+pmf_run_engine(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_range	*fr,
+	unsigned int			flags,
+	struct pmf_sink			*sink)
+{
+	struct xfs_failure_impact	imp;
+
+	switch (fr->dev) {
+	case XFS_FAILURE_DEV_DATA:
+		if ((flags & PMF_QUERY_SCAN) || !xfs_has_rmapbt(fs->mp))
+			return pmf_scan_walk(fs, fr, sink);
+		return pmf_rmap_walk(fs, fr, sink);
+	case XFS_FAILURE_DEV_LOG:
+		if (!xfs_failure_log_impact(&fs->fgeo, fr,
+				pmf_log_range_live(fs, fr->daddr, fr->bbcount),
+				&imp))
+			return 0;
+		return pmf_sink_add(sink, &imp);
+	default:
+		return pmf_seterr(fs, -EOPNOTSUPP,
+				"realtime device analysis is not supported yet");
+	}
+}
+
+int
+pmf_query(
+	struct pmf_fs			*fs,
+	const struct pmf_range		*range,
+	unsigned int			flags,
+	pmf_impact_fn			fn,
+	void				*priv)
+{
+	struct xfs_failure_range	fr;
+	struct pmf_sink			sink = { 0 };
+	int				error;
+
+	fs->errmsg[0] = '\0';
+	error = pmf_range_to_failure(fs, range, &fr);
+	if (error)
+		return error;
+
+	/* Past the end of the filesystem but inside the device: nothing there. */
+	error = xfs_failure_range_check(&fs->fgeo, &fr);
+	if (error == -ERANGE)
+		return 0;
+	if (error)
+		return pmf_seterr(fs, error, "invalid range");
+
+	error = pmf_run_engine(fs, &fr, flags, &sink);
+	if (error)
+		goto out;
+	if (flags & PMF_QUERY_PATHS) {
+		error = pmf_sink_resolve(fs, &sink);
+		if (error) {
+			if (!fs->errmsg[0])
+				pmf_seterr(fs, error, "cannot resolve paths: %s",
+						strerror(-error));
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < sink.nr; i++) {
+		error = pmf_emit_one(fs, &sink, &sink.recs[i],
+				flags & PMF_QUERY_PATHS, fn, priv);
+		if (error)
+			break;
+	}
+out:
+	pmf_sink_free(&sink);
+	return error;
+}

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * The offline data device engine: walk the reverse-mapping btree of each AG
+ * over the failed range, as xfs_db's fsmap does, and let the shared core
+ * decide what every record means.  Gaps between records are free space.
+ */
+#include "pmf_priv.h"
+
+struct pmf_rmap_info {
+	struct pmf_fs			*fs;
+	const struct xfs_failure_range	*fr;
+	struct pmf_sink			*sink;
+	struct xfs_perag		*pag;
+	struct xfs_buf			*agbp;
+	struct xfs_btree_cur		*refc_cur;	/* lazily made */
+	xfs_agblock_t			next;		/* first unseen block */
+};
+
+/* Is any block of the clipped extent shared with another owner? */
+static int
+pmf_rmap_shared(
+	struct pmf_rmap_info		*info,
+	const struct xfs_failure_impact	*imp,
+	bool				*shared)
+{
+	struct xfs_mount		*mp = info->fs->mp;
+	xfs_agblock_t			agbno, fbno;
+	xfs_extlen_t			len, flen;
+	uint64_t			first, last;
+	int				error;
+
+	*shared = false;
+	if (!xfs_has_reflink(mp))
+		return 0;
+	if (!info->refc_cur)
+		info->refc_cur = libxfs_refcountbt_init_cursor(mp, NULL,
+				info->agbp, info->pag);
+
+	first = XFS_BB_TO_FSBT(mp, imp->daddr);
+	last = XFS_BB_TO_FSBT(mp, imp->daddr + imp->bbcount - 1);
+	agbno = first - (uint64_t)imp->agno * mp->m_sb.sb_agblocks;
+	len = last - first + 1;
+	error = -xfs_refcount_find_shared(info->refc_cur, agbno, len, &fbno,
+			&flen, false);
+	if (error)
+		return error;
+	*shared = flen > 0;
+	return 0;
+}
+
+/* Log-relative sectors of a clipped internal log impact. */
+static bool
+pmf_rmap_log_live(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_impact	*imp)
+{
+	uint64_t			logdaddr;
+
+	logdaddr = XFS_FSB_TO_DADDR(fs->mp, fs->mp->m_sb.sb_logstart);
+	return pmf_log_range_live(fs, imp->daddr - logdaddr, imp->bbcount);
+}
+
+/*
+ * Decide one record.  The shared and live-log hints depend on the clipped
+ * part, so the core is asked once for the clip and again with the hints.
+ */
+static int
+pmf_rmap_decide(
+	struct pmf_rmap_info		*info,
+	const struct xfs_rmap_irec	*rec,
+	struct xfs_failure_impact	*imp,
+	bool				*hit)
+{
+	struct pmf_fs			*fs = info->fs;
+	xfs_agnumber_t			agno = pag_agno(info->pag);
+	unsigned int			hints = 0;
+	bool				shared;
+	int				error;
+
+	*hit = xfs_failure_rmap_impact(&fs->fgeo, info->fr, agno, rec, 0, imp);
+	if (!*hit)
+		return 0;
+	if (imp->owner == XFS_FOWN_FILE_DATA) {
+		error = pmf_rmap_shared(info, imp, &shared);
+		if (error)
+			return error;
+		if (shared)
+			hints |= XFS_FAILURE_SHARED;
+	} else if (imp->owner == XFS_FOWN_LOG) {
+		if (pmf_rmap_log_live(fs, imp))
+			hints |= XFS_FAILURE_LOG_LIVE;
+	} else {
+		return 0;
+	}
+	xfs_failure_rmap_impact(&fs->fgeo, info->fr, agno, rec, hints, imp);
+	return 0;
+}
+
+/* Report free space in [info->next, end) of this AG. */
+static int
+pmf_rmap_gap(
+	struct pmf_rmap_info		*info,
+	xfs_agblock_t			end)
+{
+	struct xfs_failure_impact	imp;
+
+	if (end <= info->next)
+		return 0;
+	if (!xfs_failure_free_impact(&info->fs->fgeo, info->fr,
+			pag_agno(info->pag), info->next, end - info->next, &imp))
+		return 0;
+	return pmf_sink_add(info->sink, &imp);
+}
+
+static int
+pmf_rmap_fn(
+	struct xfs_btree_cur		*cur,
+	const struct xfs_rmap_irec	*rec,
+	void				*priv)
+{
+	struct pmf_rmap_info		*info = priv;
+	struct xfs_failure_impact	imp;
+	xfs_agblock_t			end;
+	bool				hit;
+	int				error;
+
+	error = pmf_rmap_gap(info, rec->rm_startblock);
+	if (error)
+		return error;
+	end = rec->rm_startblock + rec->rm_blockcount;
+	if (end > info->next)
+		info->next = end;
+
+	error = pmf_rmap_decide(info, rec, &imp, &hit);
+	if (error || !hit)
+		return error;
+	error = pmf_sink_add(info->sink, &imp);
+	if (error)
+		return error;
+	if (imp.owner == XFS_FOWN_INODES)
+		return pmf_inodes_expand(info->fs, &imp, info->sink);
+	return 0;
+}
+
+static int
+pmf_rmap_walk_ag(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_range	*fr,
+	const struct xfs_failure_group	*grp,
+	struct pmf_sink			*sink)
+{
+	struct pmf_rmap_info		info = {
+		.fs = fs, .fr = fr, .sink = sink, .next = grp->low_agbno,
+	};
+	struct xfs_rmap_irec		low = {
+		.rm_startblock = grp->low_agbno,
+	};
+	struct xfs_rmap_irec		high = {
+		.rm_startblock = grp->high_agbno,
+		.rm_owner = ULLONG_MAX,
+		.rm_offset = ULLONG_MAX,
+		.rm_flags = XFS_RMAP_ATTR_FORK | XFS_RMAP_BMBT_BLOCK |
+			    XFS_RMAP_UNWRITTEN,
+	};
+	struct xfs_btree_cur		*cur;
+	int				error;
+
+	info.pag = libxfs_perag_get(fs->mp, grp->agno);
+	if (!info.pag)
+		return pmf_seterr(fs, -EFSCORRUPTED, "AG %u: no such AG",
+				grp->agno);
+	error = -libxfs_alloc_read_agf(info.pag, NULL, 0, &info.agbp);
+	if (error) {
+		pmf_seterr(fs, error, "AG %u: cannot read AGF: %s", grp->agno,
+				strerror(-error));
+		goto out_pag;
+	}
+	cur = libxfs_rmapbt_init_cursor(fs->mp, NULL, info.agbp, info.pag);
+	error = -libxfs_rmap_query_range(cur, &low, &high, pmf_rmap_fn, &info);
+	libxfs_btree_del_cursor(cur, error ? XFS_BTREE_ERROR : XFS_BTREE_NOERROR);
+	if (!error)
+		error = pmf_rmap_gap(&info, grp->high_agbno + 1);
+	else if (!fs->errmsg[0])
+		pmf_seterr(fs, error, "AG %u: cannot walk the rmap btree: %s",
+				grp->agno, strerror(-error));
+	if (info.refc_cur)
+		libxfs_btree_del_cursor(info.refc_cur,
+				error ? XFS_BTREE_ERROR : XFS_BTREE_NOERROR);
+	libxfs_buf_relse(info.agbp);
+out_pag:
+	libxfs_perag_put(info.pag);
+	return error;
+}
+
+int
+pmf_rmap_walk(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_range	*fr,
+	struct pmf_sink			*sink)
+{
+	struct xfs_failure_group	grp;
+	int				error;
+
+	xfs_failure_first_group(&grp);
+	while (xfs_failure_next_group(&fs->fgeo, fr, &grp)) {
+		error = pmf_rmap_walk_ag(fs, fr, &grp, sink);
+		if (error)
+			return error;
+	}
+	return 0;
+}

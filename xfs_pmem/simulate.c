@@ -1,0 +1,727 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * xfs_pmem simulate: what would be lost if this range or device went away.
+ * Nothing is written: the devices are opened read-only.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "xfs_pmem.h"
+
+enum {
+	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_INODE, COL_FOFFSET,
+	COL_FLAGS, COL_EFFECT, COL_AG, COL_AGBNO, COL_BLOCKS, COL_HEADERS,
+	COL_MEDIA, COL_REMOVE, COL_PATH,
+	COL_NR,
+};
+
+static const struct xfs_pmem_col sim_cols[COL_NR] = {
+	[COL_DEV]	= { "DEV", 4, 0, XFS_PMEM_STR, "device: data, log or rt" },
+	[COL_START]	= { "START", 12, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "byte offset of the damaged part on the device" },
+	[COL_LENGTH]	= { "LENGTH", 8, SCOLS_FL_RIGHT, XFS_PMEM_SIZE, "length of the damaged part" },
+	[COL_OWNER]	= { "OWNER", 10, 0, XFS_PMEM_STR, "what owned it (data, attr, bmbt, inodes, ag-headers, ..., free)" },
+	[COL_INODE]	= { "INODE", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "inode number of a file owner" },
+	[COL_FOFFSET]	= { "FOFFSET", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "byte offset of the damaged part in the file" },
+	[COL_FLAGS]	= { "FLAGS", 8, 0, XFS_PMEM_STR, "unwritten, shared, live-log, unlinked" },
+	[COL_EFFECT]	= { "EFFECT", 11, 0, XFS_PMEM_STR, "no-loss, data-lost, rebuildable or fatal" },
+	[COL_AG]	= { "AG", 4, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "allocation group of a data device record" },
+	[COL_AGBNO]	= { "AGBNO", 8, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "first block of the whole record in its AG" },
+	[COL_BLOCKS]	= { "BLOCKS", 8, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "blocks in the whole record" },
+	[COL_HEADERS]	= { "HEADERS", 8, 0, XFS_PMEM_STR, "AG header sectors hit: sb, agf, agi, agfl" },
+	[COL_MEDIA]	= { "ON-MEDIA-LOSS", 12, 0, XFS_PMEM_STR, "kernel actions if the media failed" },
+	[COL_REMOVE]	= { "ON-REMOVE", 12, 0, XFS_PMEM_STR, "kernel actions if the device is being removed" },
+	[COL_PATH]	= { "PATH", 30, 0, XFS_PMEM_LIST, "every path of the inode (one per line)" },
+};
+
+static const int sim_defaults[] = {
+	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_INODE, COL_FOFFSET,
+	COL_FLAGS, COL_EFFECT, COL_PATH,
+};
+
+struct sim_summary {
+	uint64_t	bytes_lost;	/* written file data */
+	uint64_t	attr_bytes_lost;
+	uint64_t	bytes_noloss;	/* free, unwritten, unused */
+	uint64_t	*files;		/* inodes with lost data or xattrs */
+	size_t		nfiles;
+	size_t		fcap;
+	uint64_t	inodes_lost;	/* allocated inodes in damaged chunks */
+	uint64_t	meta_rebuildable;
+	uint64_t	meta_fatal;
+	unsigned int	owners_hit;	/* bitmask of enum pmf_owner, metadata */
+	bool		live_log;
+	uint64_t	records;
+};
+
+struct sim_ctx {
+	struct libscols_table	*tb;
+	const int		*ids;
+	size_t			nids;
+	const struct xfs_pmem_out *out;
+	struct sim_summary	sum;
+	int			error;
+};
+
+static char *
+sim_flags_str(
+	const struct pmf_impact	*imp)
+{
+	char			buf[64] = "";
+
+	if (imp->flags & PMF_IMPACT_UNWRITTEN)
+		strcat(buf, ",unwritten");
+	if (imp->flags & PMF_IMPACT_SHARED)
+		strcat(buf, ",shared");
+	if (imp->flags & PMF_IMPACT_LOG_LIVE)
+		strcat(buf, ",live-log");
+	if (imp->unlinked)
+		strcat(buf, ",unlinked");
+	return strdup(buf[0] ? buf + 1 : "");
+}
+
+static char *
+sim_bits_str(
+	unsigned int		bits,
+	const char * const	*names,
+	unsigned int		nnames)
+{
+	char			buf[128] = "";
+
+	for (unsigned int i = 0; i < nnames; i++) {
+		if (!(bits & (1U << i)))
+			continue;
+		strcat(buf, ",");
+		strcat(buf, names[i]);
+	}
+	return strdup(buf[0] ? buf + 1 : "");
+}
+
+static const char * const sim_hdr_names[] = { "sb", "agf", "agi", "agfl" };
+static const char * const sim_act_names[] = {
+	"unmap", "kill", "record", "sick", "shutdown",
+};
+
+/* All paths, one per line: the PATH column wraps at newlines. */
+static char *
+sim_paths_str(
+	const char * const	*paths,
+	unsigned int		npaths)
+{
+	size_t			len = 1;
+	char			*s, *p;
+
+	for (unsigned int i = 0; i < npaths; i++)
+		len += strlen(paths[i]) + 1;
+	s = p = malloc(len);
+	if (!s)
+		return NULL;
+	*p = '\0';
+	for (unsigned int i = 0; i < npaths; i++)
+		p += sprintf(p, "%s%s", i ? "\n" : "", paths[i]);
+	return s;
+}
+
+static char *
+sim_u64_str(
+	uint64_t		v)
+{
+	char			*s;
+
+	return asprintf(&s, "%llu", (unsigned long long)v) < 0 ? NULL : s;
+}
+
+static bool
+sim_owner_is_file(
+	enum pmf_owner		owner)
+{
+	return owner == PMF_OWN_DATA || owner == PMF_OWN_ATTR ||
+	       owner == PMF_OWN_BMBT || owner == PMF_OWN_ATTR_BMBT;
+}
+
+static char *
+sim_cell(
+	int			col,
+	const struct pmf_impact	*imp,
+	const struct xfs_pmem_out *out)
+{
+	char			*s = NULL;
+	bool			file = sim_owner_is_file(imp->owner);
+	int			ret = 0;
+
+	switch (col) {
+	case COL_DEV:
+		return strdup(pmf_device_name(imp->dev));
+	case COL_START:
+		ret = asprintf(&s, "%llu", (unsigned long long)imp->daddr << 9);
+		break;
+	case COL_LENGTH:
+		return xfs_pmem_size_str(imp->bbcount << 9, out);
+	case COL_OWNER:
+		return strdup(pmf_owner_name(imp->owner));
+	case COL_INODE:
+		if (!file)
+			return strdup("");
+		ret = asprintf(&s, "%llu", (unsigned long long)imp->ino);
+		break;
+	case COL_FOFFSET:
+		if (imp->owner != PMF_OWN_DATA && imp->owner != PMF_OWN_ATTR)
+			return strdup("");
+		ret = asprintf(&s, "%llu", (unsigned long long)imp->offset);
+		break;
+	case COL_FLAGS:
+		return sim_flags_str(imp);
+	case COL_EFFECT:
+		return strdup(pmf_consequence_name(imp->consequence));
+	case COL_AG:
+		if (imp->dev != PMF_DEV_DATA)
+			return strdup("");
+		ret = asprintf(&s, "%u", imp->agno);
+		break;
+	case COL_AGBNO:
+		if (imp->dev != PMF_DEV_DATA)
+			return strdup("");
+		ret = asprintf(&s, "%u", imp->agbno);
+		break;
+	case COL_BLOCKS:
+		ret = asprintf(&s, "%u", imp->blockcount);
+		break;
+	case COL_HEADERS:
+		return sim_bits_str(imp->headers, sim_hdr_names, 4);
+	case COL_MEDIA:
+		return sim_bits_str(imp->act_media, sim_act_names, 5);
+	case COL_REMOVE:
+		return sim_bits_str(imp->act_remove, sim_act_names, 5);
+	case COL_PATH:
+		return sim_paths_str(imp->paths, imp->npaths);
+	default:
+		return strdup("");
+	}
+	return ret < 0 ? NULL : s;
+}
+
+/* A row for one allocated inode of a damaged chunk, under the chunk's row. */
+static int
+sim_add_inode_line(
+	struct sim_ctx			*ctx,
+	struct libscols_line		*parent,
+	const struct pmf_impact		*chunk,
+	const struct pmf_inode_hit	*hit)
+{
+	struct libscols_line		*ln;
+	struct pmf_impact		imp = *chunk;
+
+	imp.owner = PMF_OWN_INODES;
+	imp.ino = hit->ino;
+	imp.paths = hit->paths;
+	imp.npaths = hit->npaths;
+	imp.ninodes = 0;
+	ln = scols_table_new_line(ctx->tb, parent);
+	if (!ln)
+		return -ENOMEM;
+	for (size_t i = 0; i < ctx->nids; i++) {
+		char	*cell;
+
+		if (ctx->ids[i] == COL_INODE)
+			cell = sim_u64_str(hit->ino);
+		else if (ctx->ids[i] == COL_OWNER)
+			cell = strdup("inode");
+		else
+			cell = sim_cell(ctx->ids[i], &imp, ctx->out);
+		if (!cell || scols_line_refer_data(ln, i, cell))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int
+sim_note_file(
+	struct sim_summary	*sum,
+	uint64_t		ino)
+{
+	for (size_t i = 0; i < sum->nfiles; i++)
+		if (sum->files[i] == ino)
+			return 0;
+	if (sum->nfiles == sum->fcap) {
+		size_t		ncap = sum->fcap ? sum->fcap * 2 : 64;
+		uint64_t	*p = realloc(sum->files, ncap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		sum->files = p;
+		sum->fcap = ncap;
+	}
+	sum->files[sum->nfiles++] = ino;
+	return 0;
+}
+
+static int
+sim_account(
+	struct sim_summary	*sum,
+	const struct pmf_impact	*imp)
+{
+	uint64_t		bytes = imp->bbcount << 9;
+
+	sum->records++;
+	if (imp->flags & PMF_IMPACT_LOG_LIVE)
+		sum->live_log = true;
+	switch (imp->consequence) {
+	case PMF_NO_LOSS:
+		sum->bytes_noloss += bytes;
+		return 0;
+	case PMF_DATA_LOST:
+		if (imp->owner == PMF_OWN_INODES) {
+			sum->inodes_lost += imp->ninodes;
+			return 0;
+		}
+		if (imp->owner == PMF_OWN_ATTR)
+			sum->attr_bytes_lost += bytes;
+		else
+			sum->bytes_lost += bytes;
+		return sim_note_file(sum, imp->ino);
+	case PMF_REBUILDABLE:
+		sum->meta_rebuildable++;
+		break;
+	default:
+		sum->meta_fatal++;
+		break;
+	}
+	sum->owners_hit |= 1U << imp->owner;
+	return 0;
+}
+
+static int
+sim_record(
+	const struct pmf_impact	*imp,
+	void			*priv)
+{
+	struct sim_ctx		*ctx = priv;
+	struct libscols_line	*ln;
+	int			error;
+
+	error = sim_account(&ctx->sum, imp);
+	if (error)
+		return error;
+	ln = scols_table_new_line(ctx->tb, NULL);
+	if (!ln)
+		return -ENOMEM;
+	for (size_t i = 0; i < ctx->nids; i++) {
+		char	*cell = sim_cell(ctx->ids[i], imp, ctx->out);
+
+		if (!cell || scols_line_refer_data(ln, i, cell))
+			return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < imp->ninodes; i++) {
+		error = sim_add_inode_line(ctx, ln, imp, &imp->inodes[i]);
+		if (error)
+			return error;
+	}
+	return 0;
+}
+
+static int
+sim_exit_code(
+	const struct sim_summary *sum)
+{
+	int			ret = XFS_PMEM_EXIT_CLEAN;
+
+	if (sum->nfiles || sum->inodes_lost)
+		ret |= XFS_PMEM_EXIT_DATA;
+	if (sum->meta_rebuildable)
+		ret |= XFS_PMEM_EXIT_META;
+	if (sum->meta_fatal)
+		ret |= XFS_PMEM_EXIT_FATAL;
+	return ret;
+}
+
+static const char *
+sim_verdict(
+	const struct sim_summary *sum)
+{
+	if (sum->meta_fatal)
+		return "fatal: the filesystem would have to shut down";
+	if (sum->nfiles || sum->inodes_lost)
+		return "data loss";
+	if (sum->meta_rebuildable)
+		return "metadata damage that repair can rebuild";
+	return "nothing lost";
+}
+
+static const char *
+sim_next_step(
+	const struct sim_summary *sum)
+{
+	if (sum->live_log)
+		return "unmount; xfs_repair -L (zeroes the log: its unwritten changes are lost), then restore lost files";
+	if (sum->meta_fatal)
+		return "unmount and run xfs_repair; if it cannot rebuild, restore from backup";
+	if (sum->meta_rebuildable && (sum->nfiles || sum->inodes_lost))
+		return "unmount, run xfs_repair, then restore the listed files from backup";
+	if (sum->meta_rebuildable)
+		return "unmount and run xfs_repair to rebuild the damaged metadata";
+	if (sum->nfiles || sum->inodes_lost)
+		return "restore the listed files (or their lost ranges) from backup";
+	return "nothing to do";
+}
+
+static char *
+sim_owners_str(
+	unsigned int	owners)
+{
+	char		buf[512] = "";
+
+	for (int i = 0; i < PMF_OWN_NR; i++) {
+		if (!(owners & (1U << i)))
+			continue;
+		strcat(buf, ",");
+		strcat(buf, pmf_owner_name(i));
+	}
+	return strdup(buf[0] ? buf + 1 : "");
+}
+
+enum {
+	SUM_VERDICT, SUM_FILES, SUM_BYTES, SUM_ATTR_BYTES, SUM_INODES,
+	SUM_META_REBUILD, SUM_META_FATAL, SUM_METADATA, SUM_SHUTDOWN,
+	SUM_NOLOSS, SUM_NEXT, SUM_NR,
+};
+
+static const struct xfs_pmem_col sum_cols[SUM_NR] = {
+	[SUM_VERDICT]	   = { "verdict", 0, 0, XFS_PMEM_STR, "" },
+	[SUM_FILES]	   = { "files", 0, 0, XFS_PMEM_NUM, "" },
+	[SUM_BYTES]	   = { "data_lost", 0, 0, XFS_PMEM_SIZE, "" },
+	[SUM_ATTR_BYTES]   = { "attr_lost", 0, 0, XFS_PMEM_SIZE, "" },
+	[SUM_INODES]	   = { "inodes_lost", 0, 0, XFS_PMEM_NUM, "" },
+	[SUM_META_REBUILD] = { "metadata_rebuildable", 0, 0, XFS_PMEM_NUM, "" },
+	[SUM_META_FATAL]   = { "metadata_fatal", 0, 0, XFS_PMEM_NUM, "" },
+	[SUM_METADATA]	   = { "metadata_hit", 0, 0, XFS_PMEM_STR, "" },
+	[SUM_SHUTDOWN]	   = { "shutdown", 0, 0, XFS_PMEM_BOOL, "" },
+	[SUM_NOLOSS]	   = { "no_loss", 0, 0, XFS_PMEM_SIZE, "" },
+	[SUM_NEXT]	   = { "next_step", 0, 0, XFS_PMEM_STR, "" },
+};
+
+static const char * const sum_labels[SUM_NR] = {
+	[SUM_VERDICT]	   = "Verdict",
+	[SUM_FILES]	   = "Files with lost data",
+	[SUM_BYTES]	   = "File data lost",
+	[SUM_ATTR_BYTES]   = "Xattr blocks lost",
+	[SUM_INODES]	   = "Inodes lost",
+	[SUM_META_REBUILD] = "Metadata, rebuildable",
+	[SUM_META_FATAL]   = "Metadata, fatal",
+	[SUM_METADATA]	   = "Metadata hit",
+	[SUM_SHUTDOWN]	   = "Shutdown",
+	[SUM_NOLOSS]	   = "Free or unwritten",
+	[SUM_NEXT]	   = "Next step",
+};
+
+static char *
+sim_sum_value(
+	int				col,
+	const struct sim_summary	*sum,
+	const struct xfs_pmem_out	*out)
+{
+	char				*s = NULL;
+	unsigned long long		n;
+
+	switch (col) {
+	case SUM_VERDICT:	return strdup(sim_verdict(sum));
+	case SUM_FILES:		n = sum->nfiles; break;
+	case SUM_BYTES:		return xfs_pmem_size_str(sum->bytes_lost, out);
+	case SUM_ATTR_BYTES:	return xfs_pmem_size_str(sum->attr_bytes_lost, out);
+	case SUM_INODES:	n = sum->inodes_lost; break;
+	case SUM_META_REBUILD:	n = sum->meta_rebuildable; break;
+	case SUM_META_FATAL:	n = sum->meta_fatal; break;
+	case SUM_METADATA:	return sim_owners_str(sum->owners_hit);
+	case SUM_SHUTDOWN:	return strdup(sum->meta_fatal ? "yes" : "no");
+	case SUM_NOLOSS:	return xfs_pmem_size_str(sum->bytes_noloss, out);
+	default:		return strdup(sim_next_step(sum));
+	}
+	return asprintf(&s, "%llu", n) < 0 ? NULL : s;
+}
+
+static void
+sim_print_summary_text(
+	const struct sim_summary	*sum,
+	const struct xfs_pmem_out	*out)
+{
+	printf("\n");
+	for (int i = 0; i < SUM_NR; i++) {
+		char	*v = sim_sum_value(i, sum, out);
+
+		printf("%-22s %s\n", sum_labels[i], v ? v : "?");
+		free(v);
+	}
+}
+
+/* The body of a one-member JSON object printed by libsmartcols. */
+static char *
+sim_json_body(
+	struct libscols_table	*tb)
+{
+	char			*s = NULL, *open, *close;
+
+	if (scols_print_table_to_string(tb, &s) || !s)
+		return NULL;
+	open = strchr(s, '{');
+	close = strrchr(s, '}');
+	if (!open || !close || close < open) {
+		free(s);
+		return NULL;
+	}
+	*close = '\0';
+	memmove(s, open + 1, strlen(open + 1) + 1);
+	return s;
+}
+
+/*
+ * One JSON document: {"impacts": [...], "summary": [{...}]}.  Both parts are
+ * libsmartcols tables; only the outer braces are ours.
+ */
+static int
+sim_print_json(
+	struct sim_ctx		*ctx)
+{
+	static const int	sum_ids[SUM_NR] = {
+		0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+	};
+	struct libscols_table	*st;
+	struct libscols_line	*ln;
+	char			*a = NULL, *b = NULL;
+	int			error = -ENOMEM;
+
+	st = xfs_pmem_table_new("summary", sum_cols, sum_ids, SUM_NR, ctx->out);
+	if (!st)
+		return -ENOMEM;
+	ln = scols_table_new_line(st, NULL);
+	for (int i = 0; ln && i < SUM_NR; i++)
+		if (scols_line_refer_data(ln, i, sim_sum_value(i, &ctx->sum, ctx->out)))
+			goto out;
+	if (!ln)
+		goto out;
+	a = sim_json_body(ctx->tb);
+	b = sim_json_body(st);
+	if (!a || !b)
+		goto out;
+	printf("{%s,%s}\n", a, b);
+	error = 0;
+out:
+	free(a);
+	free(b);
+	scols_unref_table(st);
+	return error;
+}
+
+static void
+sim_usage(
+	FILE		*f)
+{
+	fprintf(f,
+"Usage: %s simulate DATA [-l LOGDEV] [-r RTDEV] --device data|log|rt\n"
+"                   (--offset N --length N | --whole) [options]\n"
+"\nReport what a lost range of a device (or a whole device) held.\n"
+"Sizes take a unit: b (fs blocks), s (512-byte sectors), k, m, g, t.\n"
+"\nOptions:\n"
+"  -l, --logdev DEV     external log device or image\n"
+"  -r, --rtdev DEV      realtime device or image\n"
+"  -d, --device DEV     the failed device: data, log or rt\n"
+"      --offset N       start of the failed range on that device\n"
+"      --length N       length of the failed range\n"
+"      --whole          the whole device failed\n"
+"      --no-paths       don't resolve paths\n"
+"      --scan           scan inodes instead of using rmap\n"
+"  -o, --output LIST    columns to show (+LIST adds to the defaults)\n"
+"  -J, --json           JSON output (see doc/simulate-json.md)\n"
+"  -R, --raw            raw output\n"
+"  -n, --noheadings     don't print headings\n"
+"  -b, --bytes          sizes in bytes\n"
+"  -h, --help           this help\n"
+"\nExit status: 0 nothing lost, or'ed bits 1 data lost, 2 rebuildable\n"
+"metadata, 4 fatal metadata; 8 operational error, 16 usage error.\n",
+		progname);
+	if (f == stdout)
+		xfs_pmem_cols_help(sim_cols, COL_NR);
+}
+
+struct sim_args {
+	const char		*log;
+	const char		*rt;
+	const char		*device;
+	const char		*offset;
+	const char		*length;
+	bool			whole;
+	unsigned int		qflags;
+	struct xfs_pmem_out	out;
+};
+
+static int
+sim_parse_args(
+	int			argc,
+	char			**argv,
+	struct sim_args		*sa)
+{
+	enum { OPT_OFFSET = 256, OPT_LENGTH, OPT_WHOLE, OPT_NOPATHS, OPT_SCAN };
+	static const struct option longopts[] = {
+		{ "logdev",	required_argument, NULL, 'l' },
+		{ "rtdev",	required_argument, NULL, 'r' },
+		{ "device",	required_argument, NULL, 'd' },
+		{ "offset",	required_argument, NULL, OPT_OFFSET },
+		{ "length",	required_argument, NULL, OPT_LENGTH },
+		{ "whole",	no_argument,	   NULL, OPT_WHOLE },
+		{ "no-paths",	no_argument,	   NULL, OPT_NOPATHS },
+		{ "scan",	no_argument,	   NULL, OPT_SCAN },
+		{ "output",	required_argument, NULL, 'o' },
+		{ "json",	no_argument,	   NULL, 'J' },
+		{ "raw",	no_argument,	   NULL, 'R' },
+		{ "noheadings",	no_argument,	   NULL, 'n' },
+		{ "bytes",	no_argument,	   NULL, 'b' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int			c;
+
+	sa->qflags = PMF_QUERY_PATHS;
+	while ((c = getopt_long(argc, argv, "l:r:d:o:JRnbh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': sa->log = optarg; break;
+		case 'r': sa->rt = optarg; break;
+		case 'd': sa->device = optarg; break;
+		case OPT_OFFSET: sa->offset = optarg; break;
+		case OPT_LENGTH: sa->length = optarg; break;
+		case OPT_WHOLE: sa->whole = true; break;
+		case OPT_NOPATHS: sa->qflags &= ~PMF_QUERY_PATHS; break;
+		case OPT_SCAN: sa->qflags |= PMF_QUERY_SCAN; break;
+		case 'o': sa->out.columns = optarg; break;
+		case 'J': sa->out.json = true; break;
+		case 'R': sa->out.raw = true; break;
+		case 'n': sa->out.noheadings = true; break;
+		case 'b': sa->out.bytes = true; break;
+		case 'h': sim_usage(stdout); return 1;
+		default:  sim_usage(stderr); return -EINVAL;
+		}
+	}
+	if (optind != argc - 1) {
+		xfs_pmem_err("simulate: expected exactly one data device");
+		return -EINVAL;
+	}
+	if (!sa->device) {
+		xfs_pmem_err("simulate: --device data|log|rt is required");
+		return -EINVAL;
+	}
+	if (sa->whole == !!(sa->offset || sa->length) ||
+	    (!sa->whole && !(sa->offset && sa->length))) {
+		xfs_pmem_err("simulate: give --offset and --length, or --whole");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Turn the range arguments into bytes; 'b' needs the fs block size. */
+static int
+sim_range(
+	const struct sim_args		*sa,
+	const struct pmf_geometry	*geo,
+	struct pmf_range		*range)
+{
+	if (pmf_parse_device(sa->device, &range->dev)) {
+		xfs_pmem_err("simulate: unknown device '%s' (data, log or rt)",
+				sa->device);
+		return -EINVAL;
+	}
+	if (sa->whole) {
+		range->offset = 0;
+		if (range->dev == PMF_DEV_LOG && !geo->dev[PMF_DEV_LOG].path)
+			range->length = geo->logblocks * (uint64_t)geo->blocksize;
+		else
+			range->length = geo->dev[range->dev].size;
+		if (!range->length) {
+			xfs_pmem_err("simulate: the filesystem has no %s device",
+					sa->device);
+			return -ENODEV;
+		}
+		return 0;
+	}
+	if (pmf_parse_size(sa->offset, geo->blocksize, &range->offset)) {
+		xfs_pmem_err("simulate: bad offset '%s'", sa->offset);
+		return -EINVAL;
+	}
+	if (pmf_parse_size(sa->length, geo->blocksize, &range->length)) {
+		xfs_pmem_err("simulate: bad length '%s'", sa->length);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+sim_run(
+	struct pmf_fs		*fs,
+	const struct sim_args	*sa,
+	const struct pmf_range	*range)
+{
+	struct sim_ctx		ctx = { .out = &sa->out };
+	int			ids[COL_NR];
+	size_t			nids;
+	int			error, ret;
+
+	if (xfs_pmem_cols_select(sa->out.columns, sim_cols, COL_NR,
+			sim_defaults, sizeof(sim_defaults) / sizeof(int),
+			ids, &nids))
+		return XFS_PMEM_EXIT_USAGE;
+	ctx.ids = ids;
+	ctx.nids = nids;
+	ctx.tb = xfs_pmem_table_new("impacts", sim_cols, ids, nids, &sa->out);
+	if (!ctx.tb) {
+		xfs_pmem_err("out of memory");
+		return XFS_PMEM_EXIT_ERROR;
+	}
+	error = pmf_query(fs, range, sa->qflags, sim_record, &ctx);
+	if (error) {
+		xfs_pmem_err("%s", pmf_errmsg(fs)[0] ? pmf_errmsg(fs) :
+				strerror(-error));
+		ret = XFS_PMEM_EXIT_ERROR;
+		goto out;
+	}
+	if (sa->out.json) {
+		if (sim_print_json(&ctx)) {
+			xfs_pmem_err("out of memory");
+			ret = XFS_PMEM_EXIT_ERROR;
+			goto out;
+		}
+	} else {
+		scols_print_table(ctx.tb);
+		sim_print_summary_text(&ctx.sum, &sa->out);
+	}
+	ret = sim_exit_code(&ctx.sum);
+out:
+	free(ctx.sum.files);
+	scols_unref_table(ctx.tb);
+	return ret;
+}
+
+int
+xfs_pmem_simulate(
+	int			argc,
+	char			**argv)
+{
+	struct sim_args		sa = { 0 };
+	struct pmf_geometry	geo;
+	struct pmf_range	range;
+	struct pmf_fs		*fs;
+	int			ret;
+
+	ret = sim_parse_args(argc, argv, &sa);
+	if (ret)
+		return ret > 0 ? XFS_PMEM_EXIT_CLEAN : XFS_PMEM_EXIT_USAGE;
+	if (xfs_pmem_open(argv[optind], sa.log, sa.rt, &fs))
+		return XFS_PMEM_EXIT_ERROR;
+	pmf_get_geometry(fs, &geo);
+	ret = sim_range(&sa, &geo, &range);
+	if (ret) {
+		pmf_close(fs);
+		return ret == -ENODEV ? XFS_PMEM_EXIT_ERROR : XFS_PMEM_EXIT_USAGE;
+	}
+	ret = sim_run(fs, &sa, &range);
+	pmf_close(fs);
+	return ret;
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * Output tables through libsmartcols, with lsblk's conventions: -o picks
+ * columns by name, --json/--raw/--noheadings/--bytes.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "xfs_pmem.h"
+
+static int
+xfs_pmem_col_find(
+	const char			*name,
+	size_t				len,
+	const struct xfs_pmem_col	*cols,
+	size_t				ncols)
+{
+	for (size_t i = 0; i < ncols; i++)
+		if (strlen(cols[i].name) == len &&
+		    !strncasecmp(cols[i].name, name, len))
+			return i;
+	return -1;
+}
+
+/*
+ * Pick the columns named in the comma-separated @list, or the defaults.
+ * A list starting with '+' extends the defaults, as in lsblk.
+ */
+int
+xfs_pmem_cols_select(
+	const char			*list,
+	const struct xfs_pmem_col	*cols,
+	size_t				ncols,
+	const int			*defaults,
+	size_t				ndefaults,
+	int				*ids,
+	size_t				*nids)
+{
+	const char			*p;
+
+	*nids = 0;
+	if (!list || *list == '+') {
+		memcpy(ids, defaults, ndefaults * sizeof(*ids));
+		*nids = ndefaults;
+		if (!list)
+			return 0;
+		list++;
+	}
+	for (p = list; *p;) {
+		size_t	len = strcspn(p, ",");
+		int	id = xfs_pmem_col_find(p, len, cols, ncols);
+
+		if (id < 0) {
+			xfs_pmem_err("unknown column: %.*s", (int)len, p);
+			return -EINVAL;
+		}
+		if (*nids == ncols) {
+			xfs_pmem_err("too many columns");
+			return -EINVAL;
+		}
+		ids[(*nids)++] = id;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (*nids == 0) {
+		xfs_pmem_err("no columns selected");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+xfs_pmem_json_type(
+	const struct xfs_pmem_col	*c,
+	const struct xfs_pmem_out	*out)
+{
+	switch (c->type) {
+	case XFS_PMEM_NUM:
+		return SCOLS_JSON_NUMBER;
+	case XFS_PMEM_BOOL:
+		return SCOLS_JSON_BOOLEAN;
+	case XFS_PMEM_SIZE:
+		return out->bytes ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING;
+	case XFS_PMEM_LIST:
+		return SCOLS_JSON_ARRAY_STRING;
+	default:
+		return SCOLS_JSON_STRING;
+	}
+}
+
+struct libscols_table *
+xfs_pmem_table_new(
+	const char			*name,
+	const struct xfs_pmem_col	*cols,
+	const int			*ids,
+	size_t				nids,
+	const struct xfs_pmem_out	*out)
+{
+	struct libscols_table		*tb;
+
+	tb = scols_new_table();
+	if (!tb)
+		return NULL;
+	scols_table_set_name(tb, name);
+	scols_table_enable_json(tb, out->json);
+	scols_table_enable_raw(tb, out->raw);
+	scols_table_enable_noheadings(tb, out->noheadings);
+	for (size_t i = 0; i < nids; i++) {
+		const struct xfs_pmem_col	*c = &cols[ids[i]];
+		struct libscols_column		*cl;
+
+		/* Lists print one item per line, like lsblk's MOUNTPOINTS. */
+		cl = scols_table_new_column(tb, c->name, c->whint, c->flags |
+				(c->type == XFS_PMEM_LIST ? SCOLS_FL_WRAP : 0));
+		if (!cl) {
+			scols_unref_table(tb);
+			return NULL;
+		}
+		scols_column_set_json_type(cl, xfs_pmem_json_type(c, out));
+		if (c->type == XFS_PMEM_LIST)
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+					scols_wrapnl_nextchunk, NULL);
+	}
+	return tb;
+}
+
+/* A size: exact bytes with --bytes, else "4K", "1.5M" as lsblk prints. */
+char *
+xfs_pmem_size_str(
+	uint64_t			bytes,
+	const struct xfs_pmem_out	*out)
+{
+	static const char		units[] = "BKMGTPE";
+	char				*s = NULL;
+	unsigned int			u = 0;
+	uint64_t			whole = bytes, frac = 0;
+
+	if (out->bytes || bytes < 1024) {
+		if (asprintf(&s, "%llu%s", (unsigned long long)bytes,
+			     out->bytes ? "" : "B") < 0)
+			return NULL;
+		return s;
+	}
+	while (whole >= 1024 && u < sizeof(units) - 2) {
+		frac = whole & 1023;
+		whole >>= 10;
+		u++;
+	}
+	/* One decimal, rounded, dropped when it is zero. */
+	frac = (frac * 10 + 512) / 1024;
+	if (frac == 10) {
+		whole++;
+		frac = 0;
+	}
+	if (frac)
+		return asprintf(&s, "%llu.%llu%c", (unsigned long long)whole,
+				(unsigned long long)frac, units[u]) < 0 ? NULL : s;
+	return asprintf(&s, "%llu%c", (unsigned long long)whole,
+			units[u]) < 0 ? NULL : s;
+}
+
+int
+xfs_pmem_line_setf(
+	struct libscols_line	*ln,
+	size_t			n,
+	const char		*fmt,
+	...)
+{
+	va_list			ap;
+	char			*s;
+	int			ret;
+
+	va_start(ap, fmt);
+	ret = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (ret < 0)
+		return -ENOMEM;
+	return scols_line_refer_data(ln, n, s);
+}
+
+void
+xfs_pmem_cols_help(
+	const struct xfs_pmem_col	*cols,
+	size_t				ncols)
+{
+	printf("\nAvailable output columns:\n");
+	for (size_t i = 0; i < ncols; i++)
+		printf(" %12s  %s\n", cols[i].name, cols[i].help);
+}
+
+/* Open the filesystem; a failure is one line on stderr. */
+int
+xfs_pmem_open(
+	const char		*data,
+	const char		*log,
+	const char		*rt,
+	struct pmf_fs		**fsp)
+{
+	struct pmf_open_args	args = { .data = data, .log = log, .rt = rt };
+	int			error;
+
+	error = pmf_open(&args, fsp);
+	if (error)
+		xfs_pmem_err("%s", args.errmsg[0] ? args.errmsg : strerror(-error));
+	return error;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ */
+#ifndef XFS_PMEM_H
+#define XFS_PMEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libsmartcols.h>
+#include "pmemfail.h"
+
+/*
+ * Exit codes, fsck-style: the analysis bits may be or'ed together; an
+ * operational or usage error replaces them.
+ */
+#define XFS_PMEM_EXIT_CLEAN	0	/* nothing was or would be lost */
+#define XFS_PMEM_EXIT_DATA	1	/* file data, xattrs or inodes lost */
+#define XFS_PMEM_EXIT_META	2	/* rebuildable metadata hit */
+#define XFS_PMEM_EXIT_FATAL	4	/* metadata loss that shuts the fs down */
+#define XFS_PMEM_EXIT_ERROR	8	/* bad device, corrupt image, I/O error */
+#define XFS_PMEM_EXIT_USAGE	16	/* bad command line */
+
+extern char *progname;
+
+/* Output options shared by the commands, as lsblk has them. */
+struct xfs_pmem_out {
+	bool		json;
+	bool		raw;
+	bool		noheadings;
+	bool		bytes;
+	const char	*columns;	/* -o list, or NULL for the default */
+};
+
+/* What a column holds, which decides its JSON type. */
+enum xfs_pmem_coltype {
+	XFS_PMEM_STR = 0,
+	XFS_PMEM_NUM,
+	XFS_PMEM_BOOL,
+	XFS_PMEM_SIZE,		/* number with --bytes, "1.5M" without */
+	XFS_PMEM_LIST,		/* one item per line, a JSON array */
+};
+
+/* A column of an output table. */
+struct xfs_pmem_col {
+	const char		*name;
+	double			whint;
+	int			flags;		/* SCOLS_FL_* */
+	enum xfs_pmem_coltype	type;
+	const char		*help;
+};
+
+void xfs_pmem_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* table.c */
+int xfs_pmem_cols_select(const char *list, const struct xfs_pmem_col *cols,
+		size_t ncols, const int *defaults, size_t ndefaults, int *ids,
+		size_t *nids);
+struct libscols_table *xfs_pmem_table_new(const char *name,
+		const struct xfs_pmem_col *cols, const int *ids, size_t nids,
+		const struct xfs_pmem_out *out);
+char *xfs_pmem_size_str(uint64_t bytes, const struct xfs_pmem_out *out);
+int xfs_pmem_line_setf(struct libscols_line *ln, size_t n, const char *fmt,
+		...) __attribute__((format(printf, 3, 4)));
+void xfs_pmem_cols_help(const struct xfs_pmem_col *cols, size_t ncols);
+int xfs_pmem_open(const char *data, const char *log, const char *rt,
+		struct pmf_fs **fsp);
+
+/* commands */
+int xfs_pmem_info(int argc, char **argv);
+int xfs_pmem_simulate(int argc, char **argv);
+
+#endif /* XFS_PMEM_H */
