@@ -148,6 +148,8 @@ struct pmf_inode_hit {
 	uint64_t		ino;
 	unsigned int		npaths;
 	const char * const	*paths;
+	const char		*metafile;	/* see pmf_impact.metafile */
+	bool			unlinked;
 };
 
 struct pmf_impact {
@@ -170,6 +172,8 @@ struct pmf_impact {
 	unsigned int		npaths;
 	const char * const	*paths;
 	bool			unlinked;	/* allocated but in no directory */
+	/* Metadata inode ("rtbitmap", "usrquota", ...), or NULL. */
+	const char		*metafile;
 	/* PMF_OWN_INODES: the allocated inodes in the damaged part. */
 	unsigned int		ninodes;
 	const struct pmf_inode_hit *inodes;

@@ -487,6 +487,11 @@ pmf_paths_resolve(
 	pc->targets = inos;
 	pc->ntargets = nr;
 	error = pmf_walk_tree(fs);
+	/* The root is in no directory; its one path is "/". */
+	if (!error && pmf_is_target(pc, fs->mp->m_sb.sb_rootino))
+		error = pmf_dent_push(&pc->links, &pc->nlinks, &pc->lcap,
+				fs->mp->m_sb.sb_rootino,
+				fs->mp->m_sb.sb_rootino, "", 0);
 	pc->targets = NULL;
 	pc->ntargets = 0;
 	if (error)

@@ -165,6 +165,55 @@ pmf_impact_export(
 	pi->act_remove = imp->act_remove;
 }
 
+/* Metadata inodes have no path; name them instead. */
+static const char *
+pmf_metafile_name(
+	struct xfs_mount	*mp,
+	uint64_t		ino)
+{
+	struct xfs_sb		*sb = &mp->m_sb;
+
+	if (ino == NULLFSINO || ino == 0)
+		return NULL;
+	if (ino == sb->sb_rbmino)
+		return "rtbitmap";
+	if (ino == sb->sb_rsumino)
+		return "rtsummary";
+	if (ino == sb->sb_uquotino)
+		return "usrquota";
+	if (ino == sb->sb_gquotino)
+		return "grpquota";
+	if (ino == sb->sb_pquotino)
+		return "prjquota";
+	if (xfs_has_metadir(mp) && ino == sb->sb_metadirino)
+		return "metadir";
+	return NULL;
+}
+
+/*
+ * Paths of @ino, or its metadata file name.  An allocated inode that has
+ * neither is unlinked: open files deleted before the failure.
+ */
+static void
+pmf_describe_inode(
+	struct pmf_fs		*fs,
+	uint64_t		ino,
+	bool			paths,
+	const char * const	**pathv,
+	unsigned int		*npaths,
+	const char		**metafile,
+	bool			*unlinked)
+{
+	*metafile = pmf_metafile_name(fs->mp, ino);
+	*pathv = NULL;
+	*npaths = 0;
+	*unlinked = false;
+	if (!paths || *metafile)
+		return;
+	pmf_paths_get(fs, ino, pathv, npaths);
+	*unlinked = *npaths == 0;
+}
+
 static int
 pmf_emit_one(
 	struct pmf_fs		*fs,
@@ -179,19 +228,18 @@ pmf_emit_one(
 	int			error;
 
 	pmf_impact_export(&rec->imp, &pi);
-	if (paths && pmf_owner_is_inode(rec->imp.owner)) {
-		pmf_paths_get(fs, pi.ino, &pi.paths, &pi.npaths);
-		pi.unlinked = pi.npaths == 0;
-	}
+	if (pmf_owner_is_inode(rec->imp.owner))
+		pmf_describe_inode(fs, pi.ino, paths, &pi.paths, &pi.npaths,
+				&pi.metafile, &pi.unlinked);
 	if (rec->ninos) {
 		hits = calloc(rec->ninos, sizeof(*hits));
 		if (!hits)
 			return -ENOMEM;
 		for (size_t i = 0; i < rec->ninos; i++) {
 			hits[i].ino = sink->inos[rec->ifirst + i];
-			if (paths)
-				pmf_paths_get(fs, hits[i].ino, &hits[i].paths,
-						&hits[i].npaths);
+			pmf_describe_inode(fs, hits[i].ino, paths,
+					&hits[i].paths, &hits[i].npaths,
+					&hits[i].metafile, &hits[i].unlinked);
 		}
 		pi.inodes = hits;
 		pi.ninodes = rec->ninos;

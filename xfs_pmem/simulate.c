@@ -15,7 +15,7 @@
 enum {
 	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_INODE, COL_FOFFSET,
 	COL_FLAGS, COL_EFFECT, COL_AG, COL_AGBNO, COL_BLOCKS, COL_HEADERS,
-	COL_MEDIA, COL_REMOVE, COL_PATH,
+	COL_MEDIA, COL_REMOVE, COL_METAFILE, COL_PATH,
 	COL_NR,
 };
 
@@ -23,10 +23,10 @@ static const struct xfs_pmem_col sim_cols[COL_NR] = {
 	[COL_DEV]	= { "DEV", 4, 0, XFS_PMEM_STR, "device: data, log or rt" },
 	[COL_START]	= { "START", 12, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "byte offset of the damaged part on the device" },
 	[COL_LENGTH]	= { "LENGTH", 8, SCOLS_FL_RIGHT, XFS_PMEM_SIZE, "length of the damaged part" },
-	[COL_OWNER]	= { "OWNER", 10, 0, XFS_PMEM_STR, "what owned it (data, attr, bmbt, inodes, ag-headers, ..., free)" },
+	[COL_OWNER]	= { "OWNER", 10, SCOLS_FL_TREE, XFS_PMEM_STR, "what owned it (data, attr, bmbt, inodes, ag-headers, ..., free)" },
 	[COL_INODE]	= { "INODE", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "inode number of a file owner" },
 	[COL_FOFFSET]	= { "FOFFSET", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "byte offset of the damaged part in the file" },
-	[COL_FLAGS]	= { "FLAGS", 8, 0, XFS_PMEM_STR, "unwritten, shared, live-log, unlinked" },
+	[COL_FLAGS]	= { "FLAGS", 8, 0, XFS_PMEM_STR, "unwritten, shared, live-log, unlinked, metafile" },
 	[COL_EFFECT]	= { "EFFECT", 11, 0, XFS_PMEM_STR, "no-loss, data-lost, rebuildable or fatal" },
 	[COL_AG]	= { "AG", 4, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "allocation group of a data device record" },
 	[COL_AGBNO]	= { "AGBNO", 8, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "first block of the whole record in its AG" },
@@ -34,6 +34,7 @@ static const struct xfs_pmem_col sim_cols[COL_NR] = {
 	[COL_HEADERS]	= { "HEADERS", 8, 0, XFS_PMEM_STR, "AG header sectors hit: sb, agf, agi, agfl" },
 	[COL_MEDIA]	= { "ON-MEDIA-LOSS", 12, 0, XFS_PMEM_STR, "kernel actions if the media failed" },
 	[COL_REMOVE]	= { "ON-REMOVE", 12, 0, XFS_PMEM_STR, "kernel actions if the device is being removed" },
+	[COL_METAFILE]	= { "METAFILE", 9, 0, XFS_PMEM_STR, "metadata inode: rtbitmap, rtsummary, usrquota, ..." },
 	[COL_PATH]	= { "PATH", 30, 0, XFS_PMEM_LIST, "every path of the inode (one per line)" },
 };
 
@@ -80,6 +81,8 @@ sim_flags_str(
 		strcat(buf, ",live-log");
 	if (imp->unlinked)
 		strcat(buf, ",unlinked");
+	if (imp->metafile)
+		strcat(buf, ",metafile");
 	return strdup(buf[0] ? buf + 1 : "");
 }
 
@@ -195,12 +198,34 @@ sim_cell(
 		return sim_bits_str(imp->act_media, sim_act_names, 5);
 	case COL_REMOVE:
 		return sim_bits_str(imp->act_remove, sim_act_names, 5);
+	case COL_METAFILE:
+		return strdup(imp->metafile ? imp->metafile : "");
 	case COL_PATH:
 		return sim_paths_str(imp->paths, imp->npaths);
 	default:
 		return strdup("");
 	}
 	return ret < 0 ? NULL : s;
+}
+
+/*
+ * Hand a cell to the line.  An empty list stays unset, so that JSON shows
+ * an empty array rather than an array of one null.
+ */
+static int
+sim_set_cell(
+	struct libscols_line	*ln,
+	size_t			i,
+	int			col,
+	char			*cell)
+{
+	if (!cell)
+		return -ENOMEM;
+	if (sim_cols[col].type == XFS_PMEM_LIST && !*cell) {
+		free(cell);
+		return 0;
+	}
+	return scols_line_refer_data(ln, i, cell) ? -ENOMEM : 0;
 }
 
 /* A row for one allocated inode of a damaged chunk, under the chunk's row. */
@@ -218,6 +243,8 @@ sim_add_inode_line(
 	imp.ino = hit->ino;
 	imp.paths = hit->paths;
 	imp.npaths = hit->npaths;
+	imp.metafile = hit->metafile;
+	imp.unlinked = hit->unlinked;
 	imp.ninodes = 0;
 	ln = scols_table_new_line(ctx->tb, parent);
 	if (!ln)
@@ -231,7 +258,7 @@ sim_add_inode_line(
 			cell = strdup("inode");
 		else
 			cell = sim_cell(ctx->ids[i], &imp, ctx->out);
-		if (!cell || scols_line_refer_data(ln, i, cell))
+		if (sim_set_cell(ln, i, ctx->ids[i], cell))
 			return -ENOMEM;
 	}
 	return 0;
@@ -308,12 +335,10 @@ sim_record(
 	ln = scols_table_new_line(ctx->tb, NULL);
 	if (!ln)
 		return -ENOMEM;
-	for (size_t i = 0; i < ctx->nids; i++) {
-		char	*cell = sim_cell(ctx->ids[i], imp, ctx->out);
-
-		if (!cell || scols_line_refer_data(ln, i, cell))
+	for (size_t i = 0; i < ctx->nids; i++)
+		if (sim_set_cell(ln, i, ctx->ids[i],
+				sim_cell(ctx->ids[i], imp, ctx->out)))
 			return -ENOMEM;
-	}
 	for (unsigned int i = 0; i < imp->ninodes; i++) {
 		error = sim_add_inode_line(ctx, ln, imp, &imp->inodes[i]);
 		if (error)

@@ -123,9 +123,11 @@ xfs_pmem_table_new(
 			return NULL;
 		}
 		scols_column_set_json_type(cl, xfs_pmem_json_type(c, out));
-		if (c->type == XFS_PMEM_LIST)
+		if (c->type == XFS_PMEM_LIST) {
+			scols_column_set_safechars(cl, "\n");
 			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
 					scols_wrapnl_nextchunk, NULL);
+		}
 	}
 	return tb;
 }

@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for pmemfail's tests: real images made by mkfs.xfs, loop mounts,
+# GETFSMAP and xfs_repair.  Sourced by tests/t/*.sh; tests/run sets
+# PMF_SRC, PMF_BUILD and XFSPROGS_DIR.
+
+set -u
+: "${PMF_SRC:?run tests through tests/run}"
+: "${PMF_BUILD:?run tests through tests/run}"
+: "${XFSPROGS_DIR:?run tests through tests/run}"
+
+XFS_PMEM="$PMF_BUILD/xfs_pmem/xfs_pmem"
+PMF_XFS_DB="$PMF_BUILD/db/xfs_db"
+MKFS="$XFSPROGS_DIR/mkfs/mkfs.xfs"
+XFS_DB="$XFSPROGS_DIR/db/xfs_db"
+XFS_IO="$XFSPROGS_DIR/io/xfs_io"
+XFS_REPAIR="$XFSPROGS_DIR/repair/xfs_repair"
+PYTHON="${PYTHON:-python3}"
+
+TMP=$(mktemp -d /tmp/pmf-test.XXXXXX)
+_pmf_mounts=()
+_pmf_loops=()
+
+pmf_cleanup() {
+	local m l
+	for m in "${_pmf_mounts[@]}"; do
+		umount "$m" 2>/dev/null
+	done
+	for l in "${_pmf_loops[@]}"; do
+		losetup -d "$l" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap pmf_cleanup EXIT
+
+pmf_fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# Exit 77 is "skipped", with the reason on stdout.
+pmf_skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+pmf_require_root() {
+	[ "$(id -u)" = 0 ] || pmf_skip "needs root for loop mounts"
+}
+
+# pmf_mkfs IMG SIZE [LOGIMG LOGSIZE] -- mkfs options...
+pmf_mkfs() {
+	local img=$1 size=$2
+	shift 2
+	local log="" logsize=""
+	if [ "${1:-}" != "--" ]; then
+		log=$1 logsize=$2
+		shift 2
+	fi
+	[ "${1:-}" = "--" ] && shift
+	rm -f "$img"
+	truncate -s "$size" "$img"
+	if [ -n "$log" ]; then
+		rm -f "$log"
+		truncate -s "$logsize" "$log"
+		"$MKFS" -q -f -l logdev="$log" "$@" "$img" ||
+			pmf_fail "mkfs.xfs $* failed"
+	else
+		"$MKFS" -q -f "$@" "$img" || pmf_fail "mkfs.xfs $* failed"
+	fi
+}
+
+pmf_loop() {
+	local dev
+	dev=$(losetup -f --show "$1") || pmf_fail "losetup $1 failed"
+	_pmf_loops+=("$dev")
+	echo "$dev"
+}
+
+# pmf_mount IMG MNT [LOGIMG]: sets PMF_DATADEV and PMF_LOGDEV.
+pmf_mount() {
+	local img=$1 mnt=$2 log=${3:-} opts=""
+	mkdir -p "$mnt"
+	PMF_DATADEV=$(pmf_loop "$img")
+	PMF_LOGDEV=""
+	if [ -n "$log" ]; then
+		PMF_LOGDEV=$(pmf_loop "$log")
+		opts="-o logdev=$PMF_LOGDEV"
+	fi
+	# shellcheck disable=SC2086
+	mount $opts "$PMF_DATADEV" "$mnt" || pmf_fail "mount $img failed"
+	_pmf_mounts+=("$mnt")
+}
+
+pmf_umount() {
+	umount "$1" || pmf_fail "umount $1 failed"
+	for l in "${_pmf_loops[@]}"; do
+		losetup -d "$l" 2>/dev/null
+	done
+	_pmf_loops=()
+}
+
+# Geometry and metadata inodes from xfsprogs' xfs_db, as JSON for oracle.py.
+pmf_geometry() {
+	local img=$1 log=${2:-}
+	local args=(-r)
+	[ -n "$log" ] && args+=(-l "$log")
+	"$XFS_DB" "${args[@]}" -c 'sb 0' -c 'print blocksize agblocks agcount inodesize agblklog inopblog rootino rbmino rsumino uquotino gquotino pquotino' "$img" |
+	"$PYTHON" -c '
+import json, sys
+v = {}
+for line in sys.stdin:
+    k, _, val = line.partition(" = ")
+    v[k.strip()] = val.strip()
+meta = [int(v[k]) for k in ("rbmino", "rsumino", "uquotino", "gquotino", "pquotino")
+        if v.get(k, "null") not in ("null", "0", "") and int(v[k]) != 2**64 - 1]
+print(json.dumps({"blocksize": int(v["blocksize"]), "agblocks": int(v["agblocks"]),
+                  "agcount": int(v["agcount"]), "inodesize": int(v["inodesize"]),
+                  "agblklog": int(v["agblklog"]), "inopblog": int(v["inopblog"]),
+                  "rootino": int(v["rootino"]), "metafiles": meta}))'
+}
+
+pmf_sha() {
+	sha256sum "$@" | cut -d' ' -f1 | paste -sd' '
+}
+
+# pmf_expect_exit CODE CMD...: run, demand the exit code, keep stderr.
+pmf_expect_exit() {
+	local want=$1 rc
+	shift
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[ "$rc" = "$want" ] ||
+		pmf_fail "'$*' exited $rc, expected $want: $(head -c 300 "$TMP/err")"
+}

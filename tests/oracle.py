@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The kernel as the oracle for offline range -> owner answers.
+
+  oracle.py capture MOUNTPOINT DATADEV [LOGDEV] > state.json
+      While mounted: every GETFSMAP record (raw ioctl) and every path
+      (find -printf %i, the kernel's own directory view).
+
+  oracle.py check state.json --xfs-pmem BIN --data IMG [--log IMG]
+                  --seed N --count N [--edges]
+      After unmount: run `xfs_pmem simulate --json --bytes` on random and
+      edge ranges and compare, record for record, with the GETFSMAP records
+      clipped to each range: owners, offsets, lengths, flags and paths, and
+      the allocated inodes of damaged inode chunks.
+"""
+import argparse
+import fcntl
+import json
+import os
+import random
+import struct
+import subprocess
+import sys
+
+FS_IOC_GETFSMAP = 0xC0C0583B
+FSMAP_FMT = "=IIQQQQ24x"          # struct fsmap, 64 bytes
+HEAD_FMT = "=IIII48x"             # struct fsmap_head before the keys
+FMR_OF_PREALLOC = 0x1
+FMR_OF_ATTR_FORK = 0x2
+FMR_OF_EXTENT_MAP = 0x4
+FMR_OF_SHARED = 0x8
+FMR_OF_SPECIAL_OWNER = 0x10
+FMR_OF_LAST = 0x20
+
+SPECIAL = {
+    (0, 1): "free", (0, 2): "unknown",
+    (ord("X"), 1): "ag-headers", (ord("X"), 2): "log",
+    (ord("X"), 3): "ag-btree", (ord("X"), 4): "inobt",
+    (ord("X"), 5): "inodes", (ord("X"), 6): "refcountbt",
+    (ord("X"), 7): "cow",
+}
+
+
+def getfsmap(path):
+    """All GETFSMAP records of the filesystem mounted at path."""
+    fd = os.open(path, os.O_RDONLY)
+    count = 1024
+    low = struct.pack(FSMAP_FMT, 0, 0, 0, 0, 0, 0)
+    # As xfs_io sets it: every field at its maximum but the length.
+    high = struct.pack(FSMAP_FMT, 0xFFFFFFFF, 0xFFFFFFFF, 2**64 - 1, 2**64 - 1,
+                       2**64 - 1, 0)
+    recs = []
+    while True:
+        buf = bytearray(struct.pack(HEAD_FMT, 0, 0, count, 0) + low + high +
+                        bytes(64 * count))
+        fcntl.ioctl(fd, FS_IOC_GETFSMAP, buf)
+        entries = struct.unpack_from("=I", buf, 12)[0]
+        if entries == 0:
+            break
+        last = None
+        for i in range(entries):
+            off = 192 + 64 * i
+            dev, flags, phys, owner, offset, length = struct.unpack_from(FSMAP_FMT, buf, off)
+            recs.append(dict(dev=dev, flags=flags, phys=phys, owner=owner,
+                             offset=offset, length=length))
+            last = bytes(buf[off:off + 64])
+        if recs[-1]["flags"] & FMR_OF_LAST:
+            break
+        low = last
+    os.close(fd)
+    return recs
+
+
+def encode_dev(rdev):
+    """The kernel's new_encode_dev(), as GETFSMAP reports devices."""
+    ma, mi = os.major(rdev), os.minor(rdev)
+    return (mi & 0xFF) | (ma << 8) | ((mi & ~0xFF) << 12)
+
+
+def capture(args):
+    devs = {"data": encode_dev(os.stat(args.datadev).st_rdev)}
+    if args.logdev:
+        devs["log"] = encode_dev(os.stat(args.logdev).st_rdev)
+    paths = {}
+    out = subprocess.run(["find", args.mountpoint, "-xdev", "-printf", "%i\\t%P\\n"],
+                         check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        ino, rel = line.split("\t", 1)
+        paths.setdefault(ino, []).append("/" + rel)
+    json.dump({"devs": devs, "records": getfsmap(args.mountpoint),
+               "paths": paths}, sys.stdout)
+
+
+def owner_of(r):
+    if r["flags"] & FMR_OF_SPECIAL_OWNER:
+        key = (r["owner"] >> 32, r["owner"] & 0xFFFFFFFF)
+        return SPECIAL.get(key, "unknown"), None
+    attr = r["flags"] & FMR_OF_ATTR_FORK
+    if r["flags"] & FMR_OF_EXTENT_MAP:
+        return ("attr-bmbt" if attr else "bmbt"), r["owner"]
+    return ("attr" if attr else "data"), r["owner"]
+
+
+class Oracle:
+    def __init__(self, state, geo, metafiles):
+        self.geo = geo
+        self.metafiles = metafiles
+        self.paths = {int(k): sorted(v) for k, v in state["paths"].items()}
+        self.bydev = {}
+        for name, devno in state["devs"].items():
+            self.bydev[name] = sorted((r for r in state["records"] if r["dev"] == devno),
+                                      key=lambda r: r["phys"])
+        # File data extents, to tell shared pieces exactly.
+        self.filedata = [r for r in self.bydev["data"]
+                         if owner_of(r)[0] == "data"]
+
+    def shared(self, r, cs, ce):
+        for o in self.filedata:
+            if o is r or o["owner"] == r["owner"] and o["offset"] == r["offset"]:
+                continue
+            if o["phys"] < ce and o["phys"] + o["length"] > cs:
+                return True
+        return False
+
+    def inode_pos(self, ino):
+        g = self.geo
+        agno = ino >> (g["agblklog"] + g["inopblog"])
+        agbno = (ino >> g["inopblog"]) & ((1 << g["agblklog"]) - 1)
+        slot = ino & ((1 << g["inopblog"]) - 1)
+        return ((agno * g["agblocks"] + agbno) * g["blocksize"] +
+                slot * g["inodesize"])
+
+    def chunk_inodes(self, cs, ce):
+        known = set(self.paths) | set(self.metafiles)
+        return sorted(i for i in known
+                      if cs <= self.inode_pos(i) < ce)
+
+    def expect(self, dev, start, length):
+        s0 = start // 512 * 512
+        e0 = -(-(start + length) // 512) * 512
+        exp = []
+        for r in self.bydev.get(dev, []):
+            cs, ce = max(s0, r["phys"]), min(e0, r["phys"] + r["length"])
+            if cs >= ce:
+                continue
+            owner, ino = owner_of(r)
+            foff = None
+            if owner in ("data", "attr"):
+                foff = r["offset"] + (cs - r["phys"])
+            item = dict(start=cs, length=ce - cs, owner=owner, inode=ino,
+                        foffset=foff,
+                        unwritten=bool(r["flags"] & FMR_OF_PREALLOC),
+                        shared=owner == "data" and self.shared(r, cs, ce))
+            if ino is not None:
+                item["paths"] = self.paths.get(ino, ["/"] if ino == self.geo["rootino"] else [])
+                if ino in self.metafiles:
+                    item["paths"] = []
+            if owner == "inodes":
+                item["inodes"] = self.chunk_inodes(cs, ce)
+            exp.append(item)
+        return exp
+
+
+def normalize(imp):
+    flags = (imp.get("flags") or "").split(",")
+    item = dict(start=imp["start"], length=imp["length"], owner=imp["owner"],
+                inode=imp.get("inode"), foffset=imp.get("foffset"),
+                unwritten="unwritten" in flags, shared="shared" in flags)
+    if item["inode"] is not None:
+        # libsmartcols shows an empty list as [null], as lsblk does.
+        item["paths"] = sorted(p for p in imp.get("path") or [] if p)
+    if imp["owner"] == "inodes":
+        item["inodes"] = sorted(c["inode"] for c in imp.get("children", []))
+    return item
+
+
+def key(item):
+    return (item["start"], item["owner"], item["inode"] or 0, item["foffset"] or 0)
+
+
+def run_simulate(args, dev, start, length):
+    cmd = [args.xfs_pmem, "simulate", args.data, "--device", dev,
+           "--offset", str(start), "--length", str(length), "--json", "--bytes",
+           "-o", "dev,start,length,owner,inode,foffset,flags,path"]
+    if args.log:
+        cmd[3:3] = ["-l", args.log]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode & ~7:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
+    return json.loads(p.stdout)
+
+
+def ranges(args, geo, devsize, rng):
+    bs = geo["blocksize"]
+    agbytes = geo["agblocks"] * bs
+    out = []
+    if args.edges:
+        out += [("data", 0, 512), ("data", devsize - 512, 512),
+                ("data", 0, devsize), ("data", devsize - bs, bs)]
+        for ag in range(1, geo["agcount"]):
+            out += [("data", ag * agbytes - bs, 2 * bs), ("data", ag * agbytes, 512),
+                    ("data", ag * agbytes - 512, 512)]
+    for _ in range(args.count):
+        length = int(2 ** rng.uniform(9, 26))
+        start = rng.randrange(0, max(1, devsize - 512))
+        if rng.random() < 0.5:
+            start = start // 512 * 512
+        length = min(length, devsize - start)
+        out.append(("data", start, max(1, length)))
+    return out
+
+
+def check(args):
+    state = json.load(open(args.state))
+    geo = json.load(open(args.geometry))
+    metafiles = set(geo.pop("metafiles"))
+    oracle = Oracle(state, geo, metafiles)
+    rng = random.Random(args.seed)
+    devsize = os.path.getsize(args.data)
+    failures = 0
+    todo = ranges(args, geo, devsize, rng)
+    for dev, start, length in todo:
+        got = run_simulate(args, dev, start, length)
+        have = sorted((normalize(i) for i in got["impacts"]), key=key)
+        want = sorted(oracle.expect(dev, start, length), key=key)
+        if have != want:
+            failures += 1
+            print("MISMATCH %s offset %d length %d (seed %d)" % (dev, start, length, args.seed))
+            hs = [json.dumps(h, sort_keys=True) for h in have]
+            ws = [json.dumps(w, sort_keys=True) for w in want]
+            for h in hs:
+                if h not in ws:
+                    print("  only offline: " + h[:400])
+            for w in ws:
+                if w not in hs:
+                    print("  only kernel:  " + w[:400])
+            if failures >= 5:
+                break
+    print("oracle: %d ranges, %d mismatches, seed %d" % (len(todo), failures, args.seed))
+    return 1 if failures else 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("capture")
+    c.add_argument("mountpoint")
+    c.add_argument("datadev")
+    c.add_argument("logdev", nargs="?")
+    k = sub.add_parser("check")
+    k.add_argument("state")
+    k.add_argument("--geometry", required=True)
+    k.add_argument("--xfs-pmem", required=True)
+    k.add_argument("--data", required=True)
+    k.add_argument("--log")
+    k.add_argument("--seed", type=int, required=True)
+    k.add_argument("--count", type=int, default=100)
+    k.add_argument("--edges", action="store_true")
+    args = ap.parse_args()
+    if args.cmd == "capture":
+        capture(args)
+        return 0
+    return check(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
