@@ -18,10 +18,11 @@ failmap_flags(
 	char			*buf,
 	size_t			len)
 {
-	snprintf(buf, len, "%s%s%s",
+	snprintf(buf, len, "%s%s%s%s",
 		 (imp->flags & PMF_IMPACT_UNWRITTEN) ? ",unwritten" : "",
 		 (imp->flags & PMF_IMPACT_SHARED) ? ",shared" : "",
-		 (imp->flags & PMF_IMPACT_LOG_LIVE) ? ",live-log" : "");
+		 (imp->flags & PMF_IMPACT_LOG_LIVE) ? ",live-log" : "",
+		 (imp->flags & PMF_IMPACT_LOG_DIRTY) ? ",dirty-log" : "");
 }
 
 static void

@@ -60,7 +60,8 @@ enum pmf_consequence {
 /* struct pmf_impact.flags, equal to the core's XFS_FAILURE_* flags */
 #define PMF_IMPACT_UNWRITTEN	(1U << 0)
 #define PMF_IMPACT_SHARED	(1U << 1)
-#define PMF_IMPACT_LOG_LIVE	(1U << 2)
+#define PMF_IMPACT_LOG_LIVE	(1U << 2)	/* hits the log in use */
+#define PMF_IMPACT_LOG_DIRTY	(1U << 3)	/* log has unreplayed changes */
 
 /* struct pmf_impact.headers */
 #define PMF_HDR_SB		(1U << 0)

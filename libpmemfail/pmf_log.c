@@ -113,7 +113,7 @@ pmf_log_find_live(
 }
 
 /* Does [start, start + len) of the log (log-relative sectors) meet the live part? */
-bool
+static bool
 pmf_log_range_live(
 	const struct pmf_fs	*fs,
 	uint64_t		start,
@@ -132,6 +132,26 @@ pmf_log_range_live(
 	if (le > size && start < le - size)
 		return true;
 	return false;
+}
+
+/*
+ * The shared core's log hints for a range of the log: whether it meets the
+ * part in use, and whether that part holds unreplayed changes.  A log whose
+ * head can't be found gets both: nothing was proved.
+ */
+unsigned int
+pmf_log_hints(
+	const struct pmf_fs	*fs,
+	uint64_t		start,
+	uint64_t		len)
+{
+	unsigned int		hints = 0;
+
+	if (pmf_log_range_live(fs, start, len))
+		hints |= XFS_FAILURE_LOG_LIVE;
+	if (!fs->log.known || !fs->log.clean)
+		hints |= XFS_FAILURE_LOG_DIRTY;
+	return hints;
 }
 
 /*

@@ -49,7 +49,7 @@ void pmf_fill_geometry(struct pmf_fs *fs);
 int pmf_log_check_uuid(int fd, uint64_t start, uint64_t bbs,
 		const uuid_t *uuid, char *errmsg, size_t len);
 void pmf_log_find_live(struct pmf_fs *fs);
-bool pmf_log_range_live(const struct pmf_fs *fs, uint64_t start,
+unsigned int pmf_log_hints(const struct pmf_fs *fs, uint64_t start,
 		uint64_t len);
 
 /* pmf_query.c: the sink every engine feeds */

@@ -15,6 +15,7 @@ _Static_assert((int)PMF_OWN_FREE == (int)XFS_FOWN_FREE, "owner enums differ");
 _Static_assert((int)PMF_FATAL == (int)XFS_FAILURE_FATAL, "consequences differ");
 _Static_assert(PMF_IMPACT_SHARED == XFS_FAILURE_SHARED, "flags differ");
 _Static_assert(PMF_IMPACT_LOG_LIVE == XFS_FAILURE_LOG_LIVE, "flags differ");
+_Static_assert(PMF_IMPACT_LOG_DIRTY == XFS_FAILURE_LOG_DIRTY, "flags differ");
 _Static_assert(PMF_HDR_AGFL == XFS_FAILURE_HDR_AGFL, "header bits differ");
 _Static_assert(PMF_ACT_SHUTDOWN == XFS_FAILURE_ACT_SHUTDOWN, "actions differ");
 _Static_assert((int)PMF_DEV_RT == (int)XFS_FAILURE_DEV_RT, "devices differ");
@@ -315,8 +316,7 @@ pmf_run_engine(
 		return pmf_rmap_walk(fs, fr, sink);
 	case XFS_FAILURE_DEV_LOG:
 		if (!xfs_failure_log_impact(&fs->fgeo, fr,
-				pmf_log_range_live(fs, fr->daddr, fr->bbcount),
-				&imp))
+				pmf_log_hints(fs, fr->daddr, fr->bbcount), &imp))
 			return 0;
 		return pmf_sink_add(sink, &imp);
 	default:

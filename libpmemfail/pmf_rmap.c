@@ -50,16 +50,16 @@ pmf_rmap_shared(
 	return 0;
 }
 
-/* Log-relative sectors of a clipped internal log impact. */
-static bool
-pmf_rmap_log_live(
+/* Log hints of a clipped internal log impact, in log-relative sectors. */
+static unsigned int
+pmf_rmap_log_hints(
 	struct pmf_fs			*fs,
 	const struct xfs_failure_impact	*imp)
 {
 	uint64_t			logdaddr;
 
 	logdaddr = XFS_FSB_TO_DADDR(fs->mp, fs->mp->m_sb.sb_logstart);
-	return pmf_log_range_live(fs, imp->daddr - logdaddr, imp->bbcount);
+	return pmf_log_hints(fs, imp->daddr - logdaddr, imp->bbcount);
 }
 
 /*
@@ -89,8 +89,7 @@ pmf_rmap_decide(
 		if (shared)
 			hints |= XFS_FAILURE_SHARED;
 	} else if (imp->owner == XFS_FOWN_LOG) {
-		if (pmf_rmap_log_live(fs, imp))
-			hints |= XFS_FAILURE_LOG_LIVE;
+		hints |= pmf_rmap_log_hints(fs, imp);
 	} else {
 		return 0;
 	}

@@ -131,9 +131,11 @@ class Oracle:
                 slot * g["inodesize"])
 
     def chunk_inodes(self, cs, ce):
+        """Inodes any of whose bytes lie in [cs, ce)."""
         known = set(self.paths) | set(self.metafiles)
+        isize = self.geo["inodesize"]
         return sorted(i for i in known
-                      if cs <= self.inode_pos(i) < ce)
+                      if self.inode_pos(i) < ce and self.inode_pos(i) + isize > cs)
 
     def expect(self, dev, start, length):
         s0 = start // 512 * 512

@@ -180,10 +180,9 @@ info_print_fields(
 }
 
 static void
-info_usage(
-	FILE		*f)
+info_usage(void)
 {
-	fprintf(f,
+	printf(
 "Usage: %s info DATA [-l LOGDEV] [-r RTDEV] [options]\n"
 "\nShow the geometry and features of an unmounted XFS filesystem.\n"
 "\nOptions:\n"
@@ -195,8 +194,7 @@ info_usage(
 "  -n, --noheadings     don't print headings\n"
 "  -b, --bytes          sizes in bytes\n"
 "  -h, --help           this help\n", progname);
-	if (f == stdout)
-		xfs_pmem_cols_help(info_cols, COL_NR);
+	xfs_pmem_cols_help(info_cols, COL_NR);
 }
 
 int
@@ -224,7 +222,7 @@ xfs_pmem_info(
 	size_t				nids;
 	int				c;
 
-	while ((c = getopt_long(argc, argv, "l:r:o:JRnbh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":l:r:o:JRnbh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': log = optarg; break;
 		case 'r': rt = optarg; break;
@@ -233,8 +231,8 @@ xfs_pmem_info(
 		case 'R': out.raw = true; break;
 		case 'n': out.noheadings = true; break;
 		case 'b': out.bytes = true; break;
-		case 'h': info_usage(stdout); return XFS_PMEM_EXIT_CLEAN;
-		default:  info_usage(stderr); return XFS_PMEM_EXIT_USAGE;
+		case 'h': info_usage(); return XFS_PMEM_EXIT_CLEAN;
+		default:  return xfs_pmem_bad_option("info", c, argv);
 		}
 	}
 	if (optind != argc - 1) {

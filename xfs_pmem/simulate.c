@@ -26,7 +26,7 @@ static const struct xfs_pmem_col sim_cols[COL_NR] = {
 	[COL_OWNER]	= { "OWNER", 10, SCOLS_FL_TREE, XFS_PMEM_STR, "what owned it (data, attr, bmbt, inodes, ag-headers, ..., free)" },
 	[COL_INODE]	= { "INODE", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "inode number of a file owner" },
 	[COL_FOFFSET]	= { "FOFFSET", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "byte offset of the damaged part in the file" },
-	[COL_FLAGS]	= { "FLAGS", 8, 0, XFS_PMEM_STR, "unwritten, shared, live-log, unlinked, metafile" },
+	[COL_FLAGS]	= { "FLAGS", 8, 0, XFS_PMEM_STR, "unwritten, shared, live-log, dirty-log, unlinked, metafile" },
 	[COL_EFFECT]	= { "EFFECT", 11, 0, XFS_PMEM_STR, "no-loss, data-lost, rebuildable or fatal" },
 	[COL_AG]	= { "AG", 4, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "allocation group of a data device record" },
 	[COL_AGBNO]	= { "AGBNO", 8, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "first block of the whole record in its AG" },
@@ -54,7 +54,8 @@ struct sim_summary {
 	uint64_t	meta_rebuildable;
 	uint64_t	meta_fatal;
 	unsigned int	owners_hit;	/* bitmask of enum pmf_owner, metadata */
-	bool		live_log;
+	bool		log_hit;	/* the log must be reformatted */
+	bool		dirty_log;	/* unreplayed changes were lost */
 	uint64_t	records;
 };
 
@@ -79,6 +80,8 @@ sim_flags_str(
 		strcat(buf, ",shared");
 	if (imp->flags & PMF_IMPACT_LOG_LIVE)
 		strcat(buf, ",live-log");
+	if (imp->flags & PMF_IMPACT_LOG_DIRTY)
+		strcat(buf, ",dirty-log");
 	if (imp->unlinked)
 		strcat(buf, ",unlinked");
 	if (imp->metafile)
@@ -293,8 +296,11 @@ sim_account(
 	uint64_t		bytes = imp->bbcount << 9;
 
 	sum->records++;
-	if (imp->flags & PMF_IMPACT_LOG_LIVE)
-		sum->live_log = true;
+	if (imp->owner == PMF_OWN_LOG) {
+		sum->log_hit = true;
+		if (imp->consequence == PMF_FATAL)
+			sum->dirty_log = true;
+	}
 	switch (imp->consequence) {
 	case PMF_NO_LOSS:
 		sum->bytes_noloss += bytes;
@@ -379,8 +385,10 @@ static const char *
 sim_next_step(
 	const struct sim_summary *sum)
 {
-	if (sum->live_log)
-		return "unmount; xfs_repair -L (zeroes the log: its unwritten changes are lost), then restore lost files";
+	if (sum->dirty_log)
+		return "xfs_repair -L: the log's unwritten metadata changes are lost; check the result and restore lost files";
+	if (sum->log_hit)
+		return "xfs_repair -L to reformat the log (it is clean: nothing is lost)";
 	if (sum->meta_fatal)
 		return "unmount and run xfs_repair; if it cannot rebuild, restore from backup";
 	if (sum->meta_rebuildable && (sum->nfiles || sum->inodes_lost))
@@ -539,10 +547,9 @@ out:
 }
 
 static void
-sim_usage(
-	FILE		*f)
+sim_usage(void)
 {
-	fprintf(f,
+	printf(
 "Usage: %s simulate DATA [-l LOGDEV] [-r RTDEV] --device data|log|rt\n"
 "                   (--offset N --length N | --whole) [options]\n"
 "\nReport what a lost range of a device (or a whole device) held.\n"
@@ -565,8 +572,7 @@ sim_usage(
 "\nExit status: 0 nothing lost, or'ed bits 1 data lost, 2 rebuildable\n"
 "metadata, 4 fatal metadata; 8 operational error, 16 usage error.\n",
 		progname);
-	if (f == stdout)
-		xfs_pmem_cols_help(sim_cols, COL_NR);
+	xfs_pmem_cols_help(sim_cols, COL_NR);
 }
 
 struct sim_args {
@@ -607,7 +613,7 @@ sim_parse_args(
 	int			c;
 
 	sa->qflags = PMF_QUERY_PATHS;
-	while ((c = getopt_long(argc, argv, "l:r:d:o:JRnbh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":l:r:d:o:JRnbh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': sa->log = optarg; break;
 		case 'r': sa->rt = optarg; break;
@@ -622,8 +628,8 @@ sim_parse_args(
 		case 'R': sa->out.raw = true; break;
 		case 'n': sa->out.noheadings = true; break;
 		case 'b': sa->out.bytes = true; break;
-		case 'h': sim_usage(stdout); return 1;
-		default:  sim_usage(stderr); return -EINVAL;
+		case 'h': sim_usage(); return 1;
+		default:  xfs_pmem_bad_option("simulate", c, argv); return -EINVAL;
 		}
 	}
 	if (optind != argc - 1) {

@@ -4,6 +4,7 @@
  *
  * xfs_pmem: what a lost range of an XFS device held, and what to do.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,26 @@ xfs_pmem_err(
 	fputc('\n', stderr);
 }
 
+/*
+ * A bad option: one line, as for every other usage error.  Commands call
+ * getopt with a leading ':' and opterr off, so that this is the only word.
+ */
+int
+xfs_pmem_bad_option(
+	const char	*cmd,
+	int		c,
+	char		**argv)
+{
+	const char	*arg = argv[optind - 1];
+
+	if (c == ':')
+		xfs_pmem_err("%s: option '%s' needs a value", cmd, arg);
+	else
+		xfs_pmem_err("%s: unknown option '%s' (see '%s %s --help')", cmd,
+				arg, progname, cmd);
+	return XFS_PMEM_EXIT_USAGE;
+}
+
 static const struct {
 	const char	*name;
 	int		(*fn)(int argc, char **argv);
@@ -34,9 +55,10 @@ static const struct {
 };
 
 static void
-usage(
-	FILE		*f)
+usage(void)
 {
+	FILE		*f = stdout;
+
 	fprintf(f, "Usage: %s COMMAND [ARGS]\n\nCommands:\n", progname);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
@@ -52,11 +74,12 @@ main(
 	/* libxfs owns progname and prints its own messages under it. */
 	progname = "xfs_pmem";
 	if (argc < 2) {
-		usage(stderr);
+		xfs_pmem_err("no command given (see '%s --help')", progname);
 		return XFS_PMEM_EXIT_USAGE;
 	}
+	opterr = 0;
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(stdout);
+		usage();
 		return XFS_PMEM_EXIT_CLEAN;
 	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
@@ -67,7 +90,6 @@ main(
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	xfs_pmem_err("unknown command '%s'", argv[1]);
-	usage(stderr);
+	xfs_pmem_err("unknown command '%s' (see '%s --help')", argv[1], progname);
 	return XFS_PMEM_EXIT_USAGE;
 }

@@ -51,6 +51,7 @@ struct xfs_pmem_col {
 };
 
 void xfs_pmem_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int xfs_pmem_bad_option(const char *cmd, int c, char **argv);
 
 /* table.c */
 int xfs_pmem_cols_select(const char *list, const struct xfs_pmem_col *cols,

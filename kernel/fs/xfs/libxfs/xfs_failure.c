@@ -262,9 +262,14 @@ xfs_failure_consequence(
 	case XFS_FOWN_FS_HEADERS:
 		return xfs_failure_headers_consequence(imp->agno, imp->headers);
 	case XFS_FOWN_LOG:
-		/* A clean log outside its live part can simply be reformatted. */
-		return (imp->flags & XFS_FAILURE_LOG_LIVE) ?
-			XFS_FAILURE_FATAL : XFS_FAILURE_REBUILDABLE;
+		/*
+		 * Losing changes that were never written back loses metadata.
+		 * Anything else in the log can be reformatted away (repair -L)
+		 * without losing a thing, but mount can't go on until it is.
+		 */
+		if ((imp->flags & XFS_FAILURE_LOG_HINTS) == XFS_FAILURE_LOG_HINTS)
+			return XFS_FAILURE_FATAL;
+		return XFS_FAILURE_REBUILDABLE;
 	case XFS_FOWN_COW:
 		/* Staging extents are reaped at the next mount anyway. */
 	case XFS_FOWN_FREE:
@@ -408,7 +413,7 @@ xfs_failure_rmap_impact(
 				imp->daddr + imp->bbcount);
 		break;
 	case XFS_FOWN_LOG:
-		imp->flags |= hints & XFS_FAILURE_LOG_LIVE;
+		imp->flags |= hints & XFS_FAILURE_LOG_HINTS;
 		break;
 	default:
 		break;
@@ -445,14 +450,14 @@ xfs_failure_free_impact(
 
 /*
  * A failed range of the external log device.  The whole device is the log,
- * so the impact is the range itself; @live says whether it may overlap the
- * part of the log that recovery would still need.
+ * so the impact is the range itself; @hints are the XFS_FAILURE_LOG_* hints
+ * for that range.
  */
 bool
 xfs_failure_log_impact(
 	const struct xfs_failure_geo	*geo,
 	const struct xfs_failure_range	*fr,
-	bool				live,
+	unsigned int			hints,
 	struct xfs_failure_impact	*imp)
 {
 	xfs_failure_impact_init(imp);
@@ -462,8 +467,7 @@ xfs_failure_log_impact(
 		return false;
 	imp->owner = XFS_FOWN_LOG;
 	imp->blockcount = geo->logblocks;
-	if (live)
-		imp->flags |= XFS_FAILURE_LOG_LIVE;
+	imp->flags |= hints & XFS_FAILURE_LOG_HINTS;
 	xfs_failure_decide(imp);
 	return true;
 }

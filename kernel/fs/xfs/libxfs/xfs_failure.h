@@ -54,14 +54,18 @@ enum xfs_failure_consequence {
 };
 
 /*
- * Impact flags.  SHARED and LOG_LIVE are also the hints a caller passes in:
- * whether a data extent is reflinked (from the refcount btree), and whether
- * a log hit may touch the live log (the kernel always says so; an offline
- * caller clears it only when it proved the log clean outside the range).
+ * Impact flags.  SHARED and the LOG flags are also the hints a caller
+ * passes in: whether a data extent is reflinked (from the refcount btree);
+ * whether a log hit touches the part of the log in use (between tail and
+ * head, or the last record of a clean log); and whether the log holds
+ * changes not yet written back.  The kernel always sets both log hints; an
+ * offline caller clears them only when it read the log and proved it.
  */
 #define XFS_FAILURE_UNWRITTEN	(1U << 0)	/* unwritten extent */
 #define XFS_FAILURE_SHARED	(1U << 1)	/* reflinked extent */
-#define XFS_FAILURE_LOG_LIVE	(1U << 2)	/* hits the live part of the log */
+#define XFS_FAILURE_LOG_LIVE	(1U << 2)	/* hits the log in use */
+#define XFS_FAILURE_LOG_DIRTY	(1U << 3)	/* log has unreplayed changes */
+#define XFS_FAILURE_LOG_HINTS	(XFS_FAILURE_LOG_LIVE | XFS_FAILURE_LOG_DIRTY)
 
 /* Which AG header sectors an XFS_FOWN_FS_HEADERS impact covers. */
 #define XFS_FAILURE_HDR_SB	(1U << 0)
@@ -151,7 +155,7 @@ bool xfs_failure_free_impact(const struct xfs_failure_geo *geo,
 		const struct xfs_failure_range *fr, uint32_t agno,
 		uint32_t agbno, uint32_t len, struct xfs_failure_impact *imp);
 bool xfs_failure_log_impact(const struct xfs_failure_geo *geo,
-		const struct xfs_failure_range *fr, bool live,
+		const struct xfs_failure_range *fr, unsigned int hints,
 		struct xfs_failure_impact *imp);
 enum xfs_failure_owner xfs_failure_btree_owner(uint32_t magic);
 unsigned int xfs_failure_actions(const struct xfs_failure_impact *imp,

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every bad input gets one line on stderr and its documented exit code
+# (doc/bad-input.md): 8 for an operational error, 16 for a usage error.
+# Never a crash, never libxfs chatter.
+. "$PMF_SRC/tests/lib.sh"
+
+# bad CODE PATTERN CMD...: exit CODE, exactly one stderr line matching PATTERN.
+bad() {
+	local code=$1 pattern=$2
+	shift 2
+	pmf_expect_exit "$code" "$@"
+	[ "$(wc -l < "$TMP/err")" = 1 ] ||
+		pmf_fail "'$*' printed $(wc -l < "$TMP/err") stderr lines: $(cat "$TMP/err")"
+	grep -q -- "^xfs_pmem: .*$pattern" "$TMP/err" ||
+		pmf_fail "'$*': message '$(cat "$TMP/err")' does not match '$pattern'"
+	echo "ok: $* -> $(cat "$TMP/err")"
+}
+
+pmf_mkfs "$TMP/fs.img" 600M "$TMP/fs.log" 80M -- -m rmapbt=1,reflink=1
+pmf_mkfs "$TMP/other.img" 600M "$TMP/other.log" 80M -- -m rmapbt=1
+pmf_mkfs "$TMP/int.img" 600M -- -m rmapbt=1
+truncate -s 200M "$TMP/rt.rt"
+pmf_mkfs "$TMP/rt.img" 600M -- -m rmapbt=0 -r rtdev="$TMP/rt.rt"
+
+head -c 100M /dev/urandom > "$TMP/random.bin"
+: > "$TMP/empty.img"
+head -c 100M "$TMP/fs.img" > "$TMP/trunc.img"
+mkdir "$TMP/dir"
+
+for cmd in info "simulate --device data --offset 0 --length 4k"; do
+	# shellcheck disable=SC2086
+	set -- $cmd
+	bad 8 "not an XFS filesystem" "$XFS_PMEM" "$@" "$TMP/random.bin"
+	bad 8 "not an XFS filesystem" "$XFS_PMEM" "$@" "$TMP/empty.img"
+	bad 8 "truncated" "$XFS_PMEM" "$@" "$TMP/trunc.img" -l "$TMP/fs.log"
+	bad 8 "No such file or directory" "$XFS_PMEM" "$@" "$TMP/nonexistent.img"
+	bad 8 "not a regular file or block device" "$XFS_PMEM" "$@" "$TMP/dir"
+	bad 8 "external log" "$XFS_PMEM" "$@" "$TMP/fs.img"
+	bad 8 "another filesystem" "$XFS_PMEM" "$@" "$TMP/fs.img" -l "$TMP/other.log"
+	bad 8 "no XFS log records" "$XFS_PMEM" "$@" "$TMP/fs.img" -l "$TMP/random.bin"
+	bad 8 "internal log" "$XFS_PMEM" "$@" "$TMP/int.img" -l "$TMP/fs.log"
+	bad 8 "realtime section" "$XFS_PMEM" "$@" "$TMP/rt.img"
+	bad 8 "no realtime section" "$XFS_PMEM" "$@" "$TMP/int.img" -r "$TMP/rt.rt"
+	bad 8 "too small" "$XFS_PMEM" "$@" "$TMP/fs.img" -l "$TMP/empty.img"
+done
+
+sim=("$XFS_PMEM" simulate "$TMP/fs.img" -l "$TMP/fs.log")
+size=$(stat -c %s "$TMP/fs.img")
+bad 8 "past the end of the data device" "${sim[@]}" --device data --offset "$size" --length 1
+bad 8 "past the end of the data device" "${sim[@]}" --device data --offset 0 --length $((size + 1))
+bad 8 "past the end of the log device" "${sim[@]}" --device log --offset 80m --length 1
+bad 8 "zero-length" "${sim[@]}" --device data --offset 0 --length 0
+bad 8 "no rt device" "${sim[@]}" --device rt --offset 0 --length 4k
+bad 16 "bad offset" "${sim[@]}" --device data --offset -1 --length 4k
+bad 16 "bad length" "${sim[@]}" --device data --offset 0 --length 4q
+bad 16 "bad offset" "${sim[@]}" --device data --offset 99999999999999999999 --length 1
+bad 16 "bad length" "${sim[@]}" --device data --offset 0 --length 20000000t
+bad 16 "bad offset" "${sim[@]}" --device data --offset "" --length 1
+bad 16 "unknown device" "${sim[@]}" --device floppy --offset 0 --length 1
+bad 16 "device data|log|rt is required" "${sim[@]}" --offset 0 --length 1
+bad 16 "or --whole" "${sim[@]}" --device data --whole --offset 0 --length 1
+bad 16 "or --whole" "${sim[@]}" --device data --offset 0
+bad 16 "unknown column" "${sim[@]}" --device data --offset 0 --length 1 -o owner,bogus
+bad 16 "unknown command" "$XFS_PMEM" frobnicate
+bad 16 "expected exactly one data device" "$XFS_PMEM" info
+bad 16 "no command given" "$XFS_PMEM"
+bad 16 "unknown option '--frob'" "$XFS_PMEM" info --frob "$TMP/int.img"
+bad 16 "option '--device' needs a value" "${sim[@]}" --device
+
+# Past the filesystem but inside the device: nothing there, clean exit.
+truncate -s 700M "$TMP/int.img"
+pmf_expect_exit 0 "$XFS_PMEM" simulate "$TMP/int.img" --device data --offset 650m --length 1m
