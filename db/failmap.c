@@ -67,19 +67,23 @@ failmap_fn(
 	return 0;
 }
 
-/* A number of 512-byte sectors, or of fs blocks with a 'b' suffix. */
+/*
+ * A number of 512-byte sectors, or of fs blocks with a 'b' suffix.  Hex
+ * digits leave no room for a unit, so a 0x number is always sectors.
+ */
 static int
 failmap_parse(
 	const char		*arg,
 	uint64_t		*bytes)
 {
 	size_t			len = strlen(arg);
+	bool			hex = arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X');
 	char			buf[64];
 
 	if (len == 0 || len >= sizeof(buf) - 1)
 		return -EINVAL;
 	snprintf(buf, sizeof(buf), "%s%s", arg,
-		 isdigit((unsigned char)arg[len - 1]) ? "s" : "");
+		 hex || isdigit((unsigned char)arg[len - 1]) ? "s" : "");
 	return pmf_parse_size(buf, mp->m_sb.sb_blocksize, bytes);
 }
 

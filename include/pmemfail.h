@@ -62,6 +62,8 @@ enum pmf_consequence {
 #define PMF_IMPACT_SHARED	(1U << 1)
 #define PMF_IMPACT_LOG_LIVE	(1U << 2)	/* hits the log in use */
 #define PMF_IMPACT_LOG_DIRTY	(1U << 3)	/* log has unreplayed changes */
+/* Library only: a directory could not be read, so paths may be missing. */
+#define PMF_IMPACT_PATHS_PARTIAL (1U << 16)
 
 /* struct pmf_impact.headers */
 #define PMF_HDR_SB		(1U << 0)
@@ -151,6 +153,7 @@ struct pmf_inode_hit {
 	const char * const	*paths;
 	const char		*metafile;	/* see pmf_impact.metafile */
 	bool			unlinked;
+	bool			paths_partial;	/* see PMF_IMPACT_PATHS_PARTIAL */
 };
 
 struct pmf_impact {

@@ -26,7 +26,7 @@ pmf_inobt_start(
 	w->pag = libxfs_perag_get(fs->mp, agno);
 	if (!w->pag)
 		return pmf_seterr(fs, -EFSCORRUPTED, "AG %u: no such AG", agno);
-	error = -libxfs_ialloc_read_agi(w->pag, NULL, 0, &w->agibp);
+	error = libxfs_ialloc_read_agi(w->pag, NULL, 0, &w->agibp);
 	if (error) {
 		libxfs_perag_put(w->pag);
 		return pmf_seterr(fs, error, "AG %u: cannot read AGI: %s", agno,
@@ -69,10 +69,10 @@ pmf_inobt_find(
 	int			error;
 
 	*found = false;
-	error = -xfs_inobt_lookup(w->cur, agino, XFS_LOOKUP_LE, &stat);
+	error = xfs_inobt_lookup(w->cur, agino, XFS_LOOKUP_LE, &stat);
 	if (error || !stat)
 		return error;
-	error = -xfs_inobt_get_rec(w->cur, irec, &stat);
+	error = xfs_inobt_get_rec(w->cur, irec, &stat);
 	if (error || !stat)
 		return error;
 	*found = agino >= irec->ir_startino &&

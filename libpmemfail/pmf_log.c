@@ -91,6 +91,9 @@ pmf_log_find_live(
 	int			error;
 
 	memset(&fs->log, 0, sizeof(fs->log));
+	/* An external log nobody gave us can't be read: leave it unknown. */
+	if (fs->mp->m_sb.sb_logstart == 0 && !fs->path[PMF_DEV_LOG])
+		return;
 	xlog_init(fs->mp, &log);
 	error = xlog_find_tail(&log, &head, &tail);
 	if (error)

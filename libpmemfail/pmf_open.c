@@ -316,7 +316,7 @@ pmf_mount(
 	}
 
 	libxfs_buftarg_init(&fs->xmount, &fs->xi);
-	error = -libxfs_buf_read_uncached(fs->xmount.m_ddev_targp, XFS_SB_DADDR,
+	error = libxfs_buf_read_uncached(fs->xmount.m_ddev_targp, XFS_SB_DADDR,
 			1 << (XFS_MAX_SECTORSIZE_LOG - BBSHIFT), 0, &bp, NULL);
 	if (error) {
 		snprintf(args->errmsg, sizeof(args->errmsg),

@@ -30,6 +30,7 @@ struct pmf_pathcache {
 	size_t		lcap;
 	const uint64_t	*targets;	/* sorted, only during the walk */
 	size_t		ntargets;
+	size_t		bad_dirs;	/* directories that could not be read */
 	/* Results: one path array per target with links. */
 	uint64_t	*res_ino;
 	char		***res_paths;
@@ -214,7 +215,7 @@ pmf_readdir_blockfmt(
 	struct xfs_buf		*bp;
 	int			error;
 
-	error = -xfs_dir3_block_read(NULL, dp, dp->i_ino, &bp);
+	error = xfs_dir3_block_read(NULL, dp, dp->i_ino, &bp);
 	if (error)
 		return error;
 	error = pmf_readdir_block(dw, bp, geo->data_entry_offset,
@@ -236,7 +237,7 @@ pmf_readdir_leaf(
 	xfs_dablk_t		dabno = 0;
 	int			error;
 
-	error = -libxfs_iread_extents(NULL, dp, XFS_DATA_FORK);
+	error = libxfs_iread_extents(NULL, dp, XFS_DATA_FORK);
 	if (error)
 		return error;
 	while (dabno < geo->leafblk) {
@@ -251,7 +252,7 @@ pmf_readdir_leaf(
 		dabno = roundup_64(dabno, geo->fsbcount);
 		if (dabno >= map.br_startoff + map.br_blockcount)
 			continue;
-		error = -xfs_dir3_data_read(NULL, dp, dp->i_ino, dabno, 0, &bp);
+		error = xfs_dir3_data_read(NULL, dp, dp->i_ino, dabno, 0, &bp);
 		if (error)
 			return error;
 		error = pmf_readdir_block(dw, bp, geo->data_entry_offset,
@@ -275,7 +276,7 @@ pmf_readdir(
 	struct xfs_da_args	args = { .geo = fs->mp->m_dir_geo, .owner = dir };
 	int			error;
 
-	error = -libxfs_iget(fs->mp, NULL, dir, 0, &dp);
+	error = libxfs_iget(fs->mp, NULL, dir, 0, &dp);
 	if (error)
 		return error;
 	if (!S_ISDIR(VFS_I(dp)->i_mode)) {
@@ -295,7 +296,7 @@ pmf_readdir(
 		error = pmf_readdir_leaf(&dw, dp);
 		break;
 	default:
-		error = -error;
+		/* xfs_dir2_format() left its (negative) error in @error. */
 		break;
 	}
 	libxfs_irele(dp);
@@ -347,12 +348,16 @@ pmf_walk_tree(
 		/* A directory hard-linked twice is corrupt; don't loop on it. */
 		if (i > 0 && pc->dirs[i].ino == root)
 			continue;
+		/*
+		 * A damaged directory must not cost the paths of everything
+		 * else: skip it, and let callers know paths may be missing.
+		 * Running out of memory is another matter.
+		 */
 		error = pmf_readdir(fs, pc->dirs[i].ino, pmf_walk_entry);
+		if (error == -ENOMEM)
+			return error;
 		if (error)
-			return pmf_seterr(fs, error,
-				"cannot read directory inode %llu: %s",
-				(unsigned long long)pc->dirs[i].ino,
-				strerror(-error));
+			pc->bad_dirs++;
 		if (pc->ndirs > fs->mp->m_sb.sb_icount + 1)
 			return pmf_seterr(fs, -EFSCORRUPTED,
 				"directory tree has more directories than inodes (cycle?)");
@@ -499,6 +504,14 @@ pmf_paths_resolve(
 	qsort(pc->dirs, pc->ndirs, sizeof(*pc->dirs), pmf_dent_cmp);
 	qsort(pc->links, pc->nlinks, sizeof(*pc->links), pmf_dent_cmp);
 	return pmf_collect_results(fs);
+}
+
+/* Were all directories readable, so that a missing path means unlinked? */
+bool
+pmf_paths_complete(
+	const struct pmf_fs	*fs)
+{
+	return fs->paths && fs->paths->bad_dirs == 0;
 }
 
 int

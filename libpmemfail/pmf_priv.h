@@ -72,5 +72,6 @@ int pmf_paths_resolve(struct pmf_fs *fs, const uint64_t *inos, size_t nr);
 int pmf_paths_get(struct pmf_fs *fs, uint64_t ino, const char * const **paths,
 		unsigned int *npaths);
 void pmf_paths_free(struct pmf_fs *fs);
+bool pmf_paths_complete(const struct pmf_fs *fs);
 
 #endif /* PMF_PRIV_H */

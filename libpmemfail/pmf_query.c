@@ -135,7 +135,8 @@ pmf_sink_resolve(
 	for (size_t i = 0; i < sink->nr; i++)
 		if (pmf_owner_is_inode(sink->recs[i].imp.owner))
 			inos[n++] = sink->recs[i].imp.ino;
-	memcpy(inos + n, sink->inos, sink->ninos * sizeof(*inos));
+	if (sink->ninos)
+		memcpy(inos + n, sink->inos, sink->ninos * sizeof(*inos));
 	n += sink->ninos;
 	qsort(inos, n, sizeof(*inos), pmf_cmp_u64);
 	error = pmf_paths_resolve(fs, inos, n);
@@ -193,26 +194,29 @@ pmf_metafile_name(
 
 /*
  * Paths of @ino, or its metadata file name.  An allocated inode that has
- * neither is unlinked: open files deleted before the failure.
+ * neither is unlinked (a file deleted while open), unless a damaged
+ * directory kept us from seeing all of the tree.
  */
 static void
 pmf_describe_inode(
 	struct pmf_fs		*fs,
 	uint64_t		ino,
 	bool			paths,
-	const char * const	**pathv,
-	unsigned int		*npaths,
-	const char		**metafile,
-	bool			*unlinked)
+	struct pmf_inode_hit	*hit)
 {
-	*metafile = pmf_metafile_name(fs->mp, ino);
-	*pathv = NULL;
-	*npaths = 0;
-	*unlinked = false;
-	if (!paths || *metafile)
+	hit->ino = ino;
+	hit->metafile = pmf_metafile_name(fs->mp, ino);
+	hit->paths = NULL;
+	hit->npaths = 0;
+	hit->unlinked = false;
+	hit->paths_partial = false;
+	if (!paths || hit->metafile)
 		return;
-	pmf_paths_get(fs, ino, pathv, npaths);
-	*unlinked = *npaths == 0;
+	pmf_paths_get(fs, ino, &hit->paths, &hit->npaths);
+	if (!pmf_paths_complete(fs))
+		hit->paths_partial = true;
+	else
+		hit->unlinked = hit->npaths == 0;
 }
 
 static int
@@ -229,19 +233,24 @@ pmf_emit_one(
 	int			error;
 
 	pmf_impact_export(&rec->imp, &pi);
-	if (pmf_owner_is_inode(rec->imp.owner))
-		pmf_describe_inode(fs, pi.ino, paths, &pi.paths, &pi.npaths,
-				&pi.metafile, &pi.unlinked);
+	if (pmf_owner_is_inode(rec->imp.owner)) {
+		struct pmf_inode_hit	self;
+
+		pmf_describe_inode(fs, pi.ino, paths, &self);
+		pi.paths = self.paths;
+		pi.npaths = self.npaths;
+		pi.metafile = self.metafile;
+		pi.unlinked = self.unlinked;
+		if (self.paths_partial)
+			pi.flags |= PMF_IMPACT_PATHS_PARTIAL;
+	}
 	if (rec->ninos) {
 		hits = calloc(rec->ninos, sizeof(*hits));
 		if (!hits)
 			return -ENOMEM;
-		for (size_t i = 0; i < rec->ninos; i++) {
-			hits[i].ino = sink->inos[rec->ifirst + i];
-			pmf_describe_inode(fs, hits[i].ino, paths,
-					&hits[i].paths, &hits[i].npaths,
-					&hits[i].metafile, &hits[i].unlinked);
-		}
+		for (size_t i = 0; i < rec->ninos; i++)
+			pmf_describe_inode(fs, sink->inos[rec->ifirst + i],
+					paths, &hits[i]);
 		pi.inodes = hits;
 		pi.ninodes = rec->ninos;
 	}
@@ -263,11 +272,13 @@ pmf_range_to_failure(
 	if (range->dev > PMF_DEV_RT)
 		return pmf_seterr(fs, -EINVAL, "unknown device %d", range->dev);
 	di = &fs->geo.dev[range->dev];
-	if (range->dev == PMF_DEV_LOG && !fs->path[PMF_DEV_LOG])
-		di = NULL;
-	if (range->dev != PMF_DEV_LOG && !fs->path[range->dev])
-		return pmf_seterr(fs, -ENODEV, "the filesystem has no %s device",
-				pmf_device_name(range->dev));
+	if (range->dev == PMF_DEV_LOG && fs->geo.logstart)
+		di = NULL;	/* internal log */
+	else if (!fs->path[range->dev])
+		return pmf_seterr(fs, -ENODEV, "the filesystem has no %s device%s",
+				pmf_device_name(range->dev),
+				range->dev == PMF_DEV_LOG ?
+					" open (give the external log)" : "");
 	if (range->length == 0)
 		return pmf_seterr(fs, -EINVAL, "zero-length range");
 	if (range->offset + range->length < range->offset)

@@ -42,7 +42,7 @@ pmf_rmap_shared(
 	last = XFS_BB_TO_FSBT(mp, imp->daddr + imp->bbcount - 1);
 	agbno = first - (uint64_t)imp->agno * mp->m_sb.sb_agblocks;
 	len = last - first + 1;
-	error = -xfs_refcount_find_shared(info->refc_cur, agbno, len, &fbno,
+	error = xfs_refcount_find_shared(info->refc_cur, agbno, len, &fbno,
 			&flen, false);
 	if (error)
 		return error;
@@ -170,14 +170,14 @@ pmf_rmap_walk_ag(
 	if (!info.pag)
 		return pmf_seterr(fs, -EFSCORRUPTED, "AG %u: no such AG",
 				grp->agno);
-	error = -libxfs_alloc_read_agf(info.pag, NULL, 0, &info.agbp);
+	error = libxfs_alloc_read_agf(info.pag, NULL, 0, &info.agbp);
 	if (error) {
 		pmf_seterr(fs, error, "AG %u: cannot read AGF: %s", grp->agno,
 				strerror(-error));
 		goto out_pag;
 	}
 	cur = libxfs_rmapbt_init_cursor(fs->mp, NULL, info.agbp, info.pag);
-	error = -libxfs_rmap_query_range(cur, &low, &high, pmf_rmap_fn, &info);
+	error = libxfs_rmap_query_range(cur, &low, &high, pmf_rmap_fn, &info);
 	libxfs_btree_del_cursor(cur, error ? XFS_BTREE_ERROR : XFS_BTREE_NOERROR);
 	if (!error)
 		error = pmf_rmap_gap(&info, grp->high_agbno + 1);

@@ -14,5 +14,5 @@ pmf_scan_walk(
 	struct pmf_sink			*sink)
 {
 	return pmf_seterr(fs, -EOPNOTSUPP,
-		"the filesystem has no reverse-mapping btree and the inode scan is not available yet");
+		"the inode scan (for filesystems without rmapbt, or --scan) is not available yet");
 }

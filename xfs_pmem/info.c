@@ -217,7 +217,7 @@ xfs_pmem_info(
 	struct pmf_geometry		geo;
 	const char			*log = NULL, *rt = NULL;
 	struct pmf_fs			*fs;
-	int				ids[COL_NR];
+	int				ids[XFS_PMEM_MAXCOLS];
 	int				defaults[COL_NR];
 	size_t				nids;
 	int				c;

@@ -26,7 +26,7 @@ static const struct xfs_pmem_col sim_cols[COL_NR] = {
 	[COL_OWNER]	= { "OWNER", 10, SCOLS_FL_TREE, XFS_PMEM_STR, "what owned it (data, attr, bmbt, inodes, ag-headers, ..., free)" },
 	[COL_INODE]	= { "INODE", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "inode number of a file owner" },
 	[COL_FOFFSET]	= { "FOFFSET", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "byte offset of the damaged part in the file" },
-	[COL_FLAGS]	= { "FLAGS", 8, 0, XFS_PMEM_STR, "unwritten, shared, live-log, dirty-log, unlinked, metafile" },
+	[COL_FLAGS]	= { "FLAGS", 8, 0, XFS_PMEM_STR, "unwritten, shared, live-log, dirty-log, unlinked, metafile, paths-partial" },
 	[COL_EFFECT]	= { "EFFECT", 11, 0, XFS_PMEM_STR, "no-loss, data-lost, rebuildable or fatal" },
 	[COL_AG]	= { "AG", 4, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "allocation group of a data device record" },
 	[COL_AGBNO]	= { "AGBNO", 8, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "first block of the whole record in its AG" },
@@ -86,6 +86,8 @@ sim_flags_str(
 		strcat(buf, ",unlinked");
 	if (imp->metafile)
 		strcat(buf, ",metafile");
+	if (imp->flags & PMF_IMPACT_PATHS_PARTIAL)
+		strcat(buf, ",paths-partial");
 	return strdup(buf[0] ? buf + 1 : "");
 }
 
@@ -248,6 +250,9 @@ sim_add_inode_line(
 	imp.npaths = hit->npaths;
 	imp.metafile = hit->metafile;
 	imp.unlinked = hit->unlinked;
+	imp.flags &= ~PMF_IMPACT_PATHS_PARTIAL;
+	if (hit->paths_partial)
+		imp.flags |= PMF_IMPACT_PATHS_PARTIAL;
 	imp.ninodes = 0;
 	ln = scols_table_new_line(ctx->tb, parent);
 	if (!ln)
@@ -385,17 +390,24 @@ static const char *
 sim_next_step(
 	const struct sim_summary *sum)
 {
+	bool		files = sum->nfiles || sum->inodes_lost;
+
+	/* Worst first: each step covers the ones below it. */
 	if (sum->dirty_log)
-		return "xfs_repair -L: the log's unwritten metadata changes are lost; check the result and restore lost files";
-	if (sum->log_hit)
-		return "xfs_repair -L to reformat the log (it is clean: nothing is lost)";
+		return "xfs_repair -L: the log's unwritten metadata changes are lost; then restore lost files from backup";
 	if (sum->meta_fatal)
-		return "unmount and run xfs_repair; if it cannot rebuild, restore from backup";
-	if (sum->meta_rebuildable && (sum->nfiles || sum->inodes_lost))
-		return "unmount, run xfs_repair, then restore the listed files from backup";
+		return sum->log_hit ?
+			"unmount and run xfs_repair -L (the log is clean: it loses nothing); if it cannot rebuild, restore from backup" :
+			"unmount and run xfs_repair; if it cannot rebuild, restore from backup";
+	if (sum->log_hit)
+		return files ?
+			"xfs_repair -L to reformat the log (it is clean: nothing is lost there), then restore the listed files" :
+			"xfs_repair -L to reformat the log (it is clean: nothing is lost)";
 	if (sum->meta_rebuildable)
-		return "unmount and run xfs_repair to rebuild the damaged metadata";
-	if (sum->nfiles || sum->inodes_lost)
+		return files ?
+			"unmount, run xfs_repair, then restore the listed files from backup" :
+			"unmount and run xfs_repair to rebuild the damaged metadata";
+	if (files)
 		return "restore the listed files (or their lost ranges) from backup";
 	return "nothing to do";
 }
@@ -584,6 +596,9 @@ struct sim_args {
 	bool			whole;
 	unsigned int		qflags;
 	struct xfs_pmem_out	out;
+	enum pmf_device		dev;
+	int			ids[XFS_PMEM_MAXCOLS];
+	size_t			nids;
 };
 
 static int
@@ -645,6 +660,16 @@ sim_parse_args(
 		xfs_pmem_err("simulate: give --offset and --length, or --whole");
 		return -EINVAL;
 	}
+	if (pmf_parse_device(sa->device, &sa->dev)) {
+		xfs_pmem_err("simulate: unknown device '%s' (data, log or rt)",
+				sa->device);
+		return -EINVAL;
+	}
+	/* Everything the user can get wrong is refused before any I/O. */
+	if (xfs_pmem_cols_select(sa->out.columns, sim_cols, COL_NR,
+			sim_defaults, sizeof(sim_defaults) / sizeof(int),
+			sa->ids, &sa->nids))
+		return -EINVAL;
 	return 0;
 }
 
@@ -655,20 +680,17 @@ sim_range(
 	const struct pmf_geometry	*geo,
 	struct pmf_range		*range)
 {
-	if (pmf_parse_device(sa->device, &range->dev)) {
-		xfs_pmem_err("simulate: unknown device '%s' (data, log or rt)",
-				sa->device);
-		return -EINVAL;
-	}
+	range->dev = sa->dev;
 	if (sa->whole) {
 		range->offset = 0;
-		if (range->dev == PMF_DEV_LOG && !geo->dev[PMF_DEV_LOG].path)
+		if (range->dev == PMF_DEV_LOG && geo->logstart)
 			range->length = geo->logblocks * (uint64_t)geo->blocksize;
 		else
 			range->length = geo->dev[range->dev].size;
-		if (!range->length) {
-			xfs_pmem_err("simulate: the filesystem has no %s device",
-					sa->device);
+		if (!geo->dev[range->dev].path &&
+		    !(range->dev == PMF_DEV_LOG && geo->logstart)) {
+			xfs_pmem_err("the filesystem has no %s device",
+					pmf_device_name(range->dev));
 			return -ENODEV;
 		}
 		return 0;
@@ -677,8 +699,14 @@ sim_range(
 		xfs_pmem_err("simulate: bad offset '%s'", sa->offset);
 		return -EINVAL;
 	}
-	if (pmf_parse_size(sa->length, geo->blocksize, &range->length)) {
-		xfs_pmem_err("simulate: bad length '%s'", sa->length);
+	if (pmf_parse_size(sa->length, geo->blocksize, &range->length) ||
+	    range->length == 0) {
+		xfs_pmem_err("simulate: bad length '%s'%s", sa->length,
+				range->length ? "" : ": it must be positive");
+		return -EINVAL;
+	}
+	if (range->offset + range->length < range->offset) {
+		xfs_pmem_err("simulate: offset + length overflows");
 		return -EINVAL;
 	}
 	return 0;
@@ -691,17 +719,11 @@ sim_run(
 	const struct pmf_range	*range)
 {
 	struct sim_ctx		ctx = { .out = &sa->out };
-	int			ids[COL_NR];
-	size_t			nids;
 	int			error, ret;
 
-	if (xfs_pmem_cols_select(sa->out.columns, sim_cols, COL_NR,
-			sim_defaults, sizeof(sim_defaults) / sizeof(int),
-			ids, &nids))
-		return XFS_PMEM_EXIT_USAGE;
-	ctx.ids = ids;
-	ctx.nids = nids;
-	ctx.tb = xfs_pmem_table_new("impacts", sim_cols, ids, nids, &sa->out);
+	ctx.ids = sa->ids;
+	ctx.nids = sa->nids;
+	ctx.tb = xfs_pmem_table_new("impacts", sim_cols, sa->ids, sa->nids, &sa->out);
 	if (!ctx.tb) {
 		xfs_pmem_err("out of memory");
 		return XFS_PMEM_EXIT_ERROR;

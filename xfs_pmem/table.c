@@ -29,7 +29,8 @@ xfs_pmem_col_find(
 
 /*
  * Pick the columns named in the comma-separated @list, or the defaults.
- * A list starting with '+' extends the defaults, as in lsblk.
+ * A list starting with '+' extends the defaults, as in lsblk.  @ids holds
+ * XFS_PMEM_MAXCOLS entries.
  */
 int
 xfs_pmem_cols_select(
@@ -59,7 +60,7 @@ xfs_pmem_cols_select(
 			xfs_pmem_err("unknown column: %.*s", (int)len, p);
 			return -EINVAL;
 		}
-		if (*nids == ncols) {
+		if (*nids == XFS_PMEM_MAXCOLS) {
 			xfs_pmem_err("too many columns");
 			return -EINVAL;
 		}
@@ -109,7 +110,8 @@ xfs_pmem_table_new(
 		return NULL;
 	scols_table_set_name(tb, name);
 	scols_table_enable_json(tb, out->json);
-	scols_table_enable_raw(tb, out->raw);
+	/* JSON is JSON whatever else was asked for. */
+	scols_table_enable_raw(tb, out->raw && !out->json);
 	scols_table_enable_noheadings(tb, out->noheadings);
 	for (size_t i = 0; i < nids; i++) {
 		const struct xfs_pmem_col	*c = &cols[ids[i]];
@@ -154,11 +156,15 @@ xfs_pmem_size_str(
 		whole >>= 10;
 		u++;
 	}
-	/* One decimal, rounded, dropped when it is zero. */
+	/* One decimal, rounded, dropped when it is zero: 1048575 is 1M. */
 	frac = (frac * 10 + 512) / 1024;
 	if (frac == 10) {
 		whole++;
 		frac = 0;
+	}
+	if (whole == 1024 && u < sizeof(units) - 2) {
+		whole = 1;
+		u++;
 	}
 	if (frac)
 		return asprintf(&s, "%llu.%llu%c", (unsigned long long)whole,

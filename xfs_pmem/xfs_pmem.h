@@ -41,6 +41,9 @@ enum xfs_pmem_coltype {
 	XFS_PMEM_LIST,		/* one item per line, a JSON array */
 };
 
+/* Room for every column, and for -o naming some twice. */
+#define XFS_PMEM_MAXCOLS	64
+
 /* A column of an output table. */
 struct xfs_pmem_col {
 	const char		*name;

@@ -51,7 +51,9 @@ size=$(stat -c %s "$TMP/fs.img")
 bad 8 "past the end of the data device" "${sim[@]}" --device data --offset "$size" --length 1
 bad 8 "past the end of the data device" "${sim[@]}" --device data --offset 0 --length $((size + 1))
 bad 8 "past the end of the log device" "${sim[@]}" --device log --offset 80m --length 1
-bad 8 "zero-length" "${sim[@]}" --device data --offset 0 --length 0
+bad 16 "it must be positive" "${sim[@]}" --device data --offset 0 --length 0
+bad 16 "overflows" "${sim[@]}" --device data --offset 0xffffffffffffffff --length 2
+bad 8 "no rt device" "${sim[@]}" --device rt --whole
 bad 8 "no rt device" "${sim[@]}" --device rt --offset 0 --length 4k
 bad 16 "bad offset" "${sim[@]}" --device data --offset -1 --length 4k
 bad 16 "bad length" "${sim[@]}" --device data --offset 0 --length 4q
