@@ -292,6 +292,13 @@ pmf_check_companions(
 	return 0;
 }
 
+/*
+ * libxfs 6.13 can be brought up once per process: libxfs_destroy() frees
+ * its buffer free list without emptying it, so a second libxfs_init() hands
+ * out freed buffers.  Refuse cleanly rather than corrupt the heap.
+ */
+static bool pmf_libxfs_used;
+
 /* Bring up libxfs on the checked devices, as xfs_db does. */
 static int
 pmf_mount(
@@ -301,6 +308,14 @@ pmf_mount(
 	struct xfs_buf	*bp;
 	struct xfs_sb	sb;
 	int		error;
+
+	if (pmf_libxfs_used) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "libxfs can open one filesystem per process; %s needs a new process",
+			 args->data);
+		return -EBUSY;
+	}
+	pmf_libxfs_used = true;
 
 	fs->xi.data.name = fs->path[PMF_DEV_DATA];
 	fs->xi.log.name = fs->path[PMF_DEV_LOG];
