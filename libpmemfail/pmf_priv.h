@@ -57,6 +57,25 @@ struct pmf_sink;
 int pmf_sink_add(struct pmf_sink *sink, const struct xfs_failure_impact *imp);
 int pmf_sink_add_inode(struct pmf_sink *sink, uint64_t ino);
 
+/* pmf_rmap.c: one AG's slice of a failed range, fed records in order */
+struct pmf_agwalk {
+	struct pmf_fs			*fs;
+	const struct xfs_failure_range	*fr;
+	struct pmf_sink			*sink;
+	struct xfs_perag		*pag;
+	struct xfs_buf			*agbp;
+	struct xfs_btree_cur		*refc_cur;	/* lazily made */
+	xfs_agblock_t			next;		/* first unseen block */
+};
+
+int pmf_agwalk_start(struct pmf_fs *fs, const struct xfs_failure_range *fr,
+		const struct xfs_failure_group *grp, struct pmf_sink *sink,
+		struct pmf_agwalk *info);
+int pmf_agwalk_record(struct pmf_agwalk *info,
+		const struct xfs_rmap_irec *rec);
+int pmf_agwalk_finish(struct pmf_agwalk *info,
+		const struct xfs_failure_group *grp, int error);
+
 /* pmf_rmap.c, pmf_scan.c: the data device engines */
 int pmf_rmap_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		struct pmf_sink *sink);

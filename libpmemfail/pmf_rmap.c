@@ -5,23 +5,15 @@
  * The offline data device engine: walk the reverse-mapping btree of each AG
  * over the failed range, as xfs_db's fsmap does, and let the shared core
  * decide what every record means.  Gaps between records are free space.
+ * The AG walk (pmf_agwalk_*) also serves the inode scan, which feeds it
+ * records it made itself, so that both engines decide the same way.
  */
 #include "pmf_priv.h"
-
-struct pmf_rmap_info {
-	struct pmf_fs			*fs;
-	const struct xfs_failure_range	*fr;
-	struct pmf_sink			*sink;
-	struct xfs_perag		*pag;
-	struct xfs_buf			*agbp;
-	struct xfs_btree_cur		*refc_cur;	/* lazily made */
-	xfs_agblock_t			next;		/* first unseen block */
-};
 
 /* Is any block of the clipped extent shared with another owner? */
 static int
 pmf_rmap_shared(
-	struct pmf_rmap_info		*info,
+	struct pmf_agwalk		*info,
 	const struct xfs_failure_impact	*imp,
 	bool				*shared)
 {
@@ -68,7 +60,7 @@ pmf_rmap_log_hints(
  */
 static int
 pmf_rmap_decide(
-	struct pmf_rmap_info		*info,
+	struct pmf_agwalk		*info,
 	const struct xfs_rmap_irec	*rec,
 	struct xfs_failure_impact	*imp,
 	bool				*hit)
@@ -100,7 +92,7 @@ pmf_rmap_decide(
 /* Report free space in [info->next, end) of this AG. */
 static int
 pmf_rmap_gap(
-	struct pmf_rmap_info		*info,
+	struct pmf_agwalk		*info,
 	xfs_agblock_t			end)
 {
 	struct xfs_failure_impact	imp;
@@ -113,13 +105,12 @@ pmf_rmap_gap(
 	return pmf_sink_add(info->sink, &imp);
 }
 
-static int
-pmf_rmap_fn(
-	struct xfs_btree_cur		*cur,
-	const struct xfs_rmap_irec	*rec,
-	void				*priv)
+/* Decide one record of the AG, in startblock order, and the gap before it. */
+int
+pmf_agwalk_record(
+	struct pmf_agwalk		*info,
+	const struct xfs_rmap_irec	*rec)
 {
-	struct pmf_rmap_info		*info = priv;
 	struct xfs_failure_impact	imp;
 	xfs_agblock_t			end;
 	bool				hit;
@@ -144,15 +135,67 @@ pmf_rmap_fn(
 }
 
 static int
+pmf_rmap_fn(
+	struct xfs_btree_cur		*cur,
+	const struct xfs_rmap_irec	*rec,
+	void				*priv)
+{
+	return pmf_agwalk_record(priv, rec);
+}
+
+/* Take the AG's perag and AGF for a walk of @grp's slice of the range. */
+int
+pmf_agwalk_start(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_range	*fr,
+	const struct xfs_failure_group	*grp,
+	struct pmf_sink			*sink,
+	struct pmf_agwalk		*info)
+{
+	int				error;
+
+	memset(info, 0, sizeof(*info));
+	info->fs = fs;
+	info->fr = fr;
+	info->sink = sink;
+	info->next = grp->low_agbno;
+	info->pag = libxfs_perag_get(fs->mp, grp->agno);
+	if (!info->pag)
+		return pmf_seterr(fs, -EFSCORRUPTED, "AG %u: no such AG",
+				grp->agno);
+	error = libxfs_alloc_read_agf(info->pag, NULL, 0, &info->agbp);
+	if (error) {
+		libxfs_perag_put(info->pag);
+		return pmf_seterr(fs, error, "AG %u: cannot read AGF: %s",
+				grp->agno, strerror(-error));
+	}
+	return 0;
+}
+
+/* Report the free tail of the slice (unless @error) and let go of the AG. */
+int
+pmf_agwalk_finish(
+	struct pmf_agwalk		*info,
+	const struct xfs_failure_group	*grp,
+	int				error)
+{
+	if (!error)
+		error = pmf_rmap_gap(info, grp->high_agbno + 1);
+	if (info->refc_cur)
+		libxfs_btree_del_cursor(info->refc_cur,
+				error ? XFS_BTREE_ERROR : XFS_BTREE_NOERROR);
+	libxfs_buf_relse(info->agbp);
+	libxfs_perag_put(info->pag);
+	return error;
+}
+
+static int
 pmf_rmap_walk_ag(
 	struct pmf_fs			*fs,
 	const struct xfs_failure_range	*fr,
 	const struct xfs_failure_group	*grp,
 	struct pmf_sink			*sink)
 {
-	struct pmf_rmap_info		info = {
-		.fs = fs, .fr = fr, .sink = sink, .next = grp->low_agbno,
-	};
 	struct xfs_rmap_irec		low = {
 		.rm_startblock = grp->low_agbno,
 	};
@@ -163,34 +206,20 @@ pmf_rmap_walk_ag(
 		.rm_flags = XFS_RMAP_ATTR_FORK | XFS_RMAP_BMBT_BLOCK |
 			    XFS_RMAP_UNWRITTEN,
 	};
+	struct pmf_agwalk		info;
 	struct xfs_btree_cur		*cur;
 	int				error;
 
-	info.pag = libxfs_perag_get(fs->mp, grp->agno);
-	if (!info.pag)
-		return pmf_seterr(fs, -EFSCORRUPTED, "AG %u: no such AG",
-				grp->agno);
-	error = libxfs_alloc_read_agf(info.pag, NULL, 0, &info.agbp);
-	if (error) {
-		pmf_seterr(fs, error, "AG %u: cannot read AGF: %s", grp->agno,
-				strerror(-error));
-		goto out_pag;
-	}
+	error = pmf_agwalk_start(fs, fr, grp, sink, &info);
+	if (error)
+		return error;
 	cur = libxfs_rmapbt_init_cursor(fs->mp, NULL, info.agbp, info.pag);
 	error = libxfs_rmap_query_range(cur, &low, &high, pmf_rmap_fn, &info);
 	libxfs_btree_del_cursor(cur, error ? XFS_BTREE_ERROR : XFS_BTREE_NOERROR);
-	if (!error)
-		error = pmf_rmap_gap(&info, grp->high_agbno + 1);
-	else if (!fs->errmsg[0])
+	if (error && !fs->errmsg[0])
 		pmf_seterr(fs, error, "AG %u: cannot walk the rmap btree: %s",
 				grp->agno, strerror(-error));
-	if (info.refc_cur)
-		libxfs_btree_del_cursor(info.refc_cur,
-				error ? XFS_BTREE_ERROR : XFS_BTREE_NOERROR);
-	libxfs_buf_relse(info.agbp);
-out_pag:
-	libxfs_perag_put(info.pag);
-	return error;
+	return pmf_agwalk_finish(&info, grp, error);
 }
 
 int

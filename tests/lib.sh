@@ -69,21 +69,23 @@ pmf_mkfs() {
 	fi
 }
 
+# pmf_loop IMG: attach a loop device, remembered for cleanup, in PMF_LOOP.
+# (Not through $(...): the subshell would forget it.)
 pmf_loop() {
-	local dev
-	dev=$(losetup -f --show "$1") || pmf_fail "losetup $1 failed"
-	_pmf_loops+=("$dev")
-	echo "$dev"
+	PMF_LOOP=$(losetup -f --show "$1") || pmf_fail "losetup $1 failed"
+	_pmf_loops+=("$PMF_LOOP")
 }
 
 # pmf_mount IMG MNT [LOGIMG]: sets PMF_DATADEV and PMF_LOGDEV.
 pmf_mount() {
 	local img=$1 mnt=$2 log=${3:-} opts=""
 	mkdir -p "$mnt"
-	PMF_DATADEV=$(pmf_loop "$img")
+	pmf_loop "$img"
+	PMF_DATADEV=$PMF_LOOP
 	PMF_LOGDEV=""
 	if [ -n "$log" ]; then
-		PMF_LOGDEV=$(pmf_loop "$log")
+		pmf_loop "$log"
+		PMF_LOGDEV=$PMF_LOOP
 		opts="-o logdev=$PMF_LOGDEV"
 	fi
 	# shellcheck disable=SC2086
