@@ -12,17 +12,21 @@
 #include "pmemfail.h"
 #include "pmf_db.h"
 
+/* The same flag words as xfs_pmem simulate's FLAGS column. */
 static void
 failmap_flags(
 	const struct pmf_impact	*imp,
 	char			*buf,
 	size_t			len)
 {
-	snprintf(buf, len, "%s%s%s%s",
+	snprintf(buf, len, "%s%s%s%s%s%s%s",
 		 (imp->flags & PMF_IMPACT_UNWRITTEN) ? ",unwritten" : "",
 		 (imp->flags & PMF_IMPACT_SHARED) ? ",shared" : "",
 		 (imp->flags & PMF_IMPACT_LOG_LIVE) ? ",live-log" : "",
-		 (imp->flags & PMF_IMPACT_LOG_DIRTY) ? ",dirty-log" : "");
+		 (imp->flags & PMF_IMPACT_LOG_DIRTY) ? ",dirty-log" : "",
+		 imp->unlinked ? ",unlinked" : "",
+		 imp->metafile ? ",metafile" : "",
+		 (imp->flags & PMF_IMPACT_PATHS_PARTIAL) ? ",paths-partial" : "");
 }
 
 static void

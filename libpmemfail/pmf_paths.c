@@ -2,10 +2,12 @@
 /*
  * Copyright (c) 2026 The pmemfail authors.
  *
- * Paths of the inodes a query names.  One walk of the directory tree per
- * query keeps every directory (to climb to the root) and only the entries
- * of the inodes asked about, so memory follows the number of directories
- * and affected inodes, not the number of files.  Every hard link is found.
+ * Paths of the inodes a query names, every hard link of each.  With parent
+ * pointers, each inode names its links and each directory its parent, so
+ * the cost follows the affected inodes and their ancestors.  Without them,
+ * one walk of the directory tree per query keeps every directory (to climb
+ * to the root) and only the entries of the inodes asked about, so memory
+ * follows the number of directories and affected inodes, not of files.
  */
 #include "pmf_priv.h"
 #include "xfs_dir2_priv.h"
@@ -17,6 +19,17 @@ struct pmf_dent {
 	uint64_t	ino;		/* the entry's inode */
 	uint64_t	parent;		/* the directory holding it */
 	char		*name;
+	/* Parent pointers name the parent's generation, to catch reuse. */
+	bool		checkgen;
+	uint32_t	pgen;		/* generation the pointer expects */
+	uint32_t	gen;		/* a directory's own generation */
+};
+
+/* A set of inode numbers, open addressing; 0 is never an inode. */
+struct pmf_iset {
+	uint64_t	*slot;
+	size_t		size;		/* power of two */
+	size_t		nr;
 };
 
 struct pmf_pathcache {
@@ -62,7 +75,54 @@ pmf_dent_push(
 		return -ENOMEM;
 	(*arr)[*nr].ino = ino;
 	(*arr)[*nr].parent = parent;
+	(*arr)[*nr].checkgen = false;
+	(*arr)[*nr].pgen = 0;
+	(*arr)[*nr].gen = 0;
 	(*nr)++;
+	return 0;
+}
+
+static uint64_t
+pmf_iset_hash(
+	uint64_t	ino)
+{
+	return ino * 0x9E3779B97F4A7C15ULL;
+}
+
+/* Add @ino; *added says whether it was new. */
+static int
+pmf_iset_add(
+	struct pmf_iset	*set,
+	uint64_t	ino,
+	bool		*added)
+{
+	size_t		i;
+
+	if ((set->nr + 1) * 2 > set->size) {
+		struct pmf_iset	grown = { .size = set->size ? set->size * 2 : 1024 };
+
+		grown.slot = calloc(grown.size, sizeof(*grown.slot));
+		if (!grown.slot)
+			return -ENOMEM;
+		for (size_t j = 0; j < set->size; j++) {
+			bool	dummy;
+
+			if (set->slot[j])
+				pmf_iset_add(&grown, set->slot[j], &dummy);
+		}
+		free(set->slot);
+		*set = grown;
+	}
+	for (i = pmf_iset_hash(ino) & (set->size - 1); set->slot[i];
+	     i = (i + 1) & (set->size - 1)) {
+		if (set->slot[i] == ino) {
+			*added = false;
+			return 0;
+		}
+	}
+	set->slot[i] = ino;
+	set->nr++;
+	*added = true;
 	return 0;
 }
 
@@ -393,6 +453,10 @@ pmf_build_path(
 
 		if (!d || depth == PMF_MAX_DEPTH)
 			return NULL;
+		/* A parent pointer to a reused inode number is stale. */
+		if (chain[depth - 1]->checkgen &&
+		    chain[depth - 1]->pgen != d->gen)
+			return NULL;
 		chain[depth++] = d;
 		dir = d->parent;
 	}
@@ -472,6 +536,125 @@ pmf_paths_free(
 	fs->paths = NULL;
 }
 
+struct pmf_pptr_walk {
+	struct pmf_fs	*fs;
+	uint64_t	child;
+	bool		isdir;		/* @child is a directory */
+	uint64_t	*queue;		/* directories still to climb from */
+	size_t		nq;
+	size_t		qcap;
+	struct pmf_iset	seen;
+};
+
+static int
+pmf_pptr_queue(
+	struct pmf_pptr_walk	*pw,
+	uint64_t		dir)
+{
+	bool			added;
+	int			error;
+
+	if (dir == pw->fs->mp->m_sb.sb_rootino)
+		return 0;
+	error = pmf_iset_add(&pw->seen, dir, &added);
+	if (error || !added)
+		return error;
+	if (pw->nq == pw->qcap) {
+		size_t		ncap = pw->qcap ? pw->qcap * 2 : 256;
+		uint64_t	*p = realloc(pw->queue, ncap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		pw->queue = p;
+		pw->qcap = ncap;
+	}
+	pw->queue[pw->nq++] = dir;
+	return 0;
+}
+
+/* One parent pointer of pw->child: a link, or a directory's one parent. */
+static int
+pmf_pptr_found(
+	void			*priv,
+	uint64_t		parent,
+	uint32_t		gen,
+	const char		*name,
+	size_t			namelen)
+{
+	struct pmf_pptr_walk	*pw = priv;
+	struct pmf_pathcache	*pc = pw->fs->paths;
+	struct pmf_dent		*d;
+	int			error;
+
+	if (pw->isdir)
+		error = pmf_dent_push(&pc->dirs, &pc->ndirs, &pc->dcap,
+				pw->child, parent, name, namelen);
+	else
+		error = pmf_dent_push(&pc->links, &pc->nlinks, &pc->lcap,
+				pw->child, parent, name, namelen);
+	if (error)
+		return error;
+	d = pw->isdir ? &pc->dirs[pc->ndirs - 1] : &pc->links[pc->nlinks - 1];
+	d->checkgen = true;
+	d->pgen = gen;
+	return pmf_pptr_queue(pw, parent);
+}
+
+/*
+ * Climb from the asked-for inodes to the root by parent pointers.  A
+ * directory's entry carries its own generation, so that build_path can
+ * hold each pointer to it to the generation it names.
+ */
+static int
+pmf_pptr_resolve(
+	struct pmf_fs		*fs)
+{
+	struct pmf_pathcache	*pc = fs->paths;
+	struct pmf_pptr_walk	pw = { .fs = fs };
+	uint64_t		root = fs->mp->m_sb.sb_rootino;
+	uint32_t		gen;
+	int			error = 0;
+
+	for (size_t i = 0; i < pc->ntargets && !error; i++) {
+		bool		isdir;
+
+		if (pc->targets[i] == root)
+			continue;
+		pw.child = pc->targets[i];
+		pw.isdir = false;
+		error = pmf_pptr_list(fs, pw.child, &gen, &isdir,
+				pmf_pptr_found, &pw);
+		if (error == -ENOMEM)
+			break;
+		if (error) {
+			pc->bad_dirs++;
+			error = 0;
+		}
+	}
+	/* Each directory has one parent pointer, to its one parent. */
+	for (size_t i = 0; i < pw.nq && !error; i++) {
+		size_t		first = pc->ndirs;
+		bool		isdir;
+
+		pw.child = pw.queue[i];
+		pw.isdir = true;
+		error = pmf_pptr_list(fs, pw.child, &gen, &isdir,
+				pmf_pptr_found, &pw);
+		if (error == -ENOMEM)
+			break;
+		if (error) {
+			pc->bad_dirs++;
+			error = 0;
+			continue;
+		}
+		for (size_t j = first; j < pc->ndirs; j++)
+			pc->dirs[j].gen = gen;
+	}
+	free(pw.queue);
+	free(pw.seen.slot);
+	return error;
+}
+
 /* Find every path of the sorted inodes @inos. */
 int
 pmf_paths_resolve(
@@ -491,7 +674,14 @@ pmf_paths_resolve(
 		return 0;
 	pc->targets = inos;
 	pc->ntargets = nr;
-	error = pmf_walk_tree(fs);
+	/*
+	 * Parent pointers cost a few reads per affected inode, the walk a
+	 * read of every directory: past an eighth of the inodes, walk.
+	 */
+	if (xfs_has_parent(fs->mp) && nr <= fs->mp->m_sb.sb_icount / 8)
+		error = pmf_pptr_resolve(fs);
+	else
+		error = pmf_walk_tree(fs);
 	/* The root is in no directory; its one path is "/". */
 	if (!error && pmf_is_target(pc, fs->mp->m_sb.sb_rootino))
 		error = pmf_dent_push(&pc->links, &pc->nlinks, &pc->lcap,

@@ -86,6 +86,12 @@ int pmf_scan_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 int pmf_inodes_expand(struct pmf_fs *fs, const struct xfs_failure_impact *imp,
 		struct pmf_sink *sink);
 
+/* pmf_pptr.c */
+typedef int (*pmf_pptr_fn)(void *priv, uint64_t parent, uint32_t gen,
+		const char *name, size_t namelen);
+int pmf_pptr_list(struct pmf_fs *fs, uint64_t ino, uint32_t *gen,
+		bool *isdir, pmf_pptr_fn fn, void *priv);
+
 /* pmf_paths.c */
 int pmf_paths_resolve(struct pmf_fs *fs, const uint64_t *inos, size_t nr);
 int pmf_paths_get(struct pmf_fs *fs, uint64_t ino, const char * const **paths,

@@ -139,6 +139,15 @@ pmf_sink_resolve(
 		memcpy(inos + n, sink->inos, sink->ninos * sizeof(*inos));
 	n += sink->ninos;
 	qsort(inos, n, sizeof(*inos), pmf_cmp_u64);
+	/* One inode, one lookup, however many of its records were hit. */
+	if (n) {
+		size_t	u = 1;
+
+		for (size_t i = 1; i < n; i++)
+			if (inos[i] != inos[u - 1])
+				inos[u++] = inos[i];
+		n = u;
+	}
 	error = pmf_paths_resolve(fs, inos, n);
 	free(inos);
 	return error;

@@ -56,6 +56,7 @@ struct sim_summary {
 	unsigned int	owners_hit;	/* bitmask of enum pmf_owner, metadata */
 	bool		log_hit;	/* the log must be reformatted */
 	bool		dirty_log;	/* unreplayed changes were lost */
+	bool		log_dirty_intact; /* dirty, but its live part is intact */
 	uint64_t	records;
 };
 
@@ -305,6 +306,8 @@ sim_account(
 		sum->log_hit = true;
 		if (imp->consequence == PMF_FATAL)
 			sum->dirty_log = true;
+		else if (imp->flags & PMF_IMPACT_LOG_DIRTY)
+			sum->log_dirty_intact = true;
 	}
 	switch (imp->consequence) {
 	case PMF_NO_LOSS:
@@ -397,8 +400,10 @@ sim_next_step(
 		return "xfs_repair -L: the log's unwritten metadata changes are lost; then restore lost files from backup";
 	if (sum->meta_fatal)
 		return sum->log_hit ?
-			"unmount and run xfs_repair -L (the log is clean: it loses nothing); if it cannot rebuild, restore from backup" :
+			"unmount and run xfs_repair -L (this loses any changes still only in the log); if it cannot rebuild, restore from backup" :
 			"unmount and run xfs_repair; if it cannot rebuild, restore from backup";
+	if (sum->log_dirty_intact)
+		return "mount once so that the log replays from its intact part, unmount cleanly, then xfs_repair -L to reformat the log";
 	if (sum->log_hit)
 		return files ?
 			"xfs_repair -L to reformat the log (it is clean: nothing is lost there), then restore the listed files" :
@@ -699,10 +704,13 @@ sim_range(
 		xfs_pmem_err("simulate: bad offset '%s'", sa->offset);
 		return -EINVAL;
 	}
-	if (pmf_parse_size(sa->length, geo->blocksize, &range->length) ||
-	    range->length == 0) {
-		xfs_pmem_err("simulate: bad length '%s'%s", sa->length,
-				range->length ? "" : ": it must be positive");
+	if (pmf_parse_size(sa->length, geo->blocksize, &range->length)) {
+		xfs_pmem_err("simulate: bad length '%s'", sa->length);
+		return -EINVAL;
+	}
+	if (range->length == 0) {
+		xfs_pmem_err("simulate: bad length '%s': it must be positive",
+				sa->length);
 		return -EINVAL;
 	}
 	if (range->offset + range->length < range->offset) {

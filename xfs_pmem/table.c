@@ -60,11 +60,18 @@ xfs_pmem_cols_select(
 			xfs_pmem_err("unknown column: %.*s", (int)len, p);
 			return -EINVAL;
 		}
+		/* A column named twice (+LIST naming a default) shows once. */
+		for (size_t i = 0; i < *nids; i++)
+			if (ids[i] == id)
+				id = -1;
+		if (id < 0)
+			goto next;
 		if (*nids == XFS_PMEM_MAXCOLS) {
 			xfs_pmem_err("too many columns");
 			return -EINVAL;
 		}
 		ids[(*nids)++] = id;
+next:
 		p += len;
 		if (*p == ',')
 			p++;

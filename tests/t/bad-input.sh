@@ -56,7 +56,8 @@ bad 16 "overflows" "${sim[@]}" --device data --offset 0xffffffffffffffff --lengt
 bad 8 "no rt device" "${sim[@]}" --device rt --whole
 bad 8 "no rt device" "${sim[@]}" --device rt --offset 0 --length 4k
 bad 16 "bad offset" "${sim[@]}" --device data --offset -1 --length 4k
-bad 16 "bad length" "${sim[@]}" --device data --offset 0 --length 4q
+bad 16 "bad length '4q'$" "${sim[@]}" --device data --offset 0 --length 4q
+bad 16 "bad length '1.5m'$" "${sim[@]}" --device data --offset 0 --length 1.5m
 bad 16 "bad offset" "${sim[@]}" --device data --offset 99999999999999999999 --length 1
 bad 16 "bad length" "${sim[@]}" --device data --offset 0 --length 20000000t
 bad 16 "bad offset" "${sim[@]}" --device data --offset "" --length 1

@@ -54,8 +54,7 @@ for i in json.load(open(sys.argv[1]))["impacts"]:
         line += " ino %d" % i["inode"]
     if i["foffset"] is not None:
         line += " off %d" % i["foffset"]
-    flags = [f for f in (i["flags"] or "").split(",")
-             if f in ("unwritten", "shared", "live-log", "dirty-log")]
+    flags = [f for f in (i["flags"] or "").split(",") if f]
     line += " flags %s %s" % (",".join(flags) or "-", i["effect"])
     if i["inode"] is not None:
         line += paths(i["path"])

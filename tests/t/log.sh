@@ -85,6 +85,9 @@ grep -q '"next_step": "xfs_repair -L' "$TMP/sim.json" ||
 
 sim "$img" -l "$log" --device log --offset $(((head + 8192) * 512)) --length 4k
 expect_log $(((head + 8192) * 512)) 4096 dirty-log rebuildable
+# Its changes are intact: replay them before reformatting the log.
+grep -q '"next_step": "mount once so that the log replays' "$TMP/sim.json" ||
+	pmf_fail "next step for an intact dirty log: $(grep next_step "$TMP/sim.json")"
 
 # 3. An internal log: --device log offsets are log offsets, and the record
 #    comes from the rmapbt on the data device.
