@@ -432,6 +432,9 @@ pmf_find_dir(
 {
 	struct pmf_dent	key = { .ino = ino };
 
+	/* bsearch() and qsort() may not be handed a NULL array, even empty. */
+	if (!pc->ndirs)
+		return NULL;
 	return bsearch(&key, pc->dirs, pc->ndirs, sizeof(key), pmf_dent_cmp);
 }
 
@@ -691,8 +694,10 @@ pmf_paths_resolve(
 	pc->ntargets = 0;
 	if (error)
 		return error;
-	qsort(pc->dirs, pc->ndirs, sizeof(*pc->dirs), pmf_dent_cmp);
-	qsort(pc->links, pc->nlinks, sizeof(*pc->links), pmf_dent_cmp);
+	if (pc->ndirs)
+		qsort(pc->dirs, pc->ndirs, sizeof(*pc->dirs), pmf_dent_cmp);
+	if (pc->nlinks)
+		qsort(pc->links, pc->nlinks, sizeof(*pc->links), pmf_dent_cmp);
 	return pmf_collect_results(fs);
 }
 

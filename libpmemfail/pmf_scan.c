@@ -507,6 +507,8 @@ pmf_scan_merge(
 {
 	size_t				out = 0;
 
+	if (!ag->nr)
+		return;
 	qsort(ag->recs, ag->nr, sizeof(*ag->recs), pmf_scan_cmp_owner);
 	for (size_t i = 0; i < ag->nr; i++) {
 		struct xfs_rmap_irec	*r = &ag->recs[i];

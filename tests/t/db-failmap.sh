@@ -15,12 +15,12 @@ pmf_mount "$img" "$TMP/mnt" "$log"
 "$PYTHON" "$PMF_SRC/tests/populate.py" "$TMP/mnt" "$seed" || pmf_fail "populate failed"
 pmf_umount "$TMP/mnt"
 
-"$PYTHON" - "$seed" "$(stat -c %s "$img")" > "$TMP/ranges" <<'PY'
+"$PYTHON" - "$seed" "$(stat -c %s "$img")" "${PMF_FAILMAP_COUNT:-40}" > "$TMP/ranges" <<'PY'
 import random, sys
 rng = random.Random(int(sys.argv[1]))
 size = int(sys.argv[2]) // 512
 ranges = [(0, 2048), (size - 1, 1)]
-for _ in range(40):
+for _ in range(int(sys.argv[3])):
     start = rng.randrange(0, size - 1)
     ranges.append((start, min(size - start, int(2 ** rng.uniform(0, 15)))))
 for s, n in ranges:
