@@ -180,6 +180,10 @@ def key(item):
     return (item["start"], item["owner"], item["inode"] or 0, item["foffset"] or 0)
 
 
+LEAK_CHECK_EVERY = 10
+_runs = 0
+
+
 def run_simulate(args, dev, start, length, scan=False):
     cmd = [args.xfs_pmem, "simulate", args.data, "--device", dev,
            "--offset", str(start), "--length", str(length), "--json", "--bytes",

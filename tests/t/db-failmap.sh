@@ -15,7 +15,7 @@ pmf_mount "$img" "$TMP/mnt" "$log"
 "$PYTHON" "$PMF_SRC/tests/populate.py" "$TMP/mnt" "$seed" || pmf_fail "populate failed"
 pmf_umount "$TMP/mnt"
 
-"$PYTHON" - "$seed" "$(stat -c %s "$img")" "${PMF_FAILMAP_COUNT:-40}" > "$TMP/ranges" <<'PY'
+"$PYTHON" - "$seed" "$(stat -c %s "$img")" "${PMF_FAILMAP_COUNT:-20}" > "$TMP/ranges" <<'PY'
 import random, sys
 rng = random.Random(int(sys.argv[1]))
 size = int(sys.argv[2]) // 512

@@ -40,7 +40,7 @@ shape() {
 		--data "$img" ${log:+--log "$log"} --seed "$seed" \
 		--count "$count" --edges --scan-every 5 || pmf_fail "$name: offline answers differ from GETFSMAP"
 	after=$(pmf_sha "$img" ${log:+"$log"})
-	[ "$before" = "$after" ] || pmf_fail "$name: simulate modified the images"
+	[ "$before" = "$after" ] || pmf_fail "$name: simulate modified the images ($before -> $after)"
 	echo "$name: ok"
 }
 
