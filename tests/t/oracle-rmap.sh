@@ -38,7 +38,8 @@ shape() {
 	"$PYTHON" "$PMF_SRC/tests/oracle.py" check "$TMP/$name.state" \
 		--geometry "$TMP/$name.geo" --xfs-pmem "$XFS_PMEM" \
 		--data "$img" ${log:+--log "$log"} --seed "$seed" \
-		--count "$count" --edges --scan-every 5 || pmf_fail "$name: offline answers differ from GETFSMAP"
+		--count "$count" --edges --edge-ags "${PMF_ORACLE_EDGE_AGS:-0}" \
+		--scan-every 5 || pmf_fail "$name: offline answers differ from GETFSMAP"
 	after=$(pmf_sha "$img" ${log:+"$log"})
 	[ "$before" = "$after" ] || pmf_fail "$name: simulate modified the images ($before -> $after)"
 	echo "$name: ok"
