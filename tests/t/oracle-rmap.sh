@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Offline simulate against the kernel's GETFSMAP, record for record, on
-# four filesystem shapes: random ranges (seeded, printed) plus AG edges,
+# five filesystem shapes: random ranges (seeded, printed) plus AG edges,
 # first and last sectors and the whole device; every fifth range also
 # through the inode scan (--scan), which must agree.  The images must be
 # byte-identical afterwards: simulate never writes.
@@ -49,3 +49,6 @@ shape parent-extlog 1G 80M -m rmapbt=1,reflink=1 -n parent=1
 shape noparent 1100M - -m rmapbt=1,reflink=1 -n parent=0 -d agcount=7
 shape 1k-blocks 600M - -b size=1024 -m rmapbt=1,reflink=0
 shape 4k-sectors 2G - -s size=4096 -m rmapbt=1,reflink=1 -i sparse=0,size=1024 -d agcount=16 -l size=64m
+# 8 TiB (sparse): sector addresses past 2^32 and AGs of 2^27.8 blocks, where
+# 32-bit group arithmetic wraps (the 7.2 notify_failure hang).
+shape 8t-sparse 8T - -m rmapbt=1,reflink=1 -n parent=1 -d agcount=9 -l size=64m
