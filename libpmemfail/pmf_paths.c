@@ -604,6 +604,29 @@ pmf_pptr_found(
 }
 
 /*
+ * Read the parent pointers of @child.  An inode whose pointers can't be
+ * read costs only its own paths: count it, like an unreadable directory.
+ */
+static int
+pmf_pptr_visit(
+	struct pmf_pptr_walk	*pw,
+	uint64_t		child,
+	bool			isdir,
+	uint32_t		*gen)
+{
+	int			error;
+
+	pw->child = child;
+	pw->isdir = isdir;
+	error = pmf_pptr_list(pw->fs, child, gen, pmf_pptr_found, pw);
+	if (error && error != -ENOMEM) {
+		pw->fs->paths->bad_dirs++;
+		return -ENOENT;
+	}
+	return error;
+}
+
+/*
  * Climb from the asked-for inodes to the root by parent pointers.  A
  * directory's entry carries its own generation, so that build_path can
  * hold each pointer to it to the generation it names.
@@ -618,44 +641,20 @@ pmf_pptr_resolve(
 	uint32_t		gen;
 	int			error = 0;
 
-	for (size_t i = 0; i < pc->ntargets && !error; i++) {
-		bool		isdir;
-
-		if (pc->targets[i] == root)
-			continue;
-		pw.child = pc->targets[i];
-		pw.isdir = false;
-		error = pmf_pptr_list(fs, pw.child, &gen, &isdir,
-				pmf_pptr_found, &pw);
-		if (error == -ENOMEM)
-			break;
-		if (error) {
-			pc->bad_dirs++;
-			error = 0;
-		}
-	}
+	for (size_t i = 0; i < pc->ntargets && error != -ENOMEM; i++)
+		if (pc->targets[i] != root)
+			error = pmf_pptr_visit(&pw, pc->targets[i], false, &gen);
 	/* Each directory has one parent pointer, to its one parent. */
-	for (size_t i = 0; i < pw.nq && !error; i++) {
+	for (size_t i = 0; i < pw.nq && error != -ENOMEM; i++) {
 		size_t		first = pc->ndirs;
-		bool		isdir;
 
-		pw.child = pw.queue[i];
-		pw.isdir = true;
-		error = pmf_pptr_list(fs, pw.child, &gen, &isdir,
-				pmf_pptr_found, &pw);
-		if (error == -ENOMEM)
-			break;
-		if (error) {
-			pc->bad_dirs++;
-			error = 0;
-			continue;
-		}
-		for (size_t j = first; j < pc->ndirs; j++)
+		error = pmf_pptr_visit(&pw, pw.queue[i], true, &gen);
+		for (size_t j = first; !error && j < pc->ndirs; j++)
 			pc->dirs[j].gen = gen;
 	}
 	free(pw.queue);
 	free(pw.seen.slot);
-	return error;
+	return error == -ENOMEM ? error : 0;
 }
 
 /* Find every path of the sorted inodes @inos. */

@@ -168,7 +168,6 @@ pmf_pptr_list(
 	struct pmf_fs		*fs,
 	uint64_t		ino,
 	uint32_t		*gen,
-	bool			*isdir,
 	pmf_pptr_fn		fn,
 	void			*priv)
 {
@@ -179,7 +178,6 @@ pmf_pptr_list(
 	if (error)
 		return error;
 	*gen = VFS_I(ctx.ip)->i_generation;
-	*isdir = S_ISDIR(VFS_I(ctx.ip)->i_mode);
 	if (!xfs_inode_has_attr_fork(ctx.ip))
 		error = 0;
 	else if (ctx.ip->i_af.if_format == XFS_DINODE_FMT_LOCAL)

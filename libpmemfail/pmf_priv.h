@@ -90,7 +90,7 @@ int pmf_inodes_expand(struct pmf_fs *fs, const struct xfs_failure_impact *imp,
 typedef int (*pmf_pptr_fn)(void *priv, uint64_t parent, uint32_t gen,
 		const char *name, size_t namelen);
 int pmf_pptr_list(struct pmf_fs *fs, uint64_t ino, uint32_t *gen,
-		bool *isdir, pmf_pptr_fn fn, void *priv);
+		pmf_pptr_fn fn, void *priv);
 
 /* pmf_paths.c */
 int pmf_paths_resolve(struct pmf_fs *fs, const uint64_t *inos, size_t nr);
