@@ -44,6 +44,9 @@ xfs_pmem_cols_select(
 {
 	const char			*p;
 
+	/* Each column shows at most once, so @ids never holds more. */
+	if (ncols > XFS_PMEM_MAXCOLS)
+		return -EINVAL;
 	*nids = 0;
 	if (!list || *list == '+') {
 		memcpy(ids, defaults, ndefaults * sizeof(*ids));
@@ -66,10 +69,6 @@ xfs_pmem_cols_select(
 				id = -1;
 		if (id < 0)
 			goto next;
-		if (*nids == XFS_PMEM_MAXCOLS) {
-			xfs_pmem_err("too many columns");
-			return -EINVAL;
-		}
 		ids[(*nids)++] = id;
 next:
 		p += len;
