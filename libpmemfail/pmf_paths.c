@@ -61,15 +61,11 @@ pmf_dent_push(
 	const char	*name,
 	size_t		namelen)
 {
-	if (*nr == *cap) {
-		size_t		ncap = *cap ? *cap * 2 : 256;
-		struct pmf_dent	*p = realloc(*arr, ncap * sizeof(*p));
+	int		error;
 
-		if (!p)
-			return -ENOMEM;
-		*arr = p;
-		*cap = ncap;
-	}
+	error = pmf_grow((void **)arr, cap, *nr + 1, sizeof(**arr));
+	if (error)
+		return error;
 	(*arr)[*nr].name = strndup(name, namelen);
 	if (!(*arr)[*nr].name)
 		return -ENOMEM;
@@ -562,15 +558,10 @@ pmf_pptr_queue(
 	error = pmf_iset_add(&pw->seen, dir, &added);
 	if (error || !added)
 		return error;
-	if (pw->nq == pw->qcap) {
-		size_t		ncap = pw->qcap ? pw->qcap * 2 : 256;
-		uint64_t	*p = realloc(pw->queue, ncap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		pw->queue = p;
-		pw->qcap = ncap;
-	}
+	error = pmf_grow((void **)&pw->queue, &pw->qcap, pw->nq + 1,
+			sizeof(*pw->queue));
+	if (error)
+		return error;
 	pw->queue[pw->nq++] = dir;
 	return 0;
 }

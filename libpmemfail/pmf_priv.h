@@ -37,6 +37,7 @@ struct pmf_fs {
 
 int pmf_seterr(struct pmf_fs *fs, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int pmf_grow(void **array, size_t *cap, size_t need, size_t size);
 
 /* pmf_open.c */
 int pmf_attach(struct xfs_mount *mp, const struct libxfs_init *xi,

@@ -35,7 +35,8 @@ struct pmf_sink {
 	size_t		icap;
 };
 
-static int
+/* Make room for @need elements of @size in a growing array. */
+int
 pmf_grow(
 	void		**array,
 	size_t		*cap,

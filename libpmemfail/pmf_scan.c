@@ -24,6 +24,7 @@ struct pmf_scan {
 	struct pmf_fs		*fs;
 	struct pmf_scan_ag	*ags;		/* the slices of the range */
 	size_t			nags;
+	size_t			agcap;
 	/* Owner and flags for btree blocks being visited. */
 	uint64_t		bt_owner;
 	unsigned int		bt_flags;
@@ -59,15 +60,8 @@ pmf_scan_add(
 	if (agbno > ag->grp.high_agbno ||
 	    (uint64_t)agbno + len <= ag->grp.low_agbno)
 		return 0;
-	if (ag->nr == ag->cap) {
-		size_t		ncap = ag->cap ? ag->cap * 2 : 256;
-		void		*p = realloc(ag->recs, ncap * sizeof(*rec));
-
-		if (!p)
-			return -ENOMEM;
-		ag->recs = p;
-		ag->cap = ncap;
-	}
+	if (pmf_grow((void **)&ag->recs, &ag->cap, ag->nr + 1, sizeof(*rec)))
+		return -ENOMEM;
 	rec = &ag->recs[ag->nr++];
 	rec->rm_startblock = agbno;
 	rec->rm_blockcount = len;
@@ -565,13 +559,10 @@ pmf_scan_walk(
 
 	xfs_failure_first_group(&grp);
 	while (xfs_failure_next_group(&fs->fgeo, fr, &grp)) {
-		void	*p = realloc(sc.ags, (sc.nags + 1) * sizeof(*sc.ags));
-
-		if (!p) {
-			error = -ENOMEM;
+		error = pmf_grow((void **)&sc.ags, &sc.agcap, sc.nags + 1,
+				sizeof(*sc.ags));
+		if (error)
 			goto out;
-		}
-		sc.ags = p;
 		memset(&sc.ags[sc.nags], 0, sizeof(*sc.ags));
 		sc.ags[sc.nags++].grp = grp;
 	}

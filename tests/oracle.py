@@ -14,6 +14,7 @@
       the allocated inodes of damaged inode chunks.
 """
 import argparse
+import bisect
 import fcntl
 import json
 import os
@@ -107,20 +108,48 @@ class Oracle:
         self.metafiles = metafiles
         self.paths = {int(k): sorted(v) for k, v in state["paths"].items()}
         self.bydev = {}
+        self.index = {}
         for name, devno in state["devs"].items():
-            self.bydev[name] = sorted((r for r in state["records"] if r["dev"] == devno),
-                                      key=lambda r: r["phys"])
-        # File data extents, to tell shared pieces exactly.
-        self.filedata = [r for r in self.bydev["data"]
-                         if owner_of(r)[0] == "data"]
+            recs = sorted((r for r in state["records"] if r["dev"] == devno),
+                          key=lambda r: r["phys"])
+            self.bydev[name] = recs
+            # For a range, the records that can meet it: from the first
+            # whose running maximum end passes the start, to the last that
+            # starts before the end.
+            starts, maxend, m = [], [], 0
+            for r in recs:
+                m = max(m, r["phys"] + r["length"])
+                starts.append(r["phys"])
+                maxend.append(m)
+            self.index[name] = (starts, maxend)
+        # File data extents, and for each the others it overlaps, to tell
+        # shared pieces exactly (reflink stacks owners on the same blocks).
+        data = [r for r in self.bydev.get("data", []) if owner_of(r)[0] == "data"]
+        self.sharers = {}
+        active = []
+        for r in data:
+            active = [o for o in active if o["phys"] + o["length"] > r["phys"]]
+            for o in active:
+                self.sharers.setdefault(id(r), []).append(o)
+                self.sharers.setdefault(id(o), []).append(r)
+            active.append(r)
 
     def shared(self, r, cs, ce):
-        for o in self.filedata:
-            if o is r or o["owner"] == r["owner"] and o["offset"] == r["offset"]:
+        for o in self.sharers.get(id(r), []):
+            if o["owner"] == r["owner"] and o["offset"] == r["offset"]:
                 continue
             if o["phys"] < ce and o["phys"] + o["length"] > cs:
                 return True
         return False
+
+    def candidates(self, dev, s0, e0):
+        recs = self.bydev.get(dev, [])
+        if not recs:
+            return []
+        starts, maxend = self.index[dev]
+        lo = bisect.bisect_right(maxend, s0)
+        hi = bisect.bisect_left(starts, e0)
+        return recs[lo:hi]
 
     def inode_pos(self, ino):
         g = self.geo
@@ -141,7 +170,7 @@ class Oracle:
         s0 = start // 512 * 512
         e0 = -(-(start + length) // 512) * 512
         exp = []
-        for r in self.bydev.get(dev, []):
+        for r in self.candidates(dev, s0, e0):
             cs, ce = max(s0, r["phys"]), min(e0, r["phys"] + r["length"])
             if cs >= ce:
                 continue

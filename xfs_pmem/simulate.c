@@ -273,14 +273,12 @@ sim_add_inode_line(
 	return 0;
 }
 
+/* Remember an inode that lost data; sim_unique_files() counts it once. */
 static int
 sim_note_file(
 	struct sim_summary	*sum,
 	uint64_t		ino)
 {
-	for (size_t i = 0; i < sum->nfiles; i++)
-		if (sum->files[i] == ino)
-			return 0;
 	if (sum->nfiles == sum->fcap) {
 		size_t		ncap = sum->fcap ? sum->fcap * 2 : 64;
 		uint64_t	*p = realloc(sum->files, ncap * sizeof(*p));
@@ -292,6 +290,32 @@ sim_note_file(
 	}
 	sum->files[sum->nfiles++] = ino;
 	return 0;
+}
+
+static int
+sim_cmp_u64(
+	const void	*a,
+	const void	*b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Count each inode once, however many of its extents were hit. */
+static void
+sim_unique_files(
+	struct sim_summary	*sum)
+{
+	size_t			u = 0;
+
+	if (!sum->nfiles)
+		return;
+	qsort(sum->files, sum->nfiles, sizeof(*sum->files), sim_cmp_u64);
+	for (size_t i = 1; i < sum->nfiles; i++)
+		if (sum->files[i] != sum->files[u])
+			sum->files[++u] = sum->files[i];
+	sum->nfiles = u + 1;
 }
 
 static int
@@ -737,6 +761,7 @@ sim_run(
 		return XFS_PMEM_EXIT_ERROR;
 	}
 	error = pmf_query(fs, range, sa->qflags, sim_record, &ctx);
+	sim_unique_files(&ctx.sum);
 	if (error) {
 		xfs_pmem_err("%s", pmf_errmsg(fs)[0] ? pmf_errmsg(fs) :
 				strerror(-error));
