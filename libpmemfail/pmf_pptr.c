@@ -75,6 +75,8 @@ pmf_pptr_leaf(
 	unsigned int			size = BBTOB(bp->b_length);
 	struct xfs_attr3_icleaf_hdr	ichdr;
 	struct xfs_attr_leaf_entry	*entry;
+	size_t				hdrlen = offsetof(
+				struct xfs_attr_leaf_name_local, nameval);
 	int				error;
 
 	libxfs_attr3_leaf_hdr_from_disk(mp->m_attr_geo, &ichdr, leaf);
@@ -88,11 +90,14 @@ pmf_pptr_leaf(
 		/* Parent pointer values are never remote. */
 		if (!(entry->flags & XFS_ATTR_LOCAL))
 			continue;
-		if (idx + sizeof(*nl) > size)
+		/*
+		 * The entry header is 3 bytes; sizeof() counts its padding,
+		 * and the first entry made ends exactly at the end of the block.
+		 */
+		if (idx + hdrlen > size)
 			return -EFSCORRUPTED;
 		nl = xfs_attr3_leaf_name_local(leaf, i);
-		if (idx + sizeof(*nl) + nl->namelen +
-		    be16_to_cpu(nl->valuelen) > size)
+		if (idx + hdrlen + nl->namelen + be16_to_cpu(nl->valuelen) > size)
 			return -EFSCORRUPTED;
 		error = pmf_pptr_emit(ctx, entry->flags, nl->nameval,
 				nl->namelen, nl->nameval + nl->namelen,

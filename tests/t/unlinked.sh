@@ -18,13 +18,20 @@ check_fs() {
 	head -c 64K /dev/urandom > "$mnt/a/b/linked"
 	ln "$mnt/a/b/linked" "$mnt/c/second-name"
 	head -c 64K /dev/urandom > "$mnt/a/doomed"
+	# A remote xattr value makes a leaf-format attr fork in which the
+	# parent pointer (added first) ends exactly at the end of the block.
+	head -c 16K /dev/urandom > "$mnt/c/xattr"
+	"$PYTHON" -c 'import os, sys; os.setxattr(sys.argv[1], "user.big", b"x" * 6000)' \
+		"$mnt/c/xattr" || pmf_fail "setxattr failed"
 	sync
 	local doomed linked
 	doomed=$("$XFS_IO" -c 'bmap' "$mnt/a/doomed" |
 		sed -n 's/^[[:space:]]*0: \[0\.\.[0-9]*\]: \([0-9]*\)\.\..*/\1/p')
 	linked=$("$XFS_IO" -c 'bmap' "$mnt/a/b/linked" |
 		sed -n 's/^[[:space:]]*0: \[0\.\.[0-9]*\]: \([0-9]*\)\.\..*/\1/p')
-	[ -n "$doomed" ] && [ -n "$linked" ] || pmf_fail "no block map"
+	xattr=$("$XFS_IO" -c 'bmap' "$mnt/c/xattr" |
+		sed -n 's/^[[:space:]]*0: \[0\.\.[0-9]*\]: \([0-9]*\)\.\..*/\1/p')
+	[ -n "$doomed" ] && [ -n "$linked" ] && [ -n "$xattr" ] || pmf_fail "no block map"
 
 	# Hold it open, unlink it, push all metadata home, then go down hard.
 	exec 7<"$mnt/a/doomed"
@@ -50,6 +57,13 @@ import json, sys
 i = json.load(open(sys.argv[1]))["impacts"]
 assert len(i) == 1 and not i[0]["flags"], i
 assert sorted(i[0]["path"]) == ["/a/b/linked", "/c/second-name"], i
+PY
+	"$XFS_PMEM" simulate "$img" --device data --offset "${xattr}s" --length 4k \
+		--json --bytes -o owner,flags,path > "$TMP/xattr.json"
+	"$PYTHON" - "$TMP/xattr.json" <<'PY' || pmf_fail "parent=$parent: file with a remote xattr: $(cat "$TMP/xattr.json")"
+import json, sys
+i = json.load(open(sys.argv[1]))["impacts"]
+assert len(i) == 1 and not i[0]["flags"] and i[0]["path"] == ["/c/xattr"], i
 PY
 	echo "parent=$parent: ok"
 }
