@@ -28,6 +28,8 @@ struct pmf_scan {
 	/* Owner and flags for btree blocks being visited. */
 	uint64_t		bt_owner;
 	unsigned int		bt_flags;
+	/* The AG whose AGFL is being walked. */
+	xfs_agnumber_t		agfl_agno;
 };
 
 static struct pmf_scan_ag *
@@ -133,7 +135,7 @@ pmf_scan_agfl_block(
 	struct pmf_scan		*sc = priv;
 
 	/* Blocks on the AGFL belong to the AG btrees, as rmap says. */
-	return pmf_scan_add(sc, sc->bt_owner, bno, 1, XFS_RMAP_OWN_AG, 0, 0);
+	return pmf_scan_add(sc, sc->agfl_agno, bno, 1, XFS_RMAP_OWN_AG, 0, 0);
 }
 
 static int
@@ -205,7 +207,7 @@ pmf_scan_agf(
 	if (!error)
 		error = xfs_alloc_read_agfl(pag, NULL, &agflbp);
 	if (!error) {
-		sc->bt_owner = agno;
+		sc->agfl_agno = agno;
 		error = libxfs_agfl_walk(mp, agfbp->b_addr, agflbp,
 				pmf_scan_agfl_block, sc);
 		libxfs_buf_relse(agflbp);
