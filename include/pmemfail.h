@@ -162,9 +162,16 @@ struct pmf_impact {
 	enum pmf_consequence	consequence;
 	uint64_t		daddr;		/* clipped, 512-byte sectors */
 	uint64_t		bbcount;
+	/*
+	 * The unclipped record: its AG (rtgroup on the realtime device, 0
+	 * without rtgroups) and block in it, its length, and its first block
+	 * counted from the start of the device (a realtime block need not fit
+	 * @agbno).
+	 */
 	uint32_t		agno;
-	uint32_t		agbno;		/* unclipped record start */
-	uint32_t		blockcount;	/* unclipped record length */
+	uint32_t		agbno;
+	uint32_t		blockcount;
+	uint64_t		startblock;
 	uint64_t		ino;		/* file owners, else 0 */
 	uint64_t		offset;		/* clipped file offset, bytes */
 	uint64_t		length;		/* clipped length, bytes */
@@ -192,6 +199,16 @@ typedef int (*pmf_impact_fn)(const struct pmf_impact *imp, void *priv);
 
 int pmf_query(struct pmf_fs *fs, const struct pmf_range *range,
 		unsigned int flags, pmf_impact_fn fn, void *priv);
+
+/*
+ * A query that must read every inode (PMF_QUERY_SCAN, a filesystem without
+ * rmapbt, a realtime device without realtime rmap) reports how many of the
+ * allocated inodes it has seen; @total is the superblock's count.  A call
+ * with both 0 ends the scan.  The callback must not call into @fs.
+ */
+typedef void (*pmf_progress_fn)(uint64_t done, uint64_t total, void *priv);
+
+void pmf_set_progress(struct pmf_fs *fs, pmf_progress_fn fn, void *priv);
 
 /*
  * "N[unit]" to bytes: no unit is bytes, b is filesystem blocks of

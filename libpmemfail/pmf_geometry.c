@@ -59,6 +59,8 @@ pmf_fill_geometry(
 	fgeo->logblocks = sb->sb_logblocks;
 	fgeo->logstart = sb->sb_logstart;
 	fgeo->rblocks = sb->sb_rblocks;
+	fgeo->rgblocks = xfs_has_rtgroups(fs->mp) ?
+			 fs->mp->m_groups[XG_TYPE_RTG].blocks : 0;
 
 	memset(geo, 0, sizeof(*geo));
 	platform_uuid_unparse(&sb->sb_uuid, geo->uuid);

@@ -32,6 +32,8 @@ struct pmf_fs {
 	struct pmf_loginfo	log;
 	char			*path[3];
 	struct pmf_pathcache	*paths;
+	pmf_progress_fn		progress;
+	void			*progress_priv;
 	char			errmsg[PMF_ERRMSG_LEN];
 };
 
@@ -77,10 +79,16 @@ int pmf_agwalk_record(struct pmf_agwalk *info,
 int pmf_agwalk_finish(struct pmf_agwalk *info,
 		const struct xfs_failure_group *grp, int error);
 
-/* pmf_rmap.c, pmf_scan.c: the data device engines */
+/* pmf_query.c: report how far a long scan has come */
+void pmf_progress(struct pmf_fs *fs, uint64_t done, uint64_t total);
+void pmf_progress_done(struct pmf_fs *fs);
+
+/* pmf_rmap.c, pmf_scan.c: the data device engines; pmf_rt.c: realtime */
 int pmf_rmap_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		struct pmf_sink *sink);
 int pmf_scan_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
+		struct pmf_sink *sink);
+int pmf_rt_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		struct pmf_sink *sink);
 
 /* pmf_inodes.c */

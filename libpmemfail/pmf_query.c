@@ -35,6 +35,34 @@ struct pmf_sink {
 	size_t		icap;
 };
 
+void
+pmf_set_progress(
+	struct pmf_fs	*fs,
+	pmf_progress_fn	fn,
+	void		*priv)
+{
+	fs->progress = fn;
+	fs->progress_priv = priv;
+}
+
+void
+pmf_progress(
+	struct pmf_fs	*fs,
+	uint64_t	done,
+	uint64_t	total)
+{
+	if (fs->progress)
+		fs->progress(done, total > done ? total : done, fs->progress_priv);
+}
+
+void
+pmf_progress_done(
+	struct pmf_fs	*fs)
+{
+	if (fs->progress)
+		fs->progress(0, 0, fs->progress_priv);
+}
+
 /* Make room for @need elements of @size in a growing array. */
 int
 pmf_grow(
@@ -168,6 +196,7 @@ pmf_impact_export(
 	pi->agno = imp->agno;
 	pi->agbno = imp->agbno;
 	pi->blockcount = imp->blockcount;
+	pi->startblock = imp->startblock;
 	pi->ino = imp->ino;
 	pi->offset = imp->offset;
 	pi->length = imp->length;
@@ -340,9 +369,10 @@ pmf_run_engine(
 				pmf_log_hints(fs, fr->daddr, fr->bbcount), &imp))
 			return 0;
 		return pmf_sink_add(sink, &imp);
+	case XFS_FAILURE_DEV_RT:
+		return pmf_rt_walk(fs, fr, sink);
 	default:
-		return pmf_seterr(fs, -EOPNOTSUPP,
-				"realtime device analysis is not supported yet");
+		return pmf_seterr(fs, -EINVAL, "unknown device %d", fr->dev);
 	}
 }
 

@@ -22,6 +22,7 @@ struct pmf_scan_ag {
 
 struct pmf_scan {
 	struct pmf_fs		*fs;
+	uint64_t		seen;		/* inodes visited */
 	struct pmf_scan_ag	*ags;		/* the slices of the range */
 	size_t			nags;
 	size_t			agcap;
@@ -388,6 +389,7 @@ pmf_scan_inodes_fn(
 	const union xfs_btree_rec	*rec,
 	void				*priv)
 {
+	struct pmf_scan			*sc = priv;
 	struct xfs_inobt_rec_incore	irec;
 	xfs_agnumber_t			agno = pag_agno(to_perag(cur->bc_group));
 	int				error;
@@ -398,11 +400,13 @@ pmf_scan_inodes_fn(
 			continue;
 		if (irec.ir_free & XFS_INOBT_MASK(i))
 			continue;
-		error = pmf_scan_inode(priv, XFS_AGINO_TO_INO(cur->bc_mp, agno,
+		error = pmf_scan_inode(sc, XFS_AGINO_TO_INO(cur->bc_mp, agno,
 				irec.ir_startino + i));
 		if (error)
 			return error;
+		sc->seen++;
 	}
+	pmf_progress(sc->fs, sc->seen, cur->bc_mp->m_sb.sb_icount);
 	return 0;
 }
 
@@ -435,6 +439,7 @@ pmf_scan_all_inodes(
 	}
 	if (pag)
 		xfs_perag_rele(pag);
+	pmf_progress_done(sc->fs);
 	return error;
 }
 

@@ -58,6 +58,9 @@ struct sim_summary {
 	bool		dirty_log;	/* unreplayed changes were lost */
 	bool		log_dirty_intact; /* dirty, but its live part is intact */
 	uint64_t	records;
+	/* What the range held, owner by owner: the whole-device page. */
+	uint64_t	owner_records[PMF_OWN_NR];
+	uint64_t	owner_bytes[PMF_OWN_NR];
 };
 
 struct sim_ctx {
@@ -326,6 +329,10 @@ sim_account(
 	uint64_t		bytes = imp->bbcount << 9;
 
 	sum->records++;
+	if (imp->owner < PMF_OWN_NR) {
+		sum->owner_records[imp->owner]++;
+		sum->owner_bytes[imp->owner] += bytes;
+	}
 	if (imp->owner == PMF_OWN_LOG) {
 		sum->log_hit = true;
 		if (imp->consequence == PMF_FATAL)
@@ -527,6 +534,62 @@ sim_print_summary_text(
 		printf("%-22s %s\n", sum_labels[i], v ? v : "?");
 		free(v);
 	}
+}
+
+enum { BRK_OWNER, BRK_RECORDS, BRK_BYTES, BRK_NR };
+
+static const struct xfs_pmem_col brk_cols[BRK_NR] = {
+	[BRK_OWNER]	= { "OWNER", 12, 0, XFS_PMEM_STR, "" },
+	[BRK_RECORDS]	= { "RECORDS", 8, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "" },
+	[BRK_BYTES]	= { "BYTES", 8, SCOLS_FL_RIGHT, XFS_PMEM_SIZE, "" },
+};
+
+/*
+ * The first page of a whole-device loss: what the device held, owner by
+ * owner, and the verdict -- before the list of every record, which for a
+ * large device runs to thousands of lines.
+ */
+static int
+sim_print_whole_page(
+	const struct sim_summary	*sum,
+	const struct pmf_range		*range,
+	const struct xfs_pmem_out	*out)
+{
+	static const int		ids[BRK_NR] = { 0, 1, 2 };
+	struct xfs_pmem_out		o = *out;
+	struct libscols_table		*tb;
+	char				*size = xfs_pmem_size_str(range->length, out);
+
+	printf("Whole %s device lost (%s): %llu records, %zu files\n\n",
+			pmf_device_name(range->dev), size ? size : "?",
+			(unsigned long long)sum->records, sum->nfiles);
+	free(size);
+	o.columns = NULL;
+	tb = xfs_pmem_table_new("owners", brk_cols, ids, BRK_NR, &o);
+	if (!tb)
+		return -ENOMEM;
+	for (int i = 0; i < PMF_OWN_NR; i++) {
+		struct libscols_line	*ln;
+		char			*n = NULL;
+
+		if (!sum->owner_records[i])
+			continue;
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln || scols_line_set_data(ln, BRK_OWNER, pmf_owner_name(i)) ||
+		    asprintf(&n, "%llu",
+			     (unsigned long long)sum->owner_records[i]) < 0 ||
+		    scols_line_refer_data(ln, BRK_RECORDS, n) ||
+		    scols_line_refer_data(ln, BRK_BYTES,
+			     xfs_pmem_size_str(sum->owner_bytes[i], out))) {
+			scols_unref_table(tb);
+			return -ENOMEM;
+		}
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	sim_print_summary_text(sum, out);
+	printf("\nEvery record:\n");
+	return 0;
 }
 
 /* The body of a one-member JSON object printed by libsmartcols. */
@@ -774,6 +837,13 @@ sim_run(
 			ret = XFS_PMEM_EXIT_ERROR;
 			goto out;
 		}
+	} else if (sa->whole) {
+		if (sim_print_whole_page(&ctx.sum, range, &sa->out)) {
+			xfs_pmem_err("out of memory");
+			ret = XFS_PMEM_EXIT_ERROR;
+			goto out;
+		}
+		scols_print_table(ctx.tb);
 	} else {
 		scols_print_table(ctx.tb);
 		sim_print_summary_text(&ctx.sum, &sa->out);

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <strings.h>
 #include "xfs_pmem.h"
 
@@ -209,6 +211,35 @@ xfs_pmem_cols_help(
 }
 
 /* Open the filesystem; a failure is one line on stderr. */
+/*
+ * A scan of every inode can take minutes on a big filesystem: on a
+ * terminal, show how far it has come, at most five times a second.
+ */
+static void
+xfs_pmem_progress(
+	uint64_t		done,
+	uint64_t		total,
+	void			*priv)
+{
+	static struct timespec	last;
+	struct timespec		now;
+
+	if (!total) {
+		if (last.tv_sec)
+			fprintf(stderr, "\r\033[K");
+		last.tv_sec = 0;
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last.tv_sec && (now.tv_sec - last.tv_sec) * 1000000000L +
+			   (now.tv_nsec - last.tv_nsec) < 200000000L)
+		return;
+	last = now;
+	fprintf(stderr, "\rscanning inodes: %llu of %llu (%llu%%)",
+			(unsigned long long)done, (unsigned long long)total,
+			(unsigned long long)(done * 100 / total));
+}
+
 int
 xfs_pmem_open(
 	const char		*data,
@@ -222,5 +253,7 @@ xfs_pmem_open(
 	error = pmf_open(&args, fsp);
 	if (error)
 		xfs_pmem_err("%s", args.errmsg[0] ? args.errmsg : strerror(-error));
+	else if (isatty(STDERR_FILENO))
+		pmf_set_progress(*fsp, xfs_pmem_progress, NULL);
 	return error;
 }

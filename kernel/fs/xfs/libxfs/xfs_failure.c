@@ -260,6 +260,8 @@ xfs_failure_consequence(
 	case XFS_FOWN_REFCOUNTBT:
 		return XFS_FAILURE_REBUILDABLE;
 	case XFS_FOWN_FS_HEADERS:
+		if (imp->dev == XFS_FAILURE_DEV_RT)
+			return XFS_FAILURE_REBUILDABLE;
 		return xfs_failure_headers_consequence(imp->agno, imp->headers);
 	case XFS_FOWN_LOG:
 		/*
@@ -367,30 +369,17 @@ xfs_failure_impact_init(
 }
 
 /*
- * Turn one data device rmap record of AG @agno into an impact clipped to the
- * failed range.  @hints carries XFS_FAILURE_SHARED and XFS_FAILURE_LOG_LIVE
- * as the caller knows them.  Returns false if the record misses the range.
+ * Decode the owner of a record that starts at @rec_daddr and meets the
+ * failed range, and fill in what its clipped part means.
  */
-bool
-xfs_failure_rmap_impact(
+static void
+xfs_failure_fill(
 	const struct xfs_failure_geo	*geo,
-	const struct xfs_failure_range	*fr,
-	uint32_t			agno,
 	const struct xfs_rmap_irec	*rec,
+	uint64_t			rec_daddr,
 	unsigned int			hints,
 	struct xfs_failure_impact	*imp)
 {
-	uint64_t			rec_daddr;
-	uint64_t			rec_bbs;
-
-	xfs_failure_impact_init(imp);
-	rec_daddr = xfs_failure_group_daddr(geo, agno, rec->rm_startblock);
-	rec_bbs = (uint64_t)rec->rm_blockcount << xfs_failure_bbshift(geo);
-	if (!xfs_failure_clip(fr, rec_daddr, rec_bbs, imp))
-		return false;
-
-	imp->agno = agno;
-	imp->agbno = rec->rm_startblock;
 	imp->blockcount = rec->rm_blockcount;
 	imp->owner = xfs_failure_decode_owner(rec);
 	if (rec->rm_flags & XFS_RMAP_UNWRITTEN)
@@ -409,8 +398,12 @@ xfs_failure_rmap_impact(
 			imp->flags |= hints & XFS_FAILURE_SHARED;
 		break;
 	case XFS_FOWN_FS_HEADERS:
-		imp->headers = xfs_failure_headers(geo, agno, imp->daddr,
-				imp->daddr + imp->bbcount);
+		/* The realtime superblock is a copy of the primary. */
+		if (imp->dev == XFS_FAILURE_DEV_RT)
+			imp->headers = XFS_FAILURE_HDR_SB;
+		else
+			imp->headers = xfs_failure_headers(geo, imp->agno,
+					imp->daddr, imp->daddr + imp->bbcount);
 		break;
 	case XFS_FOWN_LOG:
 		imp->flags |= hints & XFS_FAILURE_LOG_HINTS;
@@ -419,6 +412,107 @@ xfs_failure_rmap_impact(
 		break;
 	}
 
+	xfs_failure_decide(imp);
+}
+
+/*
+ * Turn one data device rmap record of AG @agno into an impact clipped to the
+ * failed range.  @hints carries XFS_FAILURE_SHARED and XFS_FAILURE_LOG_LIVE
+ * as the caller knows them.  Returns false if the record misses the range.
+ */
+bool
+xfs_failure_rmap_impact(
+	const struct xfs_failure_geo	*geo,
+	const struct xfs_failure_range	*fr,
+	uint32_t			agno,
+	const struct xfs_rmap_irec	*rec,
+	unsigned int			hints,
+	struct xfs_failure_impact	*imp)
+{
+	uint64_t			rec_daddr;
+	uint64_t			rec_bbs;
+
+	xfs_failure_impact_init(imp);
+	if (fr->dev != XFS_FAILURE_DEV_DATA)
+		return false;
+	rec_daddr = xfs_failure_group_daddr(geo, agno, rec->rm_startblock);
+	rec_bbs = (uint64_t)rec->rm_blockcount << xfs_failure_bbshift(geo);
+	if (!xfs_failure_clip(fr, rec_daddr, rec_bbs, imp))
+		return false;
+
+	imp->agno = agno;
+	imp->agbno = rec->rm_startblock;
+	imp->startblock = (uint64_t)agno * geo->agblocks + rec->rm_startblock;
+	xfs_failure_fill(geo, rec, rec_daddr, hints, imp);
+	return true;
+}
+
+/* Which rtgroup, and where in it, holds realtime device block @rtblock? */
+static void
+xfs_failure_rtgroup(
+	const struct xfs_failure_geo	*geo,
+	uint64_t			rtblock,
+	struct xfs_failure_impact	*imp)
+{
+	imp->startblock = rtblock;
+	if (geo->rgblocks) {
+		imp->agno = div_u64(rtblock, geo->rgblocks);
+		imp->agbno = rtblock - (uint64_t)imp->agno * geo->rgblocks;
+	}
+	/* Without rtgroups a realtime block may not fit a group block. */
+}
+
+/*
+ * Turn one realtime device mapping into an impact clipped to the failed
+ * range.  @rtblock is the block of the device where @rec starts, counted
+ * from the start of the device: with rtgroups rm_startblock is a block of
+ * one rtgroup, and without them a realtime block does not fit it, so the
+ * caller converts.  Returns false if the mapping misses the range.
+ */
+bool
+xfs_failure_rtmap_impact(
+	const struct xfs_failure_geo	*geo,
+	const struct xfs_failure_range	*fr,
+	uint64_t			rtblock,
+	const struct xfs_rmap_irec	*rec,
+	unsigned int			hints,
+	struct xfs_failure_impact	*imp)
+{
+	uint64_t			rec_daddr;
+	uint64_t			rec_bbs;
+
+	xfs_failure_impact_init(imp);
+	if (fr->dev != XFS_FAILURE_DEV_RT)
+		return false;
+	rec_daddr = rtblock << xfs_failure_bbshift(geo);
+	rec_bbs = (uint64_t)rec->rm_blockcount << xfs_failure_bbshift(geo);
+	if (!xfs_failure_clip(fr, rec_daddr, rec_bbs, imp))
+		return false;
+
+	xfs_failure_rtgroup(geo, rtblock, imp);
+	xfs_failure_fill(geo, rec, rec_daddr, hints, imp);
+	return true;
+}
+
+/* Free realtime extents [rtblock, rtblock + len), clipped to the range. */
+bool
+xfs_failure_rtfree_impact(
+	const struct xfs_failure_geo	*geo,
+	const struct xfs_failure_range	*fr,
+	uint64_t			rtblock,
+	uint64_t			len,
+	struct xfs_failure_impact	*imp)
+{
+	xfs_failure_impact_init(imp);
+	if (fr->dev != XFS_FAILURE_DEV_RT)
+		return false;
+	if (!xfs_failure_clip(fr, rtblock << xfs_failure_bbshift(geo),
+			len << xfs_failure_bbshift(geo), imp))
+		return false;
+	xfs_failure_rtgroup(geo, rtblock, imp);
+	/* A free run of the bitmap may be longer than any mapping. */
+	imp->blockcount = len > U32_MAX ? U32_MAX : len;
+	imp->owner = XFS_FOWN_FREE;
 	xfs_failure_decide(imp);
 	return true;
 }
@@ -442,6 +536,7 @@ xfs_failure_free_impact(
 		return false;
 	imp->agno = agno;
 	imp->agbno = agbno;
+	imp->startblock = (uint64_t)agno * geo->agblocks + agbno;
 	imp->blockcount = len;
 	imp->owner = XFS_FOWN_FREE;
 	xfs_failure_decide(imp);

@@ -104,6 +104,7 @@ struct xfs_failure_geo {
 	uint64_t	logblocks;	/* log blocks */
 	uint64_t	logstart;	/* internal log start fsblock, 0 if external */
 	uint64_t	rblocks;	/* realtime device blocks */
+	uint32_t	rgblocks;	/* blocks per rtgroup, 0 without rtgroups */
 };
 
 /* A failed range of one device, in 512-byte sectors (daddr). */
@@ -127,9 +128,10 @@ struct xfs_failure_impact {
 	enum xfs_failure_consequence	consequence;
 	uint64_t	daddr;		/* clipped start, 512-byte sectors */
 	uint64_t	bbcount;	/* clipped length, 512-byte sectors */
-	uint32_t	agno;		/* group of a data device record */
-	uint32_t	agbno;		/* first block of the unclipped record */
+	uint32_t	agno;		/* AG, or rtgroup (0 without rtgroups) */
+	uint32_t	agbno;		/* unclipped record start in its group */
 	uint32_t	blockcount;	/* length of the unclipped record */
+	uint64_t	startblock;	/* unclipped record start, device block */
 	uint64_t	ino;		/* inode owner, else 0 */
 	uint64_t	offset;		/* clipped file offset, bytes */
 	uint64_t	length;		/* clipped length, bytes */
@@ -154,6 +156,13 @@ bool xfs_failure_rmap_impact(const struct xfs_failure_geo *geo,
 bool xfs_failure_free_impact(const struct xfs_failure_geo *geo,
 		const struct xfs_failure_range *fr, uint32_t agno,
 		uint32_t agbno, uint32_t len, struct xfs_failure_impact *imp);
+bool xfs_failure_rtmap_impact(const struct xfs_failure_geo *geo,
+		const struct xfs_failure_range *fr, uint64_t rtblock,
+		const struct xfs_rmap_irec *rec, unsigned int hints,
+		struct xfs_failure_impact *imp);
+bool xfs_failure_rtfree_impact(const struct xfs_failure_geo *geo,
+		const struct xfs_failure_range *fr, uint64_t rtblock,
+		uint64_t len, struct xfs_failure_impact *imp);
 bool xfs_failure_log_impact(const struct xfs_failure_geo *geo,
 		const struct xfs_failure_range *fr, unsigned int hints,
 		struct xfs_failure_impact *imp);
