@@ -185,9 +185,10 @@ pmf_rt_chunk_fn(
 
 		if (irec.ir_holemask & (1U << (i / XFS_INODES_PER_HOLEMASK_BIT)))
 			continue;
+		/* sb_icount counts the free inodes of a chunk too. */
+		rs->seen++;
 		if (irec.ir_free & XFS_INOBT_MASK(i))
 			continue;
-		rs->seen++;
 		/* The cluster layout xfs_imap() uses for a known chunk. */
 		cluster_agbno = chunk_agbno +
 				(agbno - chunk_agbno) / igeo->blocks_per_cluster *
@@ -323,19 +324,24 @@ pmf_rt_scan_free(
 	return error;
 }
 
-/* The realtime superblock heads rtgroup 0 of a filesystem that has one. */
+/*
+ * The realtime superblock heads rtgroup 0 of a filesystem that has one.
+ * The bitmap can only mark whole rt extents in use, so the rest of the
+ * first rt extent goes with it.
+ */
 static int
 pmf_rt_scan_sb(
 	struct pmf_rtscan	*rs)
 {
+	xfs_extlen_t		len = rs->fs->mp->m_sb.sb_rextsize;
 	struct xfs_rmap_irec	rec = {
-		.rm_blockcount	= 1,
+		.rm_blockcount	= len,
 		.rm_owner	= XFS_RMAP_OWN_FS,
 	};
 
 	if (!xfs_has_rtsb(rs->fs->mp))
 		return 0;
-	return pmf_rt_add(rs, 0, 1, &rec, false);
+	return pmf_rt_add(rs, 0, len, &rec, false);
 }
 
 static int

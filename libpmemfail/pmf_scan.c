@@ -398,13 +398,14 @@ pmf_scan_inodes_fn(
 	for (unsigned int i = 0; i < XFS_INODES_PER_CHUNK; i++) {
 		if (irec.ir_holemask & (1U << (i / XFS_INODES_PER_HOLEMASK_BIT)))
 			continue;
+		/* sb_icount counts the free inodes of a chunk too. */
+		sc->seen++;
 		if (irec.ir_free & XFS_INOBT_MASK(i))
 			continue;
 		error = pmf_scan_inode(sc, XFS_AGINO_TO_INO(cur->bc_mp, agno,
 				irec.ir_startino + i));
 		if (error)
 			return error;
-		sc->seen++;
 	}
 	pmf_progress(sc->fs, sc->seen, cur->bc_mp->m_sb.sb_icount);
 	return 0;

@@ -103,8 +103,8 @@ def merge_data(recs):
     return out
 
 
-def expect(files, extents, free, used, s, e):
-    data, fr, other = [], [], []
+def expect(files, extents, free, used, s, e, rtsb):
+    data, fr, other, sb = [], [], [], []
     for ino, foff, length, phys, unw in extents:
         c = clip(phys, length, s, e)
         if c:
@@ -113,14 +113,17 @@ def expect(files, extents, free, used, s, e):
         c = clip(start, length, s, e)
         if c:
             fr.append(c)
-    # What the kernel calls in use but no file maps: the rt superblock,
-    # or space nobody owns.
-    taken = merge([(d[3], d[2]) for d in data])
+    # What the kernel calls in use but no file maps: the rt superblock's
+    # rt extent, or space nobody owns.
+    c = clip(0, rtsb, s, e)
+    if c:
+        sb.append(c)
+    taken = merge([(d[3], d[2]) for d in data] + sb)
     for start, length in used:
         c = clip(start, length, s, e)
         if c:
             other.extend(subtract(c, taken))
-    return merge_data(data), merge(fr), merge(other)
+    return merge_data(data), merge(fr), merge(other), merge(sb)
 
 
 def subtract(piece, taken):
@@ -152,7 +155,7 @@ def simulate(args, start, length):
 
 
 def observed(impacts):
-    data, fr, other, paths = [], [], [], {}
+    data, fr, other, sb, paths = [], [], [], [], {}
     for imp in impacts:
         if imp["dev"] != "rt":
             raise RuntimeError("record for device %s" % imp["dev"])
@@ -163,9 +166,11 @@ def observed(impacts):
             paths[imp["inode"]] = set(p for p in imp.get("path") or [] if p)
         elif imp["owner"] == "free":
             fr.append((imp["start"], imp["length"]))
+        elif imp["owner"] == "ag-headers":
+            sb.append((imp["start"], imp["length"]))
         else:
             other.append((imp["start"], imp["length"]))
-    return merge_data(data), merge(fr), merge(other), paths
+    return merge_data(data), merge(fr), merge(other), merge(sb), paths
 
 
 def ranges(rng, size, count):
@@ -197,6 +202,8 @@ def main():
                          "without rtrmap as unknown, free space included")
     ap.add_argument("--seed", type=int, default=random.randrange(1 << 30))
     ap.add_argument("--count", type=int, default=100)
+    ap.add_argument("--rtsb-bytes", type=int, default=0,
+                    help="the rt superblock's rt extent (rtgroups filesystems)")
     ap.add_argument("--min-rt-files", type=int, default=0,
                     help="fail unless the guest made at least this many")
     args = ap.parse_args()
@@ -215,12 +222,13 @@ def main():
     for start, length in ranges(rng, args.rt_size, args.count):
         s = start // 512 * 512
         e = -(-(start + length) // 512) * 512
-        want = expect(files, extents, free, used, s, e)
-        got_data, got_free, got_other, got_paths = observed(
+        want = expect(files, extents, free, used, s, e, args.rtsb_bytes)
+        got_data, got_free, got_other, got_sb, got_paths = observed(
             simulate(args, start, length))
         for name, w, g in (("data", want[0], got_data),
                            ("free", want[1], got_free),
-                           ("other", want[2], got_other)):
+                           ("unknown", want[2], got_other),
+                           ("rt superblock", want[3], got_sb)):
             if w != g:
                 print("MISMATCH %s in rt range %d+%d:" % (name, start, length))
                 print("  only the kernel: %s" % sorted(set(w) - set(g))[:10])

@@ -99,7 +99,7 @@ oracle() {
 		--seed "$s" --count "$n" || pmf_fail "A: rt ranges differ from the guest kernel"
 	"$PYTHON" "$PMF_SRC/tests/rt/rt-oracle.py" --xfs-pmem "$bin" \
 		--data b.data --rt b.rt --rt-size "$bsize" \
-		--fsmap-trust-below "$((bsize / 4 * 3))" \
+		--fsmap-trust-below "$((bsize / 4 * 3))" --rtsb-bytes 16384 \
 		--dump out/b-bmap.txt --fsmap out/b-fsmap-r.csv --mnt /mnt/b \
 		--seed "$((s + 1))" --count "$((n / 2))" || pmf_fail "B: rt ranges differ from the guest kernel"
 }
