@@ -64,6 +64,12 @@ enum pmf_consequence {
 #define PMF_IMPACT_LOG_DIRTY	(1U << 3)	/* log has unreplayed changes */
 /* Library only: a directory could not be read, so paths may be missing. */
 #define PMF_IMPACT_PATHS_PARTIAL (1U << 16)
+/*
+ * PMF_QUERY_BEST_EFFORT only: metadata needed to resolve this part could
+ * not be read (pmf_impact.unresolved says why).  An owner "unknown" impact
+ * covers the rest of the AG slice; an inode chunk lacks its inode list.
+ */
+#define PMF_IMPACT_UNRESOLVED	(1U << 17)
 
 /* struct pmf_impact.headers */
 #define PMF_HDR_SB		(1U << 0)
@@ -188,11 +194,19 @@ struct pmf_impact {
 	/* PMF_OWN_INODES: the allocated inodes in the damaged part. */
 	unsigned int		ninodes;
 	const struct pmf_inode_hit *inodes;
+	/* With PMF_IMPACT_UNRESOLVED: why, in one line. */
+	const char		*unresolved;
 };
 
 /* pmf_query() flags */
 #define PMF_QUERY_PATHS		(1U << 0)	/* resolve paths */
 #define PMF_QUERY_SCAN		(1U << 1)	/* scan inodes, not rmap */
+/*
+ * Damaged metadata in one AG (corrupt or unreadable) does not end the
+ * query: what cannot be resolved is reported as PMF_IMPACT_UNRESOLVED.
+ * For looking at a filesystem after an event; rmap engine only.
+ */
+#define PMF_QUERY_BEST_EFFORT	(1U << 2)
 
 /* Return non-zero to stop the query; pmf_query() then returns it. */
 typedef int (*pmf_impact_fn)(const struct pmf_impact *imp, void *priv);
@@ -209,6 +223,53 @@ int pmf_query(struct pmf_fs *fs, const struct pmf_range *range,
 typedef void (*pmf_progress_fn)(uint64_t done, uint64_t total, void *priv);
 
 void pmf_set_progress(struct pmf_fs *fs, pmf_progress_fn fn, void *priv);
+
+/*
+ * After an event: read back what an impact names and check it.  Metadata
+ * blocks go through libxfs's CRC and structure checks; file data has no
+ * checksum, so it is only read, to find I/O errors.  Ordered from best to
+ * worst.  Nothing is written.  May be called from a pmf_query() callback.
+ */
+enum pmf_check {
+	PMF_CHECK_NONE = 0,	/* nothing lived there (free space, CoW) */
+	PMF_CHECK_INTACT,	/* metadata that passes its checks */
+	PMF_CHECK_READABLE,	/* file data read back without an error */
+	PMF_CHECK_UNCHECKED,	/* cannot be checked offline (log, unknown) */
+	PMF_CHECK_CORRUPT,	/* fails its CRC or structure checks */
+	PMF_CHECK_UNREADABLE,	/* the device returned an error */
+};
+
+struct pmf_check_result {
+	enum pmf_check	check;		/* the worst block's */
+	unsigned int	blocks;		/* blocks (or header sectors) read */
+	unsigned int	bad_blocks;	/* corrupt or unreadable ones */
+	char		detail[160];	/* one line on the worst block */
+};
+
+int pmf_check_impact(struct pmf_fs *fs, const struct pmf_impact *imp,
+		struct pmf_check_result *res);
+
+/* A damaged metadata block found by pmf_check_ag(). */
+struct pmf_damage {
+	enum pmf_owner		owner;
+	uint32_t		agno;
+	uint64_t		daddr;		/* data device, 512-byte sectors */
+	uint64_t		bbcount;
+	struct pmf_check_result	res;
+};
+
+/* Return non-zero to stop the sweep; pmf_check_ag() then returns it. */
+typedef int (*pmf_damage_fn)(const struct pmf_damage *d, void *priv);
+
+/*
+ * Check the headers and every block of the per-AG btrees of AG @agno that
+ * is reachable from intact parents, and report the damaged ones: what a
+ * prediction made from damaged metadata can miss.  Needs metadata CRCs
+ * (v5); finds nothing on older filesystems.
+ */
+int pmf_check_ag(struct pmf_fs *fs, uint32_t agno, pmf_damage_fn fn,
+		void *priv);
+const char *pmf_check_name(enum pmf_check check);
 
 /*
  * "N[unit]" to bytes: no unit is bytes, b is filesystem blocks of

@@ -32,6 +32,7 @@ struct pmf_fs {
 	struct pmf_loginfo	log;
 	char			*path[3];
 	struct pmf_pathcache	*paths;
+	unsigned int		qflags;		/* PMF_QUERY_* of the query */
 	pmf_progress_fn		progress;
 	void			*progress_priv;
 	char			errmsg[PMF_ERRMSG_LEN];
@@ -59,6 +60,9 @@ unsigned int pmf_log_hints(const struct pmf_fs *fs, uint64_t start,
 struct pmf_sink;
 int pmf_sink_add(struct pmf_sink *sink, const struct xfs_failure_impact *imp);
 int pmf_sink_add_inode(struct pmf_sink *sink, uint64_t ino);
+int pmf_sink_unresolved(struct pmf_fs *fs, struct pmf_sink *sink,
+		const struct xfs_failure_impact *imp);
+bool pmf_best_effort(struct pmf_fs *fs, int error);
 
 /* pmf_rmap.c: one AG's slice of a failed range, fed records in order */
 struct pmf_agwalk {

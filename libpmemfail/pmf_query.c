@@ -24,6 +24,7 @@ struct pmf_rec {
 	struct xfs_failure_impact	imp;
 	size_t				ifirst;	/* into pmf_sink.inos */
 	size_t				ninos;
+	char				*unresolved;
 };
 
 struct pmf_sink {
@@ -100,8 +101,49 @@ pmf_sink_add(
 	sink->recs[sink->nr].imp = *imp;
 	sink->recs[sink->nr].ifirst = sink->ninos;
 	sink->recs[sink->nr].ninos = 0;
+	sink->recs[sink->nr].unresolved = NULL;
 	sink->nr++;
 	return 0;
+}
+
+/* May a query go on past this error, under PMF_QUERY_BEST_EFFORT? */
+bool
+pmf_best_effort(
+	struct pmf_fs	*fs,
+	int		error)
+{
+	if (!(fs->qflags & PMF_QUERY_BEST_EFFORT))
+		return false;
+	return error == -EFSCORRUPTED || error == -EFSBADCRC || error == -EIO;
+}
+
+/*
+ * Record what could not be resolved, with the error message of the engine
+ * that gave up (which is then cleared: the query goes on).  A NULL @imp
+ * marks the last record added.
+ */
+int
+pmf_sink_unresolved(
+	struct pmf_fs			*fs,
+	struct pmf_sink			*sink,
+	const struct xfs_failure_impact	*imp)
+{
+	struct pmf_rec			*rec;
+	int				error;
+
+	if (imp) {
+		error = pmf_sink_add(sink, imp);
+		if (error)
+			return error;
+	}
+	if (!sink->nr)
+		return 0;
+	rec = &sink->recs[sink->nr - 1];
+	free(rec->unresolved);
+	rec->unresolved = strdup(fs->errmsg[0] ? fs->errmsg :
+				 "metadata could not be read");
+	fs->errmsg[0] = '\0';
+	return rec->unresolved ? 0 : -ENOMEM;
 }
 
 /* Attach an allocated inode to the last record added (an inode chunk). */
@@ -125,6 +167,8 @@ static void
 pmf_sink_free(
 	struct pmf_sink	*sink)
 {
+	for (size_t i = 0; i < sink->nr; i++)
+		free(sink->recs[i].unresolved);
 	free(sink->recs);
 	free(sink->inos);
 }
@@ -272,6 +316,10 @@ pmf_emit_one(
 	int			error;
 
 	pmf_impact_export(&rec->imp, &pi);
+	if (rec->unresolved) {
+		pi.flags |= PMF_IMPACT_UNRESOLVED;
+		pi.unresolved = rec->unresolved;
+	}
 	if (pmf_owner_is_inode(rec->imp.owner)) {
 		struct pmf_inode_hit	self;
 
@@ -389,6 +437,7 @@ pmf_query(
 	int				error;
 
 	fs->errmsg[0] = '\0';
+	fs->qflags = flags;
 	error = pmf_range_to_failure(fs, range, &fr);
 	if (error)
 		return error;

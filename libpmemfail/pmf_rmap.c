@@ -129,9 +129,13 @@ pmf_agwalk_record(
 	error = pmf_sink_add(info->sink, &imp);
 	if (error)
 		return error;
-	if (imp.owner == XFS_FOWN_INODES)
-		return pmf_inodes_expand(info->fs, &imp, info->sink);
-	return 0;
+	if (imp.owner != XFS_FOWN_INODES)
+		return 0;
+	error = pmf_inodes_expand(info->fs, &imp, info->sink);
+	/* The chunk is known; only the list of its inodes is not. */
+	if (error && pmf_best_effort(info->fs, error))
+		error = pmf_sink_unresolved(info->fs, info->sink, NULL);
+	return error;
 }
 
 static int
@@ -194,7 +198,8 @@ pmf_rmap_walk_ag(
 	struct pmf_fs			*fs,
 	const struct xfs_failure_range	*fr,
 	const struct xfs_failure_group	*grp,
-	struct pmf_sink			*sink)
+	struct pmf_sink			*sink,
+	xfs_agblock_t			*next)
 {
 	struct xfs_rmap_irec		low = {
 		.rm_startblock = grp->low_agbno,
@@ -210,6 +215,7 @@ pmf_rmap_walk_ag(
 	struct xfs_btree_cur		*cur;
 	int				error;
 
+	*next = grp->low_agbno;
 	error = pmf_agwalk_start(fs, fr, grp, sink, &info);
 	if (error)
 		return error;
@@ -219,7 +225,33 @@ pmf_rmap_walk_ag(
 	if (error && !fs->errmsg[0])
 		pmf_seterr(fs, error, "AG %u: cannot walk the rmap btree: %s",
 				grp->agno, strerror(-error));
+	*next = info.next;
 	return pmf_agwalk_finish(&info, grp, error);
+}
+
+/*
+ * The rest of an AG slice that damaged metadata kept from being resolved:
+ * nobody can say what it held, so it is an unknown owner, with the reason.
+ */
+static int
+pmf_rmap_unresolved(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_range	*fr,
+	const struct xfs_failure_group	*grp,
+	xfs_agblock_t			next,
+	struct pmf_sink			*sink)
+{
+	struct xfs_rmap_irec		rec = {
+		.rm_startblock	= next,
+		.rm_blockcount	= grp->high_agbno + 1 - next,
+		.rm_owner	= XFS_RMAP_OWN_UNKNOWN,
+	};
+	struct xfs_failure_impact	imp;
+
+	if (next > grp->high_agbno ||
+	    !xfs_failure_rmap_impact(&fs->fgeo, fr, grp->agno, &rec, 0, &imp))
+		return 0;
+	return pmf_sink_unresolved(fs, sink, &imp);
 }
 
 int
@@ -233,7 +265,11 @@ pmf_rmap_walk(
 
 	xfs_failure_first_group(&grp);
 	while (xfs_failure_next_group(&fs->fgeo, fr, &grp)) {
-		error = pmf_rmap_walk_ag(fs, fr, &grp, sink);
+		xfs_agblock_t	next;
+
+		error = pmf_rmap_walk_ag(fs, fr, &grp, sink, &next);
+		if (error && pmf_best_effort(fs, error))
+			error = pmf_rmap_unresolved(fs, fr, &grp, next, sink);
 		if (error)
 			return error;
 	}

@@ -3,6 +3,8 @@
  * Copyright (c) 2026 The pmemfail authors.
  *
  * xfs_pmem simulate: what would be lost if this range or device went away.
+ * xfs_pmem verify: the same prediction, with every structure it names read
+ * back and checked, to tell what an event really damaged.
  * Nothing is written: the devices are opened read-only.
  */
 #include <errno.h>
@@ -15,7 +17,7 @@
 enum {
 	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_INODE, COL_FOFFSET,
 	COL_FLAGS, COL_EFFECT, COL_AG, COL_AGBNO, COL_BLOCKS, COL_HEADERS,
-	COL_MEDIA, COL_REMOVE, COL_METAFILE, COL_PATH,
+	COL_MEDIA, COL_REMOVE, COL_METAFILE, COL_PATH, COL_CHECK, COL_DETAIL,
 	COL_NR,
 };
 
@@ -26,7 +28,7 @@ static const struct xfs_pmem_col sim_cols[COL_NR] = {
 	[COL_OWNER]	= { "OWNER", 10, SCOLS_FL_TREE, XFS_PMEM_STR, "what owned it (data, attr, bmbt, inodes, ag-headers, ..., free)" },
 	[COL_INODE]	= { "INODE", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "inode number of a file owner" },
 	[COL_FOFFSET]	= { "FOFFSET", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "byte offset of the damaged part in the file" },
-	[COL_FLAGS]	= { "FLAGS", 8, 0, XFS_PMEM_STR, "unwritten, shared, live-log, dirty-log, unlinked, metafile, paths-partial" },
+	[COL_FLAGS]	= { "FLAGS", 8, 0, XFS_PMEM_STR, "unwritten, shared, live-log, dirty-log, unlinked, metafile, paths-partial, unresolved" },
 	[COL_EFFECT]	= { "EFFECT", 11, 0, XFS_PMEM_STR, "no-loss, data-lost, rebuildable or fatal" },
 	[COL_AG]	= { "AG", 4, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "allocation group of a data device record" },
 	[COL_AGBNO]	= { "AGBNO", 8, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "first block of the whole record in its AG" },
@@ -36,11 +38,32 @@ static const struct xfs_pmem_col sim_cols[COL_NR] = {
 	[COL_REMOVE]	= { "ON-REMOVE", 12, 0, XFS_PMEM_STR, "kernel actions if the device is being removed" },
 	[COL_METAFILE]	= { "METAFILE", 9, 0, XFS_PMEM_STR, "metadata inode: rtbitmap, rtsummary, usrquota, ..." },
 	[COL_PATH]	= { "PATH", 30, 0, XFS_PMEM_LIST, "every path of the inode (one per line)" },
+	[COL_CHECK]	= { "CHECK", 10, 0, XFS_PMEM_STR, "verify: intact, readable, corrupt, unreadable, unchecked or none" },
+	[COL_DETAIL]	= { "DETAIL", 30, 0, XFS_PMEM_STR, "verify: what the check found; why a part is unresolved" },
 };
 
 static const int sim_defaults[] = {
 	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_INODE, COL_FOFFSET,
 	COL_FLAGS, COL_EFFECT, COL_PATH,
+};
+
+static const int verify_defaults[] = {
+	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_INODE, COL_EFFECT,
+	COL_CHECK, COL_DETAIL, COL_PATH,
+};
+
+/* What verify found, against what the prediction said. */
+struct verify_summary {
+	uint64_t	checked[PMF_CHECK_UNREADABLE + 1];
+	uint64_t	missed;		/* damage outside the prediction */
+	unsigned int	exit_bits;	/* XFS_PMEM_EXIT_* of real damage */
+	/* Damaged blocks the prediction's rows already show. */
+	struct {
+		uint64_t	daddr;
+		uint64_t	bbcount;
+	}		*shown;
+	size_t		nshown;
+	size_t		shown_cap;
 };
 
 struct sim_summary {
@@ -64,6 +87,10 @@ struct sim_summary {
 };
 
 struct sim_ctx {
+	struct pmf_fs		*fs;
+	bool			verify;
+	struct verify_summary	ver;
+	struct libscols_table	*missed;	/* verify: damage not shown */
 	struct libscols_table	*tb;
 	const int		*ids;
 	size_t			nids;
@@ -76,7 +103,7 @@ static char *
 sim_flags_str(
 	const struct pmf_impact	*imp)
 {
-	char			buf[64] = "";
+	char			buf[96] = "";
 
 	if (imp->flags & PMF_IMPACT_UNWRITTEN)
 		strcat(buf, ",unwritten");
@@ -92,6 +119,8 @@ sim_flags_str(
 		strcat(buf, ",metafile");
 	if (imp->flags & PMF_IMPACT_PATHS_PARTIAL)
 		strcat(buf, ",paths-partial");
+	if (imp->flags & PMF_IMPACT_UNRESOLVED)
+		strcat(buf, ",unresolved");
 	return strdup(buf[0] ? buf + 1 : "");
 }
 
@@ -158,6 +187,7 @@ static char *
 sim_cell(
 	int			col,
 	const struct pmf_impact	*imp,
+	const struct pmf_check_result *chk,
 	const struct xfs_pmem_out *out)
 {
 	char			*s = NULL;
@@ -211,6 +241,10 @@ sim_cell(
 		return strdup(imp->metafile ? imp->metafile : "");
 	case COL_PATH:
 		return sim_paths_str(imp->paths, imp->npaths);
+	case COL_CHECK:
+		return strdup(chk ? pmf_check_name(chk->check) : "");
+	case COL_DETAIL:
+		return strdup(chk ? chk->detail : "");
 	default:
 		return strdup("");
 	}
@@ -269,7 +303,7 @@ sim_add_inode_line(
 		else if (ctx->ids[i] == COL_OWNER)
 			cell = strdup("inode");
 		else
-			cell = sim_cell(ctx->ids[i], &imp, ctx->out);
+			cell = sim_cell(ctx->ids[i], &imp, NULL, ctx->out);
 		if (sim_set_cell(ln, i, ctx->ids[i], cell))
 			return -ENOMEM;
 	}
@@ -365,24 +399,91 @@ sim_account(
 	return 0;
 }
 
+/*
+ * What an impact found on checking means for the exit code: metadata that
+ * still passes its checks was not damaged; file data has no checksum, so
+ * its range counts as lost even when it reads back.
+ */
+static int
+verify_account(
+	struct verify_summary		*ver,
+	const struct pmf_impact		*imp,
+	const struct pmf_check_result	*chk)
+{
+	ver->checked[chk->check]++;
+	/*
+	 * Something this part needed is damaged, wherever it is; an unknown
+	 * owner's row carries its own verdict.
+	 */
+	if ((imp->flags & PMF_IMPACT_UNRESOLVED) && imp->owner != PMF_OWN_UNKNOWN)
+		ver->exit_bits |= XFS_PMEM_EXIT_META;
+	if (chk->check >= PMF_CHECK_CORRUPT && imp->dev == PMF_DEV_DATA) {
+		if (ver->nshown == ver->shown_cap) {
+			size_t	ncap = ver->shown_cap ? ver->shown_cap * 2 : 16;
+			void	*p = realloc(ver->shown, ncap * sizeof(*ver->shown));
+
+			if (!p)
+				return -ENOMEM;
+			ver->shown = p;
+			ver->shown_cap = ncap;
+		}
+		ver->shown[ver->nshown].daddr = imp->daddr;
+		ver->shown[ver->nshown++].bbcount = imp->bbcount;
+	}
+	if (chk->check == PMF_CHECK_NONE || chk->check == PMF_CHECK_INTACT)
+		return 0;
+	switch (imp->consequence) {
+	case PMF_DATA_LOST:
+		ver->exit_bits |= XFS_PMEM_EXIT_DATA;
+		break;
+	case PMF_REBUILDABLE:
+		ver->exit_bits |= XFS_PMEM_EXIT_META;
+		break;
+	case PMF_FATAL:
+		ver->exit_bits |= XFS_PMEM_EXIT_FATAL;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
 static int
 sim_record(
 	const struct pmf_impact	*imp,
 	void			*priv)
 {
 	struct sim_ctx		*ctx = priv;
+	struct pmf_check_result	chk, *chkp = NULL;
 	struct libscols_line	*ln;
 	int			error;
 
 	error = sim_account(&ctx->sum, imp);
 	if (error)
 		return error;
+	if (ctx->verify) {
+		error = pmf_check_impact(ctx->fs, imp, &chk);
+		if (error)
+			return error;
+		if ((imp->flags & PMF_IMPACT_UNRESOLVED) && imp->unresolved &&
+		    imp->owner != PMF_OWN_UNKNOWN) {
+			size_t	n = strlen(chk.detail);
+
+			snprintf(chk.detail + n, sizeof(chk.detail) - n,
+					"%sunresolved: %s", n ? "; " : "",
+					imp->unresolved);
+		}
+		error = verify_account(&ctx->ver, imp, &chk);
+		if (error)
+			return error;
+		chkp = &chk;
+	}
 	ln = scols_table_new_line(ctx->tb, NULL);
 	if (!ln)
 		return -ENOMEM;
 	for (size_t i = 0; i < ctx->nids; i++)
 		if (sim_set_cell(ln, i, ctx->ids[i],
-				sim_cell(ctx->ids[i], imp, ctx->out)))
+				sim_cell(ctx->ids[i], imp, chkp, ctx->out)))
 			return -ENOMEM;
 	for (unsigned int i = 0; i < imp->ninodes; i++) {
 		error = sim_add_inode_line(ctx, ln, imp, &imp->inodes[i]);
@@ -390,6 +491,86 @@ sim_record(
 			return error;
 	}
 	return 0;
+}
+
+static const int verify_missed_cols[] = {
+	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_AG, COL_CHECK, COL_DETAIL,
+};
+#define VERIFY_NMISSED	(sizeof(verify_missed_cols) / sizeof(int))
+
+/* Is this damaged block inside a row the prediction already showed? */
+static bool
+verify_shown(
+	const struct verify_summary	*ver,
+	const struct pmf_damage		*d)
+{
+	for (size_t i = 0; i < ver->nshown; i++)
+		if (d->daddr < ver->shown[i].daddr + ver->shown[i].bbcount &&
+		    d->daddr + d->bbcount > ver->shown[i].daddr)
+			return true;
+	return false;
+}
+
+static int
+verify_missed_fn(
+	const struct pmf_damage	*d,
+	void			*priv)
+{
+	struct sim_ctx		*ctx = priv;
+	struct pmf_impact	imp = {
+		.dev		= PMF_DEV_DATA,
+		.owner		= d->owner,
+		.daddr		= d->daddr,
+		.bbcount	= d->bbcount,
+		.agno		= d->agno,
+	};
+	struct libscols_line	*ln;
+
+	if (verify_shown(&ctx->ver, d))
+		return 0;
+	ctx->ver.missed++;
+	ctx->ver.exit_bits |= d->owner == PMF_OWN_AG_HEADERS ?
+			XFS_PMEM_EXIT_FATAL : XFS_PMEM_EXIT_META;
+	ln = scols_table_new_line(ctx->missed, NULL);
+	if (!ln)
+		return -ENOMEM;
+	for (size_t i = 0; i < VERIFY_NMISSED; i++)
+		if (sim_set_cell(ln, i, verify_missed_cols[i],
+				sim_cell(verify_missed_cols[i], &imp, &d->res,
+					 ctx->out)))
+			return -ENOMEM;
+	return 0;
+}
+
+/*
+ * A prediction made from damaged metadata can miss damage: sweep the
+ * headers and btrees of every AG the data device range touches.
+ */
+static int
+verify_sweep(
+	struct sim_ctx		*ctx,
+	const struct pmf_range	*range)
+{
+	struct pmf_geometry	geo;
+	uint64_t		agbytes;
+	uint32_t		first, last;
+	int			error = 0;
+
+	if (range->dev != PMF_DEV_DATA)
+		return 0;
+	pmf_get_geometry(ctx->fs, &geo);
+	agbytes = (uint64_t)geo.agblocks * geo.blocksize;
+	first = range->offset / agbytes;
+	last = (range->offset + range->length - 1) / agbytes;
+	if (last >= geo.agcount)
+		last = geo.agcount - 1;
+	ctx->missed = xfs_pmem_table_new("missed", sim_cols, verify_missed_cols,
+			VERIFY_NMISSED, ctx->out);
+	if (!ctx->missed)
+		return -ENOMEM;
+	for (uint32_t agno = first; agno <= last && !error; agno++)
+		error = pmf_check_ag(ctx->fs, agno, verify_missed_fn, ctx);
+	return error;
 }
 
 static int
@@ -467,9 +648,12 @@ enum {
 	SUM_VERDICT, SUM_FILES, SUM_BYTES, SUM_ATTR_BYTES, SUM_INODES,
 	SUM_META_REBUILD, SUM_META_FATAL, SUM_METADATA, SUM_SHUTDOWN,
 	SUM_NOLOSS, SUM_NEXT, SUM_NR,
+	/* verify only */
+	SUM_INTACT = SUM_NR, SUM_READABLE, SUM_CORRUPT, SUM_UNREADABLE,
+	SUM_UNCHECKED, SUM_MISSED, SUM_VERIFY_NR,
 };
 
-static const struct xfs_pmem_col sum_cols[SUM_NR] = {
+static const struct xfs_pmem_col sum_cols[SUM_VERIFY_NR] = {
 	[SUM_VERDICT]	   = { "verdict", 0, 0, XFS_PMEM_STR, "" },
 	[SUM_FILES]	   = { "files", 0, 0, XFS_PMEM_NUM, "" },
 	[SUM_BYTES]	   = { "data_lost", 0, 0, XFS_PMEM_SIZE, "" },
@@ -481,9 +665,15 @@ static const struct xfs_pmem_col sum_cols[SUM_NR] = {
 	[SUM_SHUTDOWN]	   = { "shutdown", 0, 0, XFS_PMEM_BOOL, "" },
 	[SUM_NOLOSS]	   = { "no_loss", 0, 0, XFS_PMEM_SIZE, "" },
 	[SUM_NEXT]	   = { "next_step", 0, 0, XFS_PMEM_STR, "" },
+	[SUM_INTACT]	   = { "checked_intact", 0, 0, XFS_PMEM_NUM, "" },
+	[SUM_READABLE]	   = { "data_readable", 0, 0, XFS_PMEM_NUM, "" },
+	[SUM_CORRUPT]	   = { "found_corrupt", 0, 0, XFS_PMEM_NUM, "" },
+	[SUM_UNREADABLE]   = { "found_unreadable", 0, 0, XFS_PMEM_NUM, "" },
+	[SUM_UNCHECKED]	   = { "unchecked", 0, 0, XFS_PMEM_NUM, "" },
+	[SUM_MISSED]	   = { "missed", 0, 0, XFS_PMEM_NUM, "" },
 };
 
-static const char * const sum_labels[SUM_NR] = {
+static const char * const sum_labels[SUM_VERIFY_NR] = {
 	[SUM_VERDICT]	   = "Verdict",
 	[SUM_FILES]	   = "Files with lost data",
 	[SUM_BYTES]	   = "File data lost",
@@ -495,18 +685,62 @@ static const char * const sum_labels[SUM_NR] = {
 	[SUM_SHUTDOWN]	   = "Shutdown",
 	[SUM_NOLOSS]	   = "Free or unwritten",
 	[SUM_NEXT]	   = "Next step",
+	[SUM_INTACT]	   = "Checked: intact",
+	[SUM_READABLE]	   = "Data read back",
+	[SUM_CORRUPT]	   = "Found corrupt",
+	[SUM_UNREADABLE]   = "Found unreadable",
+	[SUM_UNCHECKED]	   = "Not checkable",
+	[SUM_MISSED]	   = "Damage not predicted",
 };
+
+static const char *
+verify_verdict(
+	unsigned int	bits)
+{
+	if (bits & XFS_PMEM_EXIT_FATAL)
+		return "fatal metadata damage found";
+	if (bits & XFS_PMEM_EXIT_META)
+		return bits & XFS_PMEM_EXIT_DATA ?
+			"metadata damage that repair can rebuild, and file data lost" :
+			"metadata damage that repair can rebuild";
+	if (bits & XFS_PMEM_EXIT_DATA)
+		return "file data lost (it has no checksum to prove it intact)";
+	return "no damage found";
+}
+
+static const char *
+verify_next_step(
+	unsigned int	bits)
+{
+	if (bits & (XFS_PMEM_EXIT_FATAL | XFS_PMEM_EXIT_META))
+		return "unmount and run xfs_repair; then restore lost files from backup";
+	if (bits & XFS_PMEM_EXIT_DATA)
+		return "restore the listed files (or their lost ranges) from backup";
+	return "nothing to do";
+}
 
 static char *
 sim_sum_value(
 	int				col,
-	const struct sim_summary	*sum,
-	const struct xfs_pmem_out	*out)
+	const struct sim_ctx		*ctx)
 {
+	const struct sim_summary	*sum = &ctx->sum;
+	const struct xfs_pmem_out	*out = ctx->out;
+	const uint64_t			*chk = ctx->ver.checked;
 	char				*s = NULL;
 	unsigned long long		n;
 
+	if (ctx->verify && col == SUM_VERDICT)
+		return strdup(verify_verdict(ctx->ver.exit_bits));
+	if (ctx->verify && col == SUM_NEXT)
+		return strdup(verify_next_step(ctx->ver.exit_bits));
 	switch (col) {
+	case SUM_INTACT:	n = chk[PMF_CHECK_INTACT]; break;
+	case SUM_READABLE:	n = chk[PMF_CHECK_READABLE]; break;
+	case SUM_CORRUPT:	n = chk[PMF_CHECK_CORRUPT]; break;
+	case SUM_UNREADABLE:	n = chk[PMF_CHECK_UNREADABLE]; break;
+	case SUM_UNCHECKED:	n = chk[PMF_CHECK_UNCHECKED]; break;
+	case SUM_MISSED:	n = ctx->ver.missed; break;
 	case SUM_VERDICT:	return strdup(sim_verdict(sum));
 	case SUM_FILES:		n = sum->nfiles; break;
 	case SUM_BYTES:		return xfs_pmem_size_str(sum->bytes_lost, out);
@@ -522,14 +756,20 @@ sim_sum_value(
 	return asprintf(&s, "%llu", n) < 0 ? NULL : s;
 }
 
+static int
+sim_sum_count(
+	const struct sim_ctx	*ctx)
+{
+	return ctx->verify ? SUM_VERIFY_NR : SUM_NR;
+}
+
 static void
 sim_print_summary_text(
-	const struct sim_summary	*sum,
-	const struct xfs_pmem_out	*out)
+	const struct sim_ctx	*ctx)
 {
 	printf("\n");
-	for (int i = 0; i < SUM_NR; i++) {
-		char	*v = sim_sum_value(i, sum, out);
+	for (int i = 0; i < sim_sum_count(ctx); i++) {
+		char	*v = sim_sum_value(i, ctx);
 
 		printf("%-22s %s\n", sum_labels[i], v ? v : "?");
 		free(v);
@@ -551,10 +791,11 @@ static const struct xfs_pmem_col brk_cols[BRK_NR] = {
  */
 static int
 sim_print_whole_page(
-	const struct sim_summary	*sum,
-	const struct pmf_range		*range,
-	const struct xfs_pmem_out	*out)
+	const struct sim_ctx		*ctx,
+	const struct pmf_range		*range)
 {
+	const struct sim_summary	*sum = &ctx->sum;
+	const struct xfs_pmem_out	*out = ctx->out;
 	static const int		ids[BRK_NR] = { 0, 1, 2 };
 	struct xfs_pmem_out		o = *out;
 	struct libscols_table		*tb;
@@ -587,7 +828,7 @@ sim_print_whole_page(
 	}
 	scols_print_table(tb);
 	scols_unref_table(tb);
-	sim_print_summary_text(sum, out);
+	sim_print_summary_text(ctx);
 	printf("\nEvery record:\n");
 	return 0;
 }
@@ -620,20 +861,21 @@ static int
 sim_print_json(
 	struct sim_ctx		*ctx)
 {
-	static const int	sum_ids[SUM_NR] = {
-		0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-	};
+	int			sum_ids[SUM_VERIFY_NR];
 	struct libscols_table	*st;
 	struct libscols_line	*ln;
-	char			*a = NULL, *b = NULL;
+	char			*a = NULL, *b = NULL, *c = NULL;
 	int			error = -ENOMEM;
 
-	st = xfs_pmem_table_new("summary", sum_cols, sum_ids, SUM_NR, ctx->out);
+	for (int i = 0; i < SUM_VERIFY_NR; i++)
+		sum_ids[i] = i;
+	st = xfs_pmem_table_new("summary", sum_cols, sum_ids, sim_sum_count(ctx),
+			ctx->out);
 	if (!st)
 		return -ENOMEM;
 	ln = scols_table_new_line(st, NULL);
-	for (int i = 0; ln && i < SUM_NR; i++)
-		if (scols_line_refer_data(ln, i, sim_sum_value(i, &ctx->sum, ctx->out)))
+	for (int i = 0; ln && i < sim_sum_count(ctx); i++)
+		if (scols_line_refer_data(ln, i, sim_sum_value(i, ctx)))
 			goto out;
 	if (!ln)
 		goto out;
@@ -641,22 +883,33 @@ sim_print_json(
 	b = sim_json_body(st);
 	if (!a || !b)
 		goto out;
-	printf("{%s,%s}\n", a, b);
+	if (ctx->missed) {
+		c = sim_json_body(ctx->missed);
+		if (!c)
+			goto out;
+		printf("{%s,%s,%s}\n", a, c, b);
+	} else {
+		printf("{%s,%s}\n", a, b);
+	}
 	error = 0;
 out:
 	free(a);
 	free(b);
+	free(c);
 	scols_unref_table(st);
 	return error;
 }
 
 static void
-sim_usage(void)
+sim_usage(
+	bool		verify)
 {
+	const char	*cmd = verify ? "verify" : "simulate";
+
 	printf(
-"Usage: %s simulate DATA [-l LOGDEV] [-r RTDEV] --device data|log|rt\n"
+"Usage: %s %s DATA [-l LOGDEV] [-r RTDEV] --device data|log|rt\n"
 "                   (--offset N --length N | --whole) [options]\n"
-"\nReport what a lost range of a device (or a whole device) held.\n"
+"\n%s\n"
 "Sizes take a unit: b (fs blocks), s (512-byte sectors), k, m, g, t.\n"
 "\nOptions:\n"
 "  -l, --logdev DEV     external log device or image\n"
@@ -674,8 +927,14 @@ sim_usage(void)
 "  -b, --bytes          sizes in bytes\n"
 "  -h, --help           this help\n"
 "\nExit status: 0 nothing lost, or'ed bits 1 data lost, 2 rebuildable\n"
-"metadata, 4 fatal metadata; 8 operational error, 16 usage error.\n",
-		progname);
+"metadata, 4 fatal metadata; 8 operational error, 16 usage error.\n%s",
+		progname, cmd, verify ?
+"After an event: report what the range held, with every structure read\n"
+"back and checked (metadata by CRC and verifier, file data by reading it)." :
+"Report what a lost range of a device (or a whole device) held.",
+		verify ?
+"For verify the bits count only what checks found damaged; file data has\n"
+"no checksum, so a hit data range counts as lost.\n" : "");
 	xfs_pmem_cols_help(sim_cols, COL_NR);
 }
 
@@ -687,11 +946,19 @@ struct sim_args {
 	const char		*length;
 	bool			whole;
 	unsigned int		qflags;
+	bool			verify;
 	struct xfs_pmem_out	out;
 	enum pmf_device		dev;
 	int			ids[XFS_PMEM_MAXCOLS];
 	size_t			nids;
 };
+
+static const char *
+sim_cmd(
+	const struct sim_args	*sa)
+{
+	return sa->verify ? "verify" : "simulate";
+}
 
 static int
 sim_parse_args(
@@ -720,6 +987,9 @@ sim_parse_args(
 	int			c;
 
 	sa->qflags = PMF_QUERY_PATHS;
+	/* After an event, damaged metadata is what verify is looking for. */
+	if (sa->verify)
+		sa->qflags |= PMF_QUERY_BEST_EFFORT;
 	while ((c = getopt_long(argc, argv, ":l:r:d:o:JRnbh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': sa->log = optarg; break;
@@ -735,33 +1005,45 @@ sim_parse_args(
 		case 'R': sa->out.raw = true; break;
 		case 'n': sa->out.noheadings = true; break;
 		case 'b': sa->out.bytes = true; break;
-		case 'h': sim_usage(); return 1;
-		default:  xfs_pmem_bad_option("simulate", c, argv); return -EINVAL;
+		case 'h': sim_usage(sa->verify); return 1;
+		default:  xfs_pmem_bad_option(sa->verify ? "verify" : "simulate",
+					c, argv); return -EINVAL;
 		}
 	}
 	if (optind != argc - 1) {
-		xfs_pmem_err("simulate: expected exactly one data device");
+		xfs_pmem_err("%s: expected exactly one data device", sim_cmd(sa));
 		return -EINVAL;
 	}
 	if (!sa->device) {
-		xfs_pmem_err("simulate: --device data|log|rt is required");
+		xfs_pmem_err("%s: --device data|log|rt is required", sim_cmd(sa));
 		return -EINVAL;
 	}
 	if (sa->whole == !!(sa->offset || sa->length) ||
 	    (!sa->whole && !(sa->offset && sa->length))) {
-		xfs_pmem_err("simulate: give --offset and --length, or --whole");
+		xfs_pmem_err("%s: give --offset and --length, or --whole", sim_cmd(sa));
 		return -EINVAL;
 	}
 	if (pmf_parse_device(sa->device, &sa->dev)) {
-		xfs_pmem_err("simulate: unknown device '%s' (data, log or rt)",
+		xfs_pmem_err("%s: unknown device '%s' (data, log or rt)", sim_cmd(sa),
 				sa->device);
 		return -EINVAL;
 	}
 	/* Everything the user can get wrong is refused before any I/O. */
-	if (xfs_pmem_cols_select(sa->out.columns, sim_cols, COL_NR,
+	if (sa->verify ?
+	    xfs_pmem_cols_select(sa->out.columns, sim_cols, COL_NR,
+			verify_defaults, sizeof(verify_defaults) / sizeof(int),
+			sa->ids, &sa->nids) :
+	    xfs_pmem_cols_select(sa->out.columns, sim_cols, COL_NR,
 			sim_defaults, sizeof(sim_defaults) / sizeof(int),
 			sa->ids, &sa->nids))
 		return -EINVAL;
+	for (size_t i = 0; !sa->verify && i < sa->nids; i++) {
+		if (sa->ids[i] == COL_CHECK || sa->ids[i] == COL_DETAIL) {
+			xfs_pmem_err("%s: column %s is verify's", sim_cmd(sa),
+					sim_cols[sa->ids[i]].name);
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -788,20 +1070,20 @@ sim_range(
 		return 0;
 	}
 	if (pmf_parse_size(sa->offset, geo->blocksize, &range->offset)) {
-		xfs_pmem_err("simulate: bad offset '%s'", sa->offset);
+		xfs_pmem_err("%s: bad offset '%s'", sim_cmd(sa), sa->offset);
 		return -EINVAL;
 	}
 	if (pmf_parse_size(sa->length, geo->blocksize, &range->length)) {
-		xfs_pmem_err("simulate: bad length '%s'", sa->length);
+		xfs_pmem_err("%s: bad length '%s'", sim_cmd(sa), sa->length);
 		return -EINVAL;
 	}
 	if (range->length == 0) {
-		xfs_pmem_err("simulate: bad length '%s': it must be positive",
+		xfs_pmem_err("%s: bad length '%s': it must be positive", sim_cmd(sa),
 				sa->length);
 		return -EINVAL;
 	}
 	if (range->offset + range->length < range->offset) {
-		xfs_pmem_err("simulate: offset + length overflows");
+		xfs_pmem_err("%s: offset + length overflows", sim_cmd(sa));
 		return -EINVAL;
 	}
 	return 0;
@@ -813,7 +1095,11 @@ sim_run(
 	const struct sim_args	*sa,
 	const struct pmf_range	*range)
 {
-	struct sim_ctx		ctx = { .out = &sa->out };
+	struct sim_ctx		ctx = {
+		.out	= &sa->out,
+		.fs	= fs,
+		.verify	= sa->verify,
+	};
 	int			error, ret;
 
 	ctx.ids = sa->ids;
@@ -825,6 +1111,8 @@ sim_run(
 	}
 	error = pmf_query(fs, range, sa->qflags, sim_record, &ctx);
 	sim_unique_files(&ctx.sum);
+	if (!error && sa->verify)
+		error = verify_sweep(&ctx, range);
 	if (error) {
 		xfs_pmem_err("%s", pmf_errmsg(fs)[0] ? pmf_errmsg(fs) :
 				strerror(-error));
@@ -838,7 +1126,7 @@ sim_run(
 			goto out;
 		}
 	} else if (sa->whole) {
-		if (sim_print_whole_page(&ctx.sum, range, &sa->out)) {
+		if (sim_print_whole_page(&ctx, range)) {
 			xfs_pmem_err("out of memory");
 			ret = XFS_PMEM_EXIT_ERROR;
 			goto out;
@@ -846,21 +1134,29 @@ sim_run(
 		scols_print_table(ctx.tb);
 	} else {
 		scols_print_table(ctx.tb);
-		sim_print_summary_text(&ctx.sum, &sa->out);
+		if (ctx.ver.missed) {
+			printf("\nDamage the prediction does not show:\n");
+			scols_print_table(ctx.missed);
+		}
+		sim_print_summary_text(&ctx);
 	}
-	ret = sim_exit_code(&ctx.sum);
+	ret = sa->verify ? (int)ctx.ver.exit_bits : sim_exit_code(&ctx.sum);
 out:
 	free(ctx.sum.files);
+	free(ctx.ver.shown);
 	scols_unref_table(ctx.tb);
+	if (ctx.missed)
+		scols_unref_table(ctx.missed);
 	return ret;
 }
 
-int
-xfs_pmem_simulate(
+static int
+sim_main(
 	int			argc,
-	char			**argv)
+	char			**argv,
+	bool			verify)
 {
-	struct sim_args		sa = { 0 };
+	struct sim_args		sa = { .verify = verify };
 	struct pmf_geometry	geo;
 	struct pmf_range	range;
 	struct pmf_fs		*fs;
@@ -880,4 +1176,20 @@ xfs_pmem_simulate(
 	ret = sim_run(fs, &sa, &range);
 	pmf_close(fs);
 	return ret;
+}
+
+int
+xfs_pmem_simulate(
+	int			argc,
+	char			**argv)
+{
+	return sim_main(argc, argv, false);
+}
+
+int
+xfs_pmem_verify(
+	int			argc,
+	char			**argv)
+{
+	return sim_main(argc, argv, true);
 }

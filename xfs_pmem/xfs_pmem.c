@@ -52,6 +52,7 @@ static const struct {
 } commands[] = {
 	{ "info",	xfs_pmem_info,	   "show geometry and features" },
 	{ "simulate",	xfs_pmem_simulate, "report what a lost range or device held" },
+	{ "verify",	xfs_pmem_verify,   "check what an event really damaged in a range" },
 	{ "inject",	xfs_pmem_inject,   "damage a range of an unmounted device (tests, demos)" },
 };
 

@@ -73,6 +73,7 @@ int xfs_pmem_open(const char *data, const char *log, const char *rt,
 /* commands */
 int xfs_pmem_info(int argc, char **argv);
 int xfs_pmem_simulate(int argc, char **argv);
+int xfs_pmem_verify(int argc, char **argv);
 int xfs_pmem_inject(int argc, char **argv);
 
 #endif /* XFS_PMEM_H */
