@@ -86,6 +86,7 @@ enum pmf_consequence {
 
 /* pmf_open_args.flags */
 #define PMF_OPEN_WRITE		(1U << 0)	/* read-write, for repair */
+#define PMF_OPEN_UNMOUNTED	(1U << 1)	/* refuse read-only mounts too */
 
 struct pmf_open_args {
 	const char	*data;		/* data device or image */
@@ -270,6 +271,28 @@ typedef int (*pmf_damage_fn)(const struct pmf_damage *d, void *priv);
 int pmf_check_ag(struct pmf_fs *fs, uint32_t agno, pmf_damage_fn fn,
 		void *priv);
 const char *pmf_check_name(enum pmf_check check);
+
+/*
+ * Repair, on a filesystem opened with PMF_OPEN_WRITE whose metadata is
+ * consistent (xfs_repair has run) and whose log is clean.  pmf_punch()
+ * unmaps [offset, offset + length) bytes (widened to whole blocks) of
+ * inode @ino, which then read back as a hole; pmf_mark_lost() appends
+ * "offset length" to the inode's trusted.pmemfail.lost attribute.
+ */
+int pmf_punch(struct pmf_fs *fs, uint64_t ino, uint64_t offset,
+		uint64_t length);
+int pmf_mark_lost(struct pmf_fs *fs, uint64_t ino, uint64_t offset,
+		uint64_t length);
+
+/*
+ * Undo files (xfs_pmem repair --undo): create one naming the devices whose
+ * overwritten bytes it will hold, and replay one, newest record first.
+ * @nrec returns the records replayed (or, with @dry_run, found).
+ */
+int pmf_undo_create(const char *file, const char * const *devs,
+		unsigned int ndev, char *errmsg, size_t len);
+int pmf_undo_replay(const char *file, bool dry_run, uint64_t *nrec,
+		char *errmsg, size_t len);
 
 /*
  * "N[unit]" to bytes: no unit is bytes, b is filesystem blocks of

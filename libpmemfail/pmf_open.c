@@ -55,13 +55,15 @@ pmf_dev_size(
 
 /*
  * Is the device (or the loop device backing this image) mounted
- * read-write?  Offline analysis of a live filesystem would read stale
- * metadata, so it is refused.  Returns the mount point in @mnt.
+ * read-write (or at all, if @any)?  Offline analysis of a live filesystem
+ * would read stale metadata, and writing under a mount corrupts it, so
+ * both are refused.  Returns the mount point in @mnt.
  */
 static bool
-pmf_mounted_rw(
+pmf_mounted(
 	const struct stat *st,
 	const char	*path,
+	bool		any,
 	char		*mnt,
 	size_t		mntlen)
 {
@@ -114,7 +116,8 @@ pmf_mounted_rw(
 		for (int i = 0; i < ndevs; i++) {
 			if (devs[i] != makedev(ma, mi))
 				continue;
-			if (strncmp(opts, "rw", 2) || (opts[2] && opts[2] != ','))
+			if (!any && (strncmp(opts, "rw", 2) ||
+				     (opts[2] && opts[2] != ',')))
 				continue;
 			snprintf(mnt, mntlen, "%s", point);
 			fclose(f);
@@ -162,8 +165,12 @@ pmf_check_dev(
 			 "%s: cannot get size: %s", path, strerror(-error));
 		return error;
 	}
-	if (pmf_mounted_rw(&st, path, mnt, sizeof(mnt))) {
+	if (pmf_mounted(&st, path,
+			args->flags & (PMF_OPEN_WRITE | PMF_OPEN_UNMOUNTED),
+			mnt, sizeof(mnt))) {
 		snprintf(args->errmsg, sizeof(args->errmsg),
+			 (args->flags & (PMF_OPEN_WRITE | PMF_OPEN_UNMOUNTED)) ?
+			 "%s is mounted on %s; unmount it first" :
 			 "%s is mounted read-write on %s; unmount it or query the mount point",
 			 path, mnt);
 		return -EBUSY;
@@ -321,7 +328,8 @@ pmf_mount(
 	fs->xi.log.name = fs->path[PMF_DEV_LOG];
 	fs->xi.rt.name = fs->path[PMF_DEV_RT];
 	fs->xi.data.isfile = fs->xi.log.isfile = fs->xi.rt.isfile = false;
-	if (!(args->flags & PMF_OPEN_WRITE))
+	fs->writable = args->flags & PMF_OPEN_WRITE;
+	if (!fs->writable)
 		fs->xi.flags = LIBXFS_ISREADONLY;
 	fs->xi.bcache_flags = CACHE_MISCOMPARE_PURGE;
 	if (!libxfs_init(&fs->xi)) {

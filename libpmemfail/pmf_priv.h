@@ -27,6 +27,7 @@ struct pmf_fs {
 	struct xfs_mount	xmount;
 	struct libxfs_init	xi;
 	bool			attached;	/* mp belongs to the caller */
+	bool			writable;	/* PMF_OPEN_WRITE */
 	struct xfs_failure_geo	fgeo;
 	struct pmf_geometry	geo;
 	struct pmf_loginfo	log;

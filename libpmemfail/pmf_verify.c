@@ -292,6 +292,46 @@ pmf_check_file_type(
 	return 0;
 }
 
+static int
+pmf_agfl_find(
+	struct xfs_mount	*mp,
+	xfs_agblock_t		bno,
+	void			*priv)
+{
+	return bno == *(xfs_agblock_t *)priv ? -EEXIST : 0;
+}
+
+/*
+ * The rmapbt gives the AGFL's spare blocks to the AG btrees, so a block of
+ * an ag-btree record with no btree magic may be a spare: nothing lives in
+ * it.
+ */
+static bool
+pmf_on_agfl(
+	struct pmf_fs		*fs,
+	xfs_agnumber_t		agno,
+	xfs_daddr_t		daddr)
+{
+	struct xfs_mount	*mp = fs->mp;
+	xfs_agblock_t		agbno = xfs_daddr_to_agbno(mp, daddr);
+	struct xfs_perag	*pag = libxfs_perag_get(mp, agno);
+	struct xfs_buf		*agfbp, *agflbp;
+	bool			found = false;
+
+	if (!pag)
+		return false;
+	if (!libxfs_alloc_read_agf(pag, NULL, 0, &agfbp)) {
+		if (!xfs_alloc_read_agfl(pag, NULL, &agflbp)) {
+			found = libxfs_agfl_walk(mp, agfbp->b_addr, agflbp,
+					pmf_agfl_find, &agbno) == -EEXIST;
+			libxfs_buf_relse(agflbp);
+		}
+		libxfs_buf_relse(agfbp);
+	}
+	libxfs_perag_put(pag);
+	return found;
+}
+
 /* Check one filesystem block of an impact. */
 static void
 pmf_check_one(
@@ -314,9 +354,14 @@ pmf_check_one(
 	} else if (imp->owner == PMF_OWN_INODES) {
 		pmf_check_inode_block(fs, bp, imp->agno, res);
 	} else if (!(kind = pmf_sniff(bp->b_addr))) {
-		pmf_check_set(res, PMF_CHECK_CORRUPT,
-				"block at daddr 0x%llx has no metadata magic",
-				(unsigned long long)daddr);
+		if (imp->owner == PMF_OWN_AG_BTREE && imp->dev == PMF_DEV_DATA &&
+		    pmf_on_agfl(fs, imp->agno, daddr))
+			pmf_check_set(res, PMF_CHECK_NONE,
+					"spare block on the AGFL: nothing lives there");
+		else
+			pmf_check_set(res, PMF_CHECK_CORRUPT,
+					"block at daddr 0x%llx has no metadata magic",
+					(unsigned long long)daddr);
 	} else {
 		pmf_check_kind(fs, bp, imp->dev == PMF_DEV_DATA ?
 				imp->agno : NULLAGNUMBER, kind, res);

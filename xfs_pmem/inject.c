@@ -272,8 +272,9 @@ xfs_pmem_inject(
 				ia.device);
 		return XFS_PMEM_EXIT_USAGE;
 	}
-	/* The same checks as analysis: the right devices, not mounted. */
-	if (xfs_pmem_open(argv[optind], ia.log, ia.rt, &fs))
+	/* The same checks as analysis (the right devices), and no mount. */
+	if (xfs_pmem_open_flags(argv[optind], ia.log, ia.rt, PMF_OPEN_UNMOUNTED,
+			&fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(fs, &geo);
 	ret = inject_range(&ia, dev, &geo);

@@ -710,8 +710,11 @@ verify_verdict(
 
 static const char *
 verify_next_step(
-	unsigned int	bits)
+	unsigned int	bits,
+	bool		log_hit)
 {
+	if (log_hit)
+		return "unmount and run xfs_repair -L (the log must be reformatted); then restore lost files from backup";
 	if (bits & (XFS_PMEM_EXIT_FATAL | XFS_PMEM_EXIT_META))
 		return "unmount and run xfs_repair; then restore lost files from backup";
 	if (bits & XFS_PMEM_EXIT_DATA)
@@ -733,7 +736,8 @@ sim_sum_value(
 	if (ctx->verify && col == SUM_VERDICT)
 		return strdup(verify_verdict(ctx->ver.exit_bits));
 	if (ctx->verify && col == SUM_NEXT)
-		return strdup(verify_next_step(ctx->ver.exit_bits));
+		return strdup(verify_next_step(ctx->ver.exit_bits,
+				ctx->sum.log_hit));
 	switch (col) {
 	case SUM_INTACT:	n = chk[PMF_CHECK_INTACT]; break;
 	case SUM_READABLE:	n = chk[PMF_CHECK_READABLE]; break;
@@ -833,26 +837,6 @@ sim_print_whole_page(
 	return 0;
 }
 
-/* The body of a one-member JSON object printed by libsmartcols. */
-static char *
-sim_json_body(
-	struct libscols_table	*tb)
-{
-	char			*s = NULL, *open, *close;
-
-	if (scols_print_table_to_string(tb, &s) || !s)
-		return NULL;
-	open = strchr(s, '{');
-	close = strrchr(s, '}');
-	if (!open || !close || close < open) {
-		free(s);
-		return NULL;
-	}
-	*close = '\0';
-	memmove(s, open + 1, strlen(open + 1) + 1);
-	return s;
-}
-
 /*
  * One JSON document: {"impacts": [...], "summary": [{...}]}.  Both parts are
  * libsmartcols tables; only the outer braces are ours.
@@ -879,12 +863,12 @@ sim_print_json(
 			goto out;
 	if (!ln)
 		goto out;
-	a = sim_json_body(ctx->tb);
-	b = sim_json_body(st);
+	a = xfs_pmem_json_body(ctx->tb);
+	b = xfs_pmem_json_body(st);
 	if (!a || !b)
 		goto out;
 	if (ctx->missed) {
-		c = sim_json_body(ctx->missed);
+		c = xfs_pmem_json_body(ctx->missed);
 		if (!c)
 			goto out;
 		printf("{%s,%s,%s}\n", a, c, b);
@@ -1132,6 +1116,10 @@ sim_run(
 			goto out;
 		}
 		scols_print_table(ctx.tb);
+		if (ctx.ver.missed) {
+			printf("\nDamage the prediction does not show:\n");
+			scols_print_table(ctx.missed);
+		}
 	} else {
 		scols_print_table(ctx.tb);
 		if (ctx.ver.missed) {

@@ -241,13 +241,19 @@ xfs_pmem_progress(
 }
 
 int
-xfs_pmem_open(
+xfs_pmem_open_flags(
 	const char		*data,
 	const char		*log,
 	const char		*rt,
+	unsigned int		flags,
 	struct pmf_fs		**fsp)
 {
-	struct pmf_open_args	args = { .data = data, .log = log, .rt = rt };
+	struct pmf_open_args	args = {
+		.data	= data,
+		.log	= log,
+		.rt	= rt,
+		.flags	= flags,
+	};
 	int			error;
 
 	error = pmf_open(&args, fsp);
@@ -256,4 +262,34 @@ xfs_pmem_open(
 	else if (isatty(STDERR_FILENO))
 		pmf_set_progress(*fsp, xfs_pmem_progress, NULL);
 	return error;
+}
+
+/* The body of a one-member JSON object printed by libsmartcols. */
+char *
+xfs_pmem_json_body(
+	struct libscols_table	*tb)
+{
+	char			*s = NULL, *open, *close;
+
+	if (scols_print_table_to_string(tb, &s) || !s)
+		return NULL;
+	open = strchr(s, '{');
+	close = strrchr(s, '}');
+	if (!open || !close || close < open) {
+		free(s);
+		return NULL;
+	}
+	*close = '\0';
+	memmove(s, open + 1, strlen(open + 1) + 1);
+	return s;
+}
+
+int
+xfs_pmem_open(
+	const char		*data,
+	const char		*log,
+	const char		*rt,
+	struct pmf_fs		**fsp)
+{
+	return xfs_pmem_open_flags(data, log, rt, 0, fsp);
 }

@@ -53,6 +53,8 @@ static const struct {
 	{ "info",	xfs_pmem_info,	   "show geometry and features" },
 	{ "simulate",	xfs_pmem_simulate, "report what a lost range or device held" },
 	{ "verify",	xfs_pmem_verify,   "check what an event really damaged in a range" },
+	{ "repair",	xfs_pmem_repair,   "recover after a loss: xfs_repair, unmap lost data, record it" },
+	{ "undo",	xfs_pmem_undo,	   "put back what a repair overwrote, from its undo file" },
 	{ "inject",	xfs_pmem_inject,   "damage a range of an unmounted device (tests, demos)" },
 };
 

@@ -66,14 +66,19 @@ struct libscols_table *xfs_pmem_table_new(const char *name,
 char *xfs_pmem_size_str(uint64_t bytes, const struct xfs_pmem_out *out);
 int xfs_pmem_line_setf(struct libscols_line *ln, size_t n, const char *fmt,
 		...) __attribute__((format(printf, 3, 4)));
+char *xfs_pmem_json_body(struct libscols_table *tb);
 void xfs_pmem_cols_help(const struct xfs_pmem_col *cols, size_t ncols);
 int xfs_pmem_open(const char *data, const char *log, const char *rt,
 		struct pmf_fs **fsp);
+int xfs_pmem_open_flags(const char *data, const char *log, const char *rt,
+		unsigned int flags, struct pmf_fs **fsp);
 
 /* commands */
 int xfs_pmem_info(int argc, char **argv);
 int xfs_pmem_simulate(int argc, char **argv);
 int xfs_pmem_verify(int argc, char **argv);
 int xfs_pmem_inject(int argc, char **argv);
+int xfs_pmem_repair(int argc, char **argv);
+int xfs_pmem_undo(int argc, char **argv);
 
 #endif /* XFS_PMEM_H */

@@ -11,7 +11,7 @@ exported=$(nm -D --defined-only "$lib" | awk '$2 == "T" { print $3 }' | grep -v 
 [ -z "$exported" ] || pmf_fail "exports more than pmf_*: $(echo $exported | head -c 300)"
 
 # Build flags of the tree under test (sanitizers included).
-cflags=$(sed -n 's/^CFLAGS = //p' "$PMF_BUILD/Makefile")
+cflags="$(sed -n 's/^CFLAGS = //p' "$PMF_BUILD/Makefile") $(sed -n 's/^PMF_SAN_FLAGS = //p' "$PMF_BUILD/Makefile")"
 # shellcheck disable=SC2086
 cc $cflags -Wall -Wextra -Werror -I"$PMF_SRC/include" "$PMF_SRC/tests/lib-api.c" \
 	-L"$(dirname "$lib")" -lpmemfail -Wl,-rpath,"$(dirname "$lib")" \

@@ -19,14 +19,16 @@
 # xfs_repair -n against every file's extents) says it is free: there the
 # oracle takes free space to be what no file maps.
 #
-# The test boots the guest once.  With PMF_ASAN_BUILD set (scripts/test sets
-# it to the sanitizer build) the same images are also checked through the
-# sanitizer build's xfs_pmem, on fewer ranges; with PMF_SKIP_GUEST=1 the
-# test is skipped (the sanitizer pass, which the plain pass covers).
+# The test boots the guest once.  scripts/test runs it in the sanitizer
+# lane with PMF_GUEST_PLAIN_BUILD (the -Werror build, used for the full
+# range set) and PMF_ASAN_BUILD (checked on fewer ranges) set; with
+# PMF_SKIP_GUEST=1 it is skipped (the other lane).
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 [ "${PMF_SKIP_GUEST:-0}" = 1 ] &&
-	pmf_skip "the guest boots once per run, in the -Werror pass (which also runs the sanitizer build)"
+	pmf_skip "the guest boots once per run, in the sanitizer lane (which checks both builds)"
+main_pmem=$XFS_PMEM
+[ -n "${PMF_GUEST_PLAIN_BUILD:-}" ] && main_pmem=$PMF_GUEST_PLAIN_BUILD/xfs_pmem/xfs_pmem
 
 seed=${PMF_SEED:-$(( (RANDOM << 15) | RANDOM ))}
 echo "seed $seed"
@@ -103,7 +105,7 @@ oracle() {
 		--dump out/b-bmap.txt --fsmap out/b-fsmap-r.csv --mnt /mnt/b \
 		--seed "$((s + 1))" --count "$((n / 2))" || pmf_fail "B: rt ranges differ from the guest kernel"
 }
-oracle "$XFS_PMEM" "$count" "$seed"
+oracle "$main_pmem" "$count" "$seed"
 if [ -n "${PMF_ASAN_BUILD:-}" ]; then
 	echo "the same through the sanitizer build:"
 	oracle "$PMF_ASAN_BUILD/xfs_pmem/xfs_pmem" "${PMF_RT_ASAN_COUNT:-6}" "$((seed + 7))"

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * The file data half of a repair, offline through libxfs transactions:
+ * unmap the lost range of a file so that it reads back as a hole rather
+ * than as whatever the failed media returns, and record the loss on the
+ * file itself, in the trusted.pmemfail.lost attribute, so that it outlives
+ * any report.  Unmapping a reflinked extent only drops this file's
+ * reference; every sharer of a lost extent has a record of its own.
+ */
+#include "pmf_priv.h"
+
+#define PMF_LOST_ATTR		"pmemfail.lost"
+
+static int
+pmf_writable(
+	struct pmf_fs	*fs)
+{
+	if (!fs->writable)
+		return pmf_seterr(fs, -EROFS,
+				"the filesystem was opened read-only");
+	return 0;
+}
+
+int
+pmf_punch(
+	struct pmf_fs		*fs,
+	uint64_t		ino,
+	uint64_t		offset,
+	uint64_t		length)
+{
+	struct xfs_mount	*mp = fs->mp;
+	xfs_fileoff_t		start = XFS_B_TO_FSBT(mp, offset);
+	xfs_fileoff_t		end = XFS_B_TO_FSB(mp, offset + length);
+	struct xfs_trans	*tp;
+	struct xfs_inode	*ip;
+	int			done = 0;
+	int			error;
+
+	fs->errmsg[0] = '\0';
+	error = pmf_writable(fs);
+	if (error)
+		return error;
+	if (length == 0 || offset + length < offset)
+		return pmf_seterr(fs, -EINVAL, "bad range to unmap");
+	error = libxfs_iget(mp, NULL, ino, 0, &ip);
+	if (error)
+		return pmf_seterr(fs, error, "inode %llu: %s",
+				(unsigned long long)ino, strerror(-error));
+	/* Directories and symlinks are metadata: xfs_repair's to mend. */
+	if (!S_ISREG(VFS_I(ip)->i_mode)) {
+		libxfs_irele(ip);
+		return pmf_seterr(fs, -EINVAL, "inode %llu is not a regular file",
+				(unsigned long long)ino);
+	}
+	/* Splitting an extent may need a new bmbt block. */
+	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_itruncate,
+			XFS_EXTENTADD_SPACE_RES(mp, XFS_DATA_FORK), 0, 0, &tp);
+	if (error)
+		goto out_rele;
+	libxfs_trans_ijoin(tp, ip, 0);
+	while (!done) {
+		error = libxfs_bunmapi(tp, ip, start, end - start, 0, 2, &done);
+		if (!error)
+			error = libxfs_defer_finish(&tp);
+		if (!error && !done)
+			error = libxfs_trans_roll_inode(&tp, ip);
+		if (error) {
+			libxfs_trans_cancel(tp);
+			goto out_rele;
+		}
+	}
+	error = libxfs_trans_commit(tp);
+out_rele:
+	libxfs_irele(ip);
+	if (error)
+		pmf_seterr(fs, error, "inode %llu: cannot unmap bytes %llu+%llu: %s",
+				(unsigned long long)ino,
+				(unsigned long long)offset,
+				(unsigned long long)length, strerror(-error));
+	return error;
+}
+
+/* What trusted.pmemfail.lost says now, or an empty string. */
+static int
+pmf_lost_get(
+	struct xfs_inode	*ip,
+	char			**valp,
+	int			*lenp)
+{
+	struct xfs_da_args	args = {
+		.dp		= ip,
+		.geo		= ip->i_mount->m_attr_geo,
+		.whichfork	= XFS_ATTR_FORK,
+		.attr_filter	= XFS_ATTR_ROOT,
+		.name		= (const uint8_t *)PMF_LOST_ATTR,
+		.namelen	= strlen(PMF_LOST_ATTR),
+		.owner		= ip->i_ino,
+		.op_flags	= XFS_DA_OP_OKNOENT,
+		/* Room for any value: libxfs allocates what it finds. */
+		.valuelen	= XFS_XATTR_SIZE_MAX,
+	};
+	int			error;
+
+	*valp = NULL;
+	*lenp = 0;
+	if (!xfs_inode_hasattr(ip))
+		return 0;
+	libxfs_attr_sethash(&args);
+	error = libxfs_attr_get(&args);
+	if (error == -ENOATTR)
+		return 0;
+	if (error)
+		return error;
+	*valp = args.value;
+	*lenp = args.valuelen;
+	return 0;
+}
+
+int
+pmf_mark_lost(
+	struct pmf_fs		*fs,
+	uint64_t		ino,
+	uint64_t		offset,
+	uint64_t		length)
+{
+	struct xfs_mount	*mp = fs->mp;
+	struct xfs_da_args	args = {
+		.geo		= mp->m_attr_geo,
+		.whichfork	= XFS_ATTR_FORK,
+		.attr_filter	= XFS_ATTR_ROOT,
+		.name		= (const uint8_t *)PMF_LOST_ATTR,
+		.namelen	= strlen(PMF_LOST_ATTR),
+		.owner		= ino,
+		.op_flags	= XFS_DA_OP_OKNOENT,
+	};
+	struct xfs_inode	*ip;
+	char			*old, *val = NULL;
+	int			oldlen, vlen, error;
+
+	fs->errmsg[0] = '\0';
+	error = pmf_writable(fs);
+	if (error)
+		return error;
+	error = libxfs_iget(mp, NULL, ino, 0, &ip);
+	if (error)
+		return pmf_seterr(fs, error, "inode %llu: %s",
+				(unsigned long long)ino, strerror(-error));
+	/* One "offset length" line per lost range, added to what is there. */
+	error = pmf_lost_get(ip, &old, &oldlen);
+	if (!error) {
+		vlen = asprintf(&val, "%.*s%llu %llu\n", oldlen, old ? old : "",
+				(unsigned long long)offset,
+				(unsigned long long)length);
+		if (vlen < 0 || vlen > XFS_XATTR_SIZE_MAX)
+			error = vlen < 0 ? -ENOMEM : -E2BIG;
+	}
+	free(old);
+	if (!error) {
+		args.dp = ip;
+		args.value = val;
+		args.valuelen = vlen;
+		libxfs_attr_sethash(&args);
+		error = libxfs_attr_set(&args, XFS_ATTRUPDATE_UPSERT, false);
+	}
+	free(val);
+	libxfs_irele(ip);
+	if (error)
+		pmf_seterr(fs, error, "inode %llu: cannot record the lost range: %s",
+				(unsigned long long)ino, strerror(-error));
+	return error;
+}

@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The repair scenario sweep: PMF_REPAIR_COUNT (default 100) seeded random
+# losses on a populated filesystem -- data device ranges, whole AGs, the
+# internal log -- each damaged with xfs_pmem inject (random bytes), then
+# verify and repair --apply.  After each:
+#   - xfsprogs' xfs_repair -n finds the filesystem clean, and it mounts;
+#   - every file the prediction (simulate before the damage) did not name
+#     has every original byte; every file the manifest names reads zeros in
+#     exactly its lost blocks, keeps its other bytes, and lists the ranges
+#     in trusted.pmemfail.lost; the manifest names exactly the predicted
+#     file ranges; a file that is gone was predicted to lose its inode;
+#   - xfs_pmem undo puts the damaged image back byte for byte (checked
+#     before the mount, which writes the log, on a copy).
+# Every fifth scenario is first interrupted: the repair is killed after a
+# random number of writes, and undo must restore the damaged image.
+# Prints the seed of every scenario, then the totals.
+. "$PMF_SRC/tests/lib.sh"
+pmf_require_root
+
+count=${PMF_REPAIR_COUNT:-100}
+seed=${PMF_SEED:-$(( (RANDOM << 15) | RANDOM ))}
+echo "seed $seed, $count scenarios"
+CHECK="$PMF_SRC/tests/repair-check.py"
+
+base=$TMP/base.img
+pmf_mkfs "$base" 320m -- -m rmapbt=1,reflink=1 -n parent=1 -d agcount=4
+pmf_mount "$base" "$TMP/mnt"
+"$PYTHON" - "$TMP/mnt" "$seed" <<'PY' || pmf_fail "cannot populate"
+import fcntl, os, random, sys
+root, rng = sys.argv[1], random.Random(int(sys.argv[2]))
+FICLONE = 0x40049409
+for d in range(12):
+    dp = os.path.join(root, "d%02d" % d)
+    os.makedirs(dp)
+    for f in range(30):
+        size = rng.choice([100, 4096, 9000, 70000, 300000])
+        with open(os.path.join(dp, "f%02d" % f), "wb") as fh:
+            fh.write(rng.randbytes(size))
+    # Reflinked copies: their extents have two owners.
+    src = os.path.join(dp, "f00")
+    with open(src, "rb") as s, open(os.path.join(dp, "clone"), "wb") as c:
+        fcntl.ioctl(c, FICLONE, s.fileno())
+    # Sparse files.
+    with open(os.path.join(dp, "sparse"), "wb") as fh:
+        for i in range(4):
+            fh.seek(rng.randrange(0, 8 << 20))
+            fh.write(rng.randbytes(rng.randrange(1, 50000)))
+PY
+"$PYTHON" "$CHECK" snap "$TMP/mnt" > "$TMP/snap.json" || pmf_fail "snapshot failed"
+pmf_umount "$TMP/mnt"
+
+agblocks=$("$XFS_DB" -r -c 'sb 0' -c 'print agblocks' "$base" | awk '{print $3}')
+bs=$("$XFS_DB" -r -c 'sb 0' -c 'print blocksize' "$base" | awk '{print $3}')
+logstart=$("$XFS_DB" -r -c 'sb 0' -c 'print logstart' "$base" | awk '{print $3}')
+logblocks=$("$XFS_DB" -r -c 'sb 0' -c 'print logblocks' "$base" | awk '{print $3}')
+agbytes=$((agblocks * bs))
+logoff=$(( (logstart / agblocks * agblocks + logstart % agblocks) * bs ))
+
+files=0 intact=0 interrupted=0
+img=$TMP/w.img
+for i in $(seq 1 "$count"); do
+	s=$((seed + i))
+	RANDOM=$s
+	kind=$((RANDOM % 10))
+	if [ $kind -lt 7 ]; then
+		# Anywhere past the first MiB of AG 0 (the root directory's
+		# inode chunk: losing it is xfs_repair's hardest case).
+		off=$(( (1048576 + (RANDOM * 32768 + RANDOM) % (4 * agbytes - 1048576 - 4096 * 1024)) / 4096 * 4096 ))
+		len=$(( (1 + RANDOM % 1024) * 4096 ))
+		what="data range"
+	elif [ $kind -lt 9 ]; then
+		ag=$((1 + RANDOM % 3))
+		off=$((ag * agbytes)) len=$agbytes
+		what="whole AG $ag"
+	else
+		off=$((logoff + (RANDOM % 64) * 4096)) len=$(( (1 + RANDOM % 256) * 4096 ))
+		what="internal log"
+	fi
+	echo "scenario $i seed $s: $what, $off+$len"
+	cp --sparse=always "$base" "$img"
+	rm -f "$TMP/undo" "$TMP/undo2" "$TMP/man.json" "$TMP/man2.json"
+
+	"$XFS_PMEM" simulate "$img" --device data --offset "$off" --length "$len" \
+		--json -b > "$TMP/pred.json"
+	rc=$?
+	[ $((rc & ~7)) = 0 ] || pmf_fail "scenario $i: simulate exited $rc"
+	"$XFS_PMEM" inject "$img" --device data --offset "$off" --length "$len" \
+		--mode random --seed "$s" --yes > /dev/null ||
+		pmf_fail "scenario $i: inject failed"
+	cp --sparse=always "$img" "$TMP/damaged.img"
+	"$XFS_PMEM" verify "$img" --device data --offset "$off" --length "$len" \
+		--json -b > "$TMP/verify.json" 2> "$TMP/verify.err"
+	rc=$?
+	[ $((rc & ~7)) = 0 ] || pmf_fail "scenario $i: verify exited $rc: $(head -3 "$TMP/verify.err")"
+
+	if [ $((i % 5)) = 0 ]; then
+		kill_after=$((RANDOM % 40))
+		PMF_UNDO_KILL_AFTER=$kill_after "$XFS_PMEM" repair "$img" --device data \
+			--offset "$off" --length "$len" --apply --zap-log \
+			--undo "$TMP/undo2" --manifest "$TMP/man2.json" > /dev/null 2>&1
+		"$XFS_PMEM" undo "$TMP/undo2" --yes > /dev/null ||
+			pmf_fail "scenario $i: undo of the interrupted repair failed"
+		cmp -s "$img" "$TMP/damaged.img" ||
+			pmf_fail "scenario $i: undo after a kill at write $kill_after did not restore the image"
+		interrupted=$((interrupted + 1))
+	fi
+
+	"$XFS_PMEM" repair "$img" --device data --offset "$off" --length "$len" \
+		--apply --zap-log --undo "$TMP/undo" --manifest "$TMP/man.json" \
+		> "$TMP/repair.out" 2>&1
+	rc=$?
+	[ $rc = 0 ] || [ $rc = 1 ] ||
+		pmf_fail "scenario $i: repair exited $rc: $(tail -3 "$TMP/repair.out")"
+	"$XFS_REPAIR" -n "$img" > "$TMP/repair-n.log" 2>&1 ||
+		pmf_fail "scenario $i: xfs_repair -n is not clean: $(grep -v '^ ' "$TMP/repair-n.log" | head -5)"
+	# Mounting writes the log: check a copy, and undo the original first.
+	cp --sparse=always "$img" "$TMP/chk.img"
+	"$XFS_PMEM" undo "$TMP/undo" --yes > /dev/null ||
+		pmf_fail "scenario $i: undo failed"
+	cmp -s "$img" "$TMP/damaged.img" ||
+		pmf_fail "scenario $i: undo did not restore the damaged image"
+	pmf_mount "$TMP/chk.img" "$TMP/mnt"
+	out=$("$PYTHON" "$CHECK" check "$TMP/mnt" "$TMP/snap.json" "$TMP/man.json" \
+		"$TMP/pred.json") || pmf_fail "scenario $i: $out"
+	pmf_umount "$TMP/mnt"
+	echo "  $out"
+	files=$((files + $(echo "$out" | sed -n 's/files checked \([0-9]*\).*/\1/p')))
+	intact=$((intact + $(echo "$out" | sed -n 's/.*bytes verified intact \([0-9]*\).*/\1/p')))
+done
+echo "$count scenarios (seed $seed), $interrupted interrupted and undone; files checked $files, bytes verified intact $intact"
