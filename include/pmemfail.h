@@ -283,6 +283,14 @@ int pmf_punch(struct pmf_fs *fs, uint64_t ino, uint64_t offset,
 		uint64_t length);
 int pmf_mark_lost(struct pmf_fs *fs, uint64_t ino, uint64_t offset,
 		uint64_t length);
+/*
+ * Allocate the free data device blocks that [daddr, daddr + bbcount)
+ * covers (whole blocks, one AG) to /pmemfail-quarantine, made when first
+ * needed, so that they are never handed out again.  Its file offsets are
+ * the blocks' filesystem block numbers.  @ino returns its inode.
+ */
+int pmf_quarantine(struct pmf_fs *fs, uint64_t daddr, uint64_t bbcount,
+		uint64_t *ino);
 
 /*
  * Undo files (xfs_pmem repair --undo): create one naming the devices whose

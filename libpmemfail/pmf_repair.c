@@ -171,3 +171,165 @@ pmf_mark_lost(
 				(unsigned long long)ino, strerror(-error));
 	return error;
 }
+
+#define PMF_QUARANTINE		"pmemfail-quarantine"
+
+/*
+ * The quarantine file, /pmemfail-quarantine: a regular file that owns the
+ * failed blocks nobody else does, so that they are never handed out again.
+ * Its file offsets are the blocks' own filesystem block numbers, so that
+ * the file says where each one is.
+ */
+static int
+pmf_quarantine_inode(
+	struct pmf_fs		*fs,
+	struct xfs_inode	**ipp)
+{
+	struct xfs_mount	*mp = fs->mp;
+	struct xfs_icreate_args	args = {
+		.idmap		= libxfs_nop_idmap,
+		.mode		= S_IFREG | 0400,
+	};
+	struct xfs_name		xname = {
+		.name		= (const unsigned char *)PMF_QUARANTINE,
+		.len		= strlen(PMF_QUARANTINE),
+		.type		= XFS_DIR3_FT_REG_FILE,
+	};
+	struct xfs_dir_update	du = { .name = &xname };
+	struct xfs_trans	*tp;
+	xfs_ino_t		ino;
+	unsigned int		nres;
+	int			error;
+
+	error = libxfs_iget(mp, NULL, mp->m_sb.sb_rootino, 0, &du.dp);
+	if (error)
+		return error;
+	error = libxfs_dir_lookup(NULL, du.dp, &xname, &ino, NULL);
+	if (!error) {
+		libxfs_irele(du.dp);
+		return libxfs_iget(mp, NULL, ino, 0, ipp);
+	}
+	error = libxfs_parent_start(mp, &du.ppargs);
+	if (error)
+		goto out_dp;
+	args.pip = du.dp;
+	nres = libxfs_create_space_res(mp, xname.len);
+	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_create, nres, 0, 0, &tp);
+	if (error)
+		goto out_parent;
+	error = libxfs_dialloc(&tp, &args, &ino);
+	if (!error)
+		error = libxfs_icreate(tp, ino, &args, &du.ip);
+	if (error) {
+		libxfs_trans_cancel(tp);
+		goto out_parent;
+	}
+	libxfs_trans_ijoin(tp, du.dp, 0);
+	error = libxfs_dir_create_child(tp, nres, &du);
+	if (error) {
+		libxfs_trans_cancel(tp);
+		libxfs_irele(du.ip);
+		goto out_parent;
+	}
+	error = libxfs_trans_commit(tp);
+	if (error)
+		libxfs_irele(du.ip);
+	else
+		*ipp = du.ip;
+out_parent:
+	libxfs_parent_finish(mp, du.ppargs);
+out_dp:
+	libxfs_irele(du.dp);
+	return error;
+}
+
+/* Give the free blocks [agbno, agbno + len) of AG @agno to @ip. */
+static int
+pmf_quarantine_extent(
+	struct pmf_fs		*fs,
+	struct xfs_inode	*ip,
+	xfs_agnumber_t		agno,
+	xfs_agblock_t		agbno,
+	xfs_extlen_t		len)
+{
+	struct xfs_mount	*mp = fs->mp;
+	xfs_fsblock_t		fsbno = XFS_AGB_TO_FSB(mp, agno, agbno);
+	struct xfs_alloc_arg	args = {
+		.mp		= mp,
+		.minlen		= len,
+		.maxlen		= len,
+		.prod		= 1,
+		.resv		= XFS_AG_RESV_NONE,
+		/* The mapping below adds the reverse mapping. */
+		.oinfo		= XFS_RMAP_OINFO_SKIP_UPDATE,
+	};
+	struct xfs_bmbt_irec	map = {
+		.br_startoff	= fsbno,
+		.br_startblock	= fsbno,
+		.br_blockcount	= len,
+		.br_state	= XFS_EXT_NORM,
+	};
+	struct xfs_trans	*tp;
+	xfs_fsize_t		end;
+	int			error;
+
+	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_write,
+			len + XFS_EXTENTADD_SPACE_RES(mp, XFS_DATA_FORK), 0, 0,
+			&tp);
+	if (error)
+		return error;
+	libxfs_trans_ijoin(tp, ip, 0);
+	args.tp = tp;
+	args.pag = libxfs_perag_get(mp, agno);
+	error = xfs_alloc_vextent_exact_bno(&args, fsbno);
+	libxfs_perag_put(args.pag);
+	if (!error && args.fsbno != fsbno)
+		error = -ENOSPC;	/* no longer free: someone owns it */
+	if (error) {
+		libxfs_trans_cancel(tp);
+		return error;
+	}
+	xfs_bmap_map_extent(tp, ip, XFS_DATA_FORK, &map);
+	end = XFS_FSB_TO_B(mp, fsbno + len);
+	if (end > ip->i_disk_size) {
+		ip->i_disk_size = end;
+		ip->i_size = end;
+	}
+	libxfs_trans_log_inode(tp, ip, XFS_ILOG_CORE);
+	return libxfs_trans_commit(tp);
+}
+
+int
+pmf_quarantine(
+	struct pmf_fs		*fs,
+	uint64_t		daddr,
+	uint64_t		bbcount,
+	uint64_t		*ino)
+{
+	struct xfs_mount	*mp = fs->mp;
+	xfs_fsblock_t		first = XFS_DADDR_TO_FSB(mp, daddr);
+	xfs_fsblock_t		last = XFS_DADDR_TO_FSB(mp, daddr + bbcount - 1);
+	struct xfs_inode	*ip = NULL;
+	int			error;
+
+	fs->errmsg[0] = '\0';
+	error = pmf_writable(fs);
+	if (error)
+		return error;
+	if (bbcount == 0 || XFS_FSB_TO_AGNO(mp, first) != XFS_FSB_TO_AGNO(mp, last))
+		return pmf_seterr(fs, -EINVAL,
+				"a quarantined extent must lie in one AG");
+	error = pmf_quarantine_inode(fs, &ip);
+	if (!error)
+		error = pmf_quarantine_extent(fs, ip, XFS_FSB_TO_AGNO(mp, first),
+				XFS_FSB_TO_AGBNO(mp, first), last - first + 1);
+	if (ip) {
+		*ino = ip->i_ino;
+		libxfs_irele(ip);
+	}
+	if (error)
+		pmf_seterr(fs, error, "cannot quarantine daddr %llu+%llu: %s",
+				(unsigned long long)daddr,
+				(unsigned long long)bbcount, strerror(-error));
+	return error;
+}

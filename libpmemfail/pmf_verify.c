@@ -545,8 +545,9 @@ pmf_sweep_children(
 	int			error = 0;
 
 	for (unsigned int i = 1; i <= n && !error; i++) {
-		union xfs_btree_ptr	*pp = xfs_btree_ptr_addr(cur, i, block);
-		xfs_agblock_t		child = be32_to_cpu(pp->s);
+		/* Short pointers are 4-byte aligned; the union wants 8. */
+		xfs_agblock_t		child = get_unaligned_be32(
+						xfs_btree_ptr_addr(cur, i, block));
 
 		/* The structure check bounds numrecs, not the pointers. */
 		if (child == 0 || child >= mp->m_sb.sb_agblocks)

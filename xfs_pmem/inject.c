@@ -209,6 +209,20 @@ inject_write(
 	return 0;
 }
 
+/* A filesystem block number carries the AG in its high bits. */
+static uint64_t
+inject_fsb_to_bytes(
+	const struct pmf_geometry	*geo,
+	uint64_t			fsb)
+{
+	unsigned int			agblklog = 0;
+
+	while ((1ULL << agblklog) < geo->agblocks)
+		agblklog++;
+	return ((fsb >> agblklog) * geo->agblocks +
+		(fsb & ((1ULL << agblklog) - 1))) * geo->blocksize;
+}
+
 /* Check the range against the geometry, then damage it. */
 static int
 inject_range(
@@ -233,7 +247,7 @@ inject_range(
 			xfs_pmem_err("inject: range ends past the end of the internal log");
 			return XFS_PMEM_EXIT_USAGE;
 		}
-		base = geo->logstart * (uint64_t)geo->blocksize;
+		base = inject_fsb_to_bytes(geo, geo->logstart);
 		path = geo->dev[PMF_DEV_DATA].path;
 	} else if (!path) {
 		xfs_pmem_err("inject: the filesystem has no %s device open",

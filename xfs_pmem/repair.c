@@ -8,7 +8,10 @@
  *  1. damaged metadata: xfsprogs' xfs_repair (with -L only if --zap-log);
  *  2. lost file data: unmap it through libxfs transactions, so that it
  *     reads back as a hole, and record it in trusted.pmemfail.lost;
- *  3. a manifest (JSON) of the files, ranges and metadata lost.
+ *  3. the failed blocks that are free now go to /pmemfail-quarantine, so
+ *     that they are never handed out again;
+ *  4. a manifest (JSON) of the files, ranges and metadata lost, and of the
+ *     quarantined extents.
  *
  * Every byte either step overwrites goes to an undo file first, and
  * xfs_pmem undo puts it back.
@@ -61,9 +64,9 @@ struct repair_args {
 	enum pmf_device		dev;
 };
 
-/* A damaged structure, or a lost range of a file, as the children report. */
+/* A damaged structure, a lost range of a file, or a quarantined extent. */
 struct repair_item {
-	char			kind;		/* 'M' metadata, 'D' data */
+	char			kind;		/* 'M' metadata, 'D' data, 'Q' */
 	char			*owner;
 	char			*dev;
 	uint64_t		ino;
@@ -80,6 +83,8 @@ struct repair_plan {
 	bool			meta;		/* xfs_repair must run */
 	bool			log;		/* ... with -L */
 	uint64_t		data_bytes;
+	uint64_t		quarantine_bytes;
+	uint64_t		quarantine_ino;
 };
 
 static void
@@ -267,6 +272,22 @@ plan_put_paths(
 	}
 }
 
+static void
+plan_put_meta(
+	struct plan_ctx			*pc,
+	const struct pmf_impact		*imp,
+	const struct pmf_check_result	*chk)
+{
+	fprintf(pc->out, "M\t%s\t%s\t%llu\t%llu\t%s\t",
+			pmf_owner_name(imp->owner), pmf_device_name(imp->dev),
+			(unsigned long long)imp->daddr << 9,
+			(unsigned long long)imp->bbcount << 9,
+			pmf_check_name(chk->check));
+	repair_put_field(pc->out, imp->unresolved && chk->check < PMF_CHECK_CORRUPT ?
+			imp->unresolved : chk->detail);
+	fputc('\n', pc->out);
+}
+
 static int
 plan_record(
 	const struct pmf_impact	*imp,
@@ -276,7 +297,14 @@ plan_record(
 	struct pmf_check_result	chk;
 	int			error;
 
-	if (repair_is_file_data(imp)) {
+	if (!repair_is_file_data(imp) && imp->consequence == PMF_NO_LOSS &&
+	    !(imp->flags & PMF_IMPACT_UNRESOLVED))
+		return 0;
+	error = pmf_check_impact(pc->fs, imp, &chk);
+	if (error)
+		return error;
+	if (repair_is_file_data(imp) && chk.check != PMF_CHECK_INTACT &&
+	    chk.check != PMF_CHECK_CORRUPT) {
 		fprintf(pc->out, "D\t%llu\t%llu\t%llu\t",
 				(unsigned long long)imp->ino,
 				(unsigned long long)imp->offset,
@@ -285,12 +313,11 @@ plan_record(
 		fputc('\n', pc->out);
 		return 0;
 	}
-	if (imp->consequence == PMF_NO_LOSS && !(imp->flags & PMF_IMPACT_UNRESOLVED))
-		return 0;
-	error = pmf_check_impact(pc->fs, imp, &chk);
-	if (error)
-		return error;
-	/* A log hit needs the log reformatted, whatever its blocks hold. */
+	/*
+	 * Metadata, directory and symlink blocks among it: what still passes
+	 * its checks needs nothing, but a log hit needs the log reformatted,
+	 * whatever its blocks hold.
+	 */
 	if (imp->owner == PMF_OWN_LOG)
 		pc->log = true;
 	else if (chk.check < PMF_CHECK_UNCHECKED &&
@@ -298,14 +325,7 @@ plan_record(
 		return 0;
 	else
 		pc->meta = true;
-	fprintf(pc->out, "M\t%s\t%s\t%llu\t%llu\t%s\t",
-			pmf_owner_name(imp->owner), pmf_device_name(imp->dev),
-			(unsigned long long)imp->daddr << 9,
-			(unsigned long long)imp->bbcount << 9,
-			pmf_check_name(chk.check));
-	repair_put_field(pc->out, imp->unresolved && chk.check < PMF_CHECK_CORRUPT ?
-			imp->unresolved : chk.detail);
-	fputc('\n', pc->out);
+	plan_put_meta(pc, imp, &chk);
 	return 0;
 }
 
@@ -339,7 +359,9 @@ plan_child(
 	int				error;
 
 	pc.out = fdopen(fd, "w");
-	if (!pc.out || xfs_pmem_open(ra->data, ra->log, ra->rt, &pc.fs))
+	/* Before anything is written, not even a read-only mount may stay. */
+	if (!pc.out || xfs_pmem_open_flags(ra->data, ra->log, ra->rt,
+			ra->apply ? PMF_OPEN_UNMOUNTED : 0, &pc.fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(pc.fs, &geo);
 	error = repair_range(ra, &geo, &range);
@@ -400,11 +422,64 @@ data_record(
 	return 0;
 }
 
-struct data_range {
-	uint64_t	ino;
-	uint64_t	offset;
-	uint64_t	length;
-};
+/* Free space in the failed range, after the unmapping: to quarantine. */
+static int
+data_free_record(
+	const struct pmf_impact	*imp,
+	void			*priv)
+{
+	FILE			*mem = priv;
+
+	if (imp->owner == PMF_OWN_FREE && imp->dev == PMF_DEV_DATA)
+		fprintf(mem, "F\t%llu\t%llu\n", (unsigned long long)imp->daddr,
+				(unsigned long long)imp->bbcount);
+	return 0;
+}
+
+/*
+ * Quarantine the failed blocks that are free now, so that they are never
+ * handed out again; report each as "Q start length inode" (bytes).
+ */
+static int
+data_quarantine(
+	struct data_ctx		*dc,
+	const struct pmf_range	*range,
+	uint32_t		blocksize)
+{
+	/* A mapping holds at most 2^21 blocks; stay well inside it. */
+	uint64_t		chunk = (1ULL << 20) * (blocksize >> 9);
+	char			*buf = NULL, *line;
+	size_t			size = 0;
+	FILE			*mem = open_memstream(&buf, &size);
+	int			error;
+
+	if (!mem)
+		return -ENOMEM;
+	error = pmf_query(dc->fs, range, 0, data_free_record, mem);
+	fclose(mem);
+	for (line = buf ? strtok(buf, "\n") : NULL; !error && line;
+	     line = strtok(NULL, "\n")) {
+		unsigned long long	daddr, bbs;
+		uint64_t		ino = 0;
+
+		if (sscanf(line, "F\t%llu\t%llu", &daddr, &bbs) != 2)
+			continue;
+		while (!error && bbs) {
+			uint64_t	n = bbs < chunk ? bbs : chunk;
+
+			error = pmf_quarantine(dc->fs, daddr, n, &ino);
+			if (!error)
+				fprintf(dc->out, "Q\t%llu\t%llu\t%llu\n",
+						daddr << 9,
+						(unsigned long long)n << 9,
+						(unsigned long long)ino);
+			daddr += n;
+			bbs -= n;
+		}
+	}
+	free(buf);
+	return error;
+}
 
 static int
 data_child(
@@ -464,12 +539,19 @@ data_child(
 		if (sscanf(line, "D\t%llu\t%llu\t%llu", &ino, &off, &len) != 3)
 			continue;
 		error = pmf_punch(dc.fs, ino, off, len);
+		/* A directory or symlink: xfs_repair has mended it. */
+		if (error == -EINVAL) {
+			error = 0;
+			continue;
+		}
 		if (!error)
 			error = pmf_mark_lost(dc.fs, ino, off, len);
 		if (!error)
 			fprintf(dc.out, "%s\n", line);
 	}
 	free(buf);
+	if (!error && range.dev == PMF_DEV_DATA)
+		error = data_quarantine(&dc, &range, geo.blocksize);
 	if (error) {
 		xfs_pmem_err("%s", pmf_errmsg(dc.fs)[0] ? pmf_errmsg(dc.fs) :
 				strerror(-error));
@@ -504,7 +586,13 @@ repair_add_item(
 	it = &plan->items[plan->nr++];
 	memset(it, 0, sizeof(*it));
 	it->kind = line[0];
-	if (it->kind == 'M') {
+	if (it->kind == 'Q') {
+		f = repair_get_field(&cur); it->start = strtoull(f, NULL, 10); free(f);
+		f = repair_get_field(&cur); it->length = strtoull(f, NULL, 10); free(f);
+		f = repair_get_field(&cur); it->ino = strtoull(f, NULL, 10); free(f);
+		plan->quarantine_bytes += it->length;
+		plan->quarantine_ino = it->ino;
+	} else if (it->kind == 'M') {
 		it->owner = repair_get_field(&cur);
 		it->dev = repair_get_field(&cur);
 		f = repair_get_field(&cur); it->start = strtoull(f, NULL, 10); free(f);
@@ -568,7 +656,7 @@ repair_run_child(
 			sscanf(line, "X\t%d\t%d", &meta, &log);
 			plan->meta = meta;
 			plan->log = log;
-		} else if ((line[0] == 'M' || line[0] == 'D') && line[1] == '\t') {
+		} else if (strchr("MDQ", line[0]) && line[1] == '\t') {
 			if (repair_add_item(plan, line))
 				break;
 		}
@@ -577,9 +665,16 @@ repair_run_child(
 		fclose(in);
 	if (waitpid(pid, &status, 0) < 0)
 		return -errno;
-	if (!WIFEXITED(status))
-		return -EINTR;
-	return WEXITSTATUS(status);
+	if (!WIFEXITED(status)) {
+		xfs_pmem_err("repair: a repair step was killed by signal %d",
+				WTERMSIG(status));
+		return XFS_PMEM_EXIT_ERROR;
+	}
+	/* Ours exit 0, 8 or 16; anything else (libxfs's exit(1)) failed. */
+	status = WEXITSTATUS(status);
+	if (status != 0 && status != XFS_PMEM_EXIT_USAGE)
+		status = XFS_PMEM_EXIT_ERROR;
+	return status;
 }
 
 /* The undo interposer for xfs_repair: beside us in the build, or installed. */
@@ -656,7 +751,7 @@ repair_run_xfs_repair(
 	if (waitpid(pid, &status, 0) < 0)
 		return -errno;
 	if (!WIFEXITED(status))
-		return -EINTR;
+		return 128 + WTERMSIG(status);	/* as a shell reports it */
 	return WEXITSTATUS(status);
 }
 
@@ -702,7 +797,8 @@ repair_print_plan(
 				ndata, (unsigned long long)plan->data_bytes);
 	else
 		printf("  2. no file data to unmap\n");
-	printf("  3. write the manifest\n");
+	printf("  3. quarantine the failed blocks that are free then in /pmemfail-quarantine\n");
+	printf("  4. write the manifest\n");
 	if (plan->log && !ra->zap_log)
 		printf("\nThe log is hit: --apply needs --zap-log to let xfs_repair -L reformat it.\n");
 	if (!ra->apply)
@@ -720,7 +816,9 @@ repair_manifest(
 {
 	enum { F_INODE, F_OFFSET, F_LENGTH, F_PATH, F_NR };
 	enum { M_OWNER, M_DEV, M_START, M_LENGTH, M_CHECK, M_DETAIL, M_NR };
-	enum { R_DATA, R_LOG, R_RT, R_UNDO, R_XFS_REPAIR, R_FILES, R_BYTES, R_NR };
+	enum { R_DATA, R_LOG, R_RT, R_UNDO, R_XFS_REPAIR, R_FILES, R_BYTES,
+	       R_QFILE, R_QINO, R_QBYTES, R_NR };
+	enum { Q_START, Q_LENGTH, Q_NR };
 	static const struct xfs_pmem_col fcols[F_NR] = {
 		[F_INODE]  = { "inode", 0, 0, XFS_PMEM_NUM, "" },
 		[F_OFFSET] = { "offset", 0, 0, XFS_PMEM_NUM, "" },
@@ -743,12 +841,19 @@ repair_manifest(
 		[R_XFS_REPAIR]	= { "xfs_repair", 0, 0, XFS_PMEM_STR, "" },
 		[R_FILES]	= { "ranges_unmapped", 0, 0, XFS_PMEM_NUM, "" },
 		[R_BYTES]	= { "bytes_unmapped", 0, 0, XFS_PMEM_NUM, "" },
+		[R_QFILE]	= { "quarantine_file", 0, 0, XFS_PMEM_STR, "" },
+		[R_QINO]	= { "quarantine_inode", 0, 0, XFS_PMEM_NUM, "" },
+		[R_QBYTES]	= { "bytes_quarantined", 0, 0, XFS_PMEM_NUM, "" },
 	};
-	static const int	ids[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	static const struct xfs_pmem_col qcols[Q_NR] = {
+		[Q_START]  = { "start", 0, 0, XFS_PMEM_NUM, "" },
+		[Q_LENGTH] = { "length", 0, 0, XFS_PMEM_NUM, "" },
+	};
+	static const int	ids[R_NR] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
 	struct xfs_pmem_out	out = { .json = true, .bytes = true };
-	struct libscols_table	*ft, *mt, *rt;
+	struct libscols_table	*ft, *mt, *rt, *qt;
 	struct libscols_line	*ln;
-	char			*a = NULL, *b = NULL, *c = NULL;
+	char			*a = NULL, *b = NULL, *c = NULL, *d = NULL;
 	size_t			nfiles = 0;
 	int			error = -ENOMEM;
 	FILE			*f;
@@ -756,8 +861,20 @@ repair_manifest(
 	ft = xfs_pmem_table_new("files", fcols, ids, F_NR, &out);
 	mt = xfs_pmem_table_new("metadata", mcols, ids, M_NR, &out);
 	rt = xfs_pmem_table_new("repair", rcols, ids, R_NR, &out);
-	if (!ft || !mt || !rt)
+	qt = xfs_pmem_table_new("quarantine", qcols, ids, Q_NR, &out);
+	if (!ft || !mt || !rt || !qt)
 		goto out;
+	for (size_t i = 0; i < done->nr; i++) {
+		const struct repair_item	*it = &done->items[i];
+
+		if (it->kind != 'Q')
+			continue;
+		ln = scols_table_new_line(qt, NULL);
+		if (!ln ||
+		    xfs_pmem_line_setf(ln, Q_START, "%llu", (unsigned long long)it->start) ||
+		    xfs_pmem_line_setf(ln, Q_LENGTH, "%llu", (unsigned long long)it->length))
+			goto out;
+	}
 	for (size_t i = 0; i < done->nr; i++) {
 		const struct repair_item	*it = &done->items[i];
 		char				*paths, *p;
@@ -807,24 +924,34 @@ repair_manifest(
 			ra->zap_log && before->log ? " with -L" : "", xfs_repair_rc)) ||
 	    xfs_pmem_line_setf(ln, R_FILES, "%zu", nfiles) ||
 	    xfs_pmem_line_setf(ln, R_BYTES, "%llu",
-			(unsigned long long)done->data_bytes))
+			(unsigned long long)done->data_bytes) ||
+	    scols_line_set_data(ln, R_QFILE, done->quarantine_bytes ?
+			"/pmemfail-quarantine" : "") ||
+	    xfs_pmem_line_setf(ln, R_QINO, "%llu",
+			(unsigned long long)done->quarantine_ino) ||
+	    xfs_pmem_line_setf(ln, R_QBYTES, "%llu",
+			(unsigned long long)done->quarantine_bytes))
 		goto out;
 	a = xfs_pmem_json_body(rt);
 	b = xfs_pmem_json_body(ft);
 	c = xfs_pmem_json_body(mt);
-	if (!a || !b || !c)
+	d = xfs_pmem_json_body(qt);
+	if (!a || !b || !c || !d)
 		goto out;
 	f = fopen(manifest, "w");
 	if (!f) {
 		error = -errno;
 		goto out;
 	}
-	fprintf(f, "{%s,%s,%s}\n", a, b, c);
+	fprintf(f, "{%s,%s,%s,%s}\n", a, b, c, d);
 	error = fclose(f) ? -EIO : 0;
 out:
 	free(a);
 	free(b);
 	free(c);
+	free(d);
+	if (qt)
+		scols_unref_table(qt);
 	if (ft)
 		scols_unref_table(ft);
 	if (mt)
@@ -840,29 +967,47 @@ repair_arm_undo(
 	const struct repair_args	*ra,
 	const char			*undo)
 {
-	const char			*devs[PMF_UNDO_MAXDEV];
+	const char			*given[PMF_UNDO_MAXDEV];
+	char				*devs[PMF_UNDO_MAXDEV] = { NULL };
 	char				errmsg[256] = "", *list = NULL;
 	unsigned int			n = 0;
-	int				error;
+	int				error = 0;
 
-	devs[n++] = ra->data;
+	given[n++] = ra->data;
 	if (ra->log)
-		devs[n++] = ra->log;
+		given[n++] = ra->log;
 	if (ra->rt)
-		devs[n++] = ra->rt;
-	error = pmf_undo_create(undo, devs, n, errmsg, sizeof(errmsg));
+		given[n++] = ra->rt;
+	/* undo may run from anywhere: keep where the devices really are. */
+	for (unsigned int i = 0; i < n; i++) {
+		devs[i] = realpath(given[i], NULL);
+		if (!devs[i] || strchr(devs[i], ':')) {
+			xfs_pmem_err("repair: %s: %s", given[i], devs[i] ?
+					"a device path with ':' cannot be recorded" :
+					strerror(errno));
+			error = -EINVAL;
+			goto out;
+		}
+	}
+	error = pmf_undo_create(undo, (const char * const *)devs, n, errmsg,
+			sizeof(errmsg));
 	if (error) {
 		xfs_pmem_err("repair: undo file %s", errmsg);
-		return error;
+		goto out;
 	}
 	if (asprintf(&list, "%s%s%s%s%s", devs[0], n > 1 ? ":" : "",
 			n > 1 ? devs[1] : "", n > 2 ? ":" : "",
-			n > 2 ? devs[2] : "") < 0)
-		return -ENOMEM;
+			n > 2 ? devs[2] : "") < 0) {
+		error = -ENOMEM;
+		goto out;
+	}
 	setenv(PMF_UNDO_ENV_FILE, undo, 1);
 	setenv(PMF_UNDO_ENV_DEVICES, list, 1);
 	free(list);
-	return 0;
+out:
+	for (unsigned int i = 0; i < n; i++)
+		free(devs[i]);
+	return error;
 }
 
 static int
@@ -871,6 +1016,7 @@ repair_apply(
 	const struct repair_plan	*plan)
 {
 	struct repair_plan		done = { 0 };
+	size_t				nranges = 0;
 	char				*undo = NULL, *manifest = NULL, *rlog = NULL;
 	int				rc, xrc = -1, ret = XFS_PMEM_EXIT_ERROR;
 
@@ -910,11 +1056,14 @@ repair_apply(
 		xfs_pmem_err("repair: cannot write the manifest %s", manifest);
 		goto out;
 	}
-	printf("repaired: %s, %zu file range(s) unmapped (%llu bytes)\n"
+	for (size_t i = 0; i < done.nr; i++)
+		nranges += done.items[i].kind == 'D';
+	printf("repaired: %s, %zu file range(s) unmapped (%llu bytes), %llu bytes quarantined in /pmemfail-quarantine\n"
 	       "manifest: %s\nundo file: %s\n",
 			xrc >= 0 ? "metadata rebuilt by xfs_repair" :
 				   "no metadata damaged",
-			done.nr, (unsigned long long)done.data_bytes,
+			nranges, (unsigned long long)done.data_bytes,
+			(unsigned long long)done.quarantine_bytes,
 			manifest, undo);
 	ret = (xrc >= 0 || done.nr) ? REPAIR_EXIT_FIXED : REPAIR_EXIT_NOTHING;
 out:

@@ -11,6 +11,8 @@
 #     exactly its lost blocks, keeps its other bytes, and lists the ranges
 #     in trusted.pmemfail.lost; the manifest names exactly the predicted
 #     file ranges; a file that is gone was predicted to lose its inode;
+#   - the kernel's GETFSMAP shows no free space left in the failed range:
+#     what was free is quarantined in /pmemfail-quarantine;
 #   - xfs_pmem undo puts the damaged image back byte for byte (checked
 #     before the mount, which writes the log, on a copy).
 # Every fifth scenario is first interrupted: the repair is killed after a
@@ -25,13 +27,16 @@ echo "seed $seed, $count scenarios"
 CHECK="$PMF_SRC/tests/repair-check.py"
 
 base=$TMP/base.img
-pmf_mkfs "$base" 320m -- -m rmapbt=1,reflink=1 -n parent=1 -d agcount=4
+# Small, so that a hundred scenarios stay quick: mkfs refuses filesystems
+# under 300MB unless it is told, as fstests tells it, that this is a test.
+TEST_DIR=$TMP TEST_DEV=$base QA_CHECK_FS=1 \
+	pmf_mkfs "$base" 96m -- -m rmapbt=1,reflink=1 -n parent=1 -d agcount=4
 pmf_mount "$base" "$TMP/mnt"
 "$PYTHON" - "$TMP/mnt" "$seed" <<'PY' || pmf_fail "cannot populate"
 import fcntl, os, random, sys
 root, rng = sys.argv[1], random.Random(int(sys.argv[2]))
 FICLONE = 0x40049409
-for d in range(12):
+for d in range(8):
     dp = os.path.join(root, "d%02d" % d)
     os.makedirs(dp)
     for f in range(30):
@@ -45,7 +50,7 @@ for d in range(12):
     # Sparse files.
     with open(os.path.join(dp, "sparse"), "wb") as fh:
         for i in range(4):
-            fh.seek(rng.randrange(0, 8 << 20))
+            fh.seek(rng.randrange(0, 1 << 20))
             fh.write(rng.randbytes(rng.randrange(1, 50000)))
 PY
 "$PYTHON" "$CHECK" snap "$TMP/mnt" > "$TMP/snap.json" || pmf_fail "snapshot failed"
@@ -56,7 +61,11 @@ bs=$("$XFS_DB" -r -c 'sb 0' -c 'print blocksize' "$base" | awk '{print $3}')
 logstart=$("$XFS_DB" -r -c 'sb 0' -c 'print logstart' "$base" | awk '{print $3}')
 logblocks=$("$XFS_DB" -r -c 'sb 0' -c 'print logblocks' "$base" | awk '{print $3}')
 agbytes=$((agblocks * bs))
-logoff=$(( (logstart / agblocks * agblocks + logstart % agblocks) * bs ))
+# logstart is a filesystem block number, whose high bits are the AG.
+logoff=$(( $("$XFS_DB" -r -c "convert fsblock $logstart daddr" "$base" |
+	sed -n 's/.*(\([0-9]*\)).*/\1/p') * 512 ))
+[ "$logoff" -gt 0 ] || pmf_fail "cannot find the internal log"
+echo "internal log at byte $logoff, $logblocks blocks"
 
 files=0 intact=0 interrupted=0
 img=$TMP/w.img
@@ -124,6 +133,13 @@ for i in $(seq 1 "$count"); do
 	pmf_mount "$TMP/chk.img" "$TMP/mnt"
 	out=$("$PYTHON" "$CHECK" check "$TMP/mnt" "$TMP/snap.json" "$TMP/man.json" \
 		"$TMP/pred.json") || pmf_fail "scenario $i: $out"
+	# The kernel's GETFSMAP: no free space is left in the failed range.
+	"$XFS_IO" -c "fsmap -d -m" "$TMP/mnt" > "$TMP/fsmap.csv" ||
+		pmf_fail "scenario $i: GETFSMAP failed"
+	left=$(awk -F, -v s=$((off / 512)) -v e=$(( (off + len) / 512 - 1 )) \
+		'$6 == "special_0:1" && $4 <= e && $5 >= s' "$TMP/fsmap.csv")
+	[ -z "$left" ] ||
+		pmf_fail "scenario $i: free space left in the failed range: $(echo "$left" | head -3)"
 	pmf_umount "$TMP/mnt"
 	echo "  $out"
 	files=$((files + $(echo "$out" | sed -n 's/files checked \([0-9]*\).*/\1/p')))
