@@ -87,6 +87,8 @@ enum pmf_consequence {
 /* pmf_open_args.flags */
 #define PMF_OPEN_WRITE		(1U << 0)	/* read-write, for repair */
 #define PMF_OPEN_UNMOUNTED	(1U << 1)	/* refuse read-only mounts too */
+/* After an event: accept an external log with no records (it may be lost). */
+#define PMF_OPEN_DAMAGED	(1U << 2)
 
 struct pmf_open_args {
 	const char	*data;		/* data device or image */
@@ -284,13 +286,19 @@ int pmf_punch(struct pmf_fs *fs, uint64_t ino, uint64_t offset,
 int pmf_mark_lost(struct pmf_fs *fs, uint64_t ino, uint64_t offset,
 		uint64_t length);
 /*
- * Allocate the free data device blocks that [daddr, daddr + bbcount)
- * covers (whole blocks, one AG) to /pmemfail-quarantine, made when first
- * needed, so that they are never handed out again.  Its file offsets are
- * the blocks' filesystem block numbers.  @ino returns its inode.
+ * Allocate the free data device blocks that the extents cover (whole
+ * blocks) to /pmemfail-quarantine, made when first needed, so that they
+ * are never handed out again.  Its file offsets are the blocks' own
+ * filesystem block numbers.  They are taken out of free space before the
+ * file is made, so its inode cannot land on them.  @ino returns its inode.
  */
-int pmf_quarantine(struct pmf_fs *fs, uint64_t daddr, uint64_t bbcount,
-		uint64_t *ino);
+struct pmf_extent {
+	uint64_t	daddr;		/* data device, 512-byte sectors */
+	uint64_t	bbcount;
+};
+
+int pmf_quarantine(struct pmf_fs *fs, const struct pmf_extent *ext,
+		size_t n, uint64_t *ino);
 
 /*
  * Undo files (xfs_pmem repair --undo): create one naming the devices whose

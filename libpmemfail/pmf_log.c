@@ -49,7 +49,7 @@ pmf_log_check_uuid(
 		return -EINVAL;
 	}
 	snprintf(errmsg, len, "log device has no XFS log records (not a log of this filesystem?)");
-	return -EINVAL;
+	return -ENODATA;
 }
 
 /* Search back from @blk for the record header the head points past. */

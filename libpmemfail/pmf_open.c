@@ -294,9 +294,15 @@ pmf_check_companions(
 	error = pmf_log_check_uuid(fd, 0, logbytes >> BBSHIFT, &sb->sb_uuid,
 			args->errmsg, sizeof(args->errmsg));
 	close(fd);
-	if (error)
-		return error;
-	return 0;
+	/*
+	 * After an event a log with no records at all may be the lost log
+	 * itself; another filesystem's records are still refused.
+	 */
+	if (error == -ENODATA && (args->flags & PMF_OPEN_DAMAGED)) {
+		args->errmsg[0] = '\0';
+		return 0;
+	}
+	return error ? -EINVAL : 0;
 }
 
 /*

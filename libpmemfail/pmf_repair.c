@@ -243,11 +243,15 @@ out_dp:
 	return error;
 }
 
-/* Give the free blocks [agbno, agbno + len) of AG @agno to @ip. */
+/*
+ * Take the free blocks [agbno, agbno + len) of AG @agno out of free space.
+ * Nobody owns them yet (no rmap): pmf_quarantine_map() gives them to the
+ * quarantine file once that exists, which it cannot before, or its inode
+ * chunk could land on the very blocks being quarantined.
+ */
 static int
-pmf_quarantine_extent(
+pmf_quarantine_alloc(
 	struct pmf_fs		*fs,
-	struct xfs_inode	*ip,
 	xfs_agnumber_t		agno,
 	xfs_agblock_t		agbno,
 	xfs_extlen_t		len)
@@ -260,25 +264,14 @@ pmf_quarantine_extent(
 		.maxlen		= len,
 		.prod		= 1,
 		.resv		= XFS_AG_RESV_NONE,
-		/* The mapping below adds the reverse mapping. */
 		.oinfo		= XFS_RMAP_OINFO_SKIP_UPDATE,
 	};
-	struct xfs_bmbt_irec	map = {
-		.br_startoff	= fsbno,
-		.br_startblock	= fsbno,
-		.br_blockcount	= len,
-		.br_state	= XFS_EXT_NORM,
-	};
 	struct xfs_trans	*tp;
-	xfs_fsize_t		end;
 	int			error;
 
-	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_write,
-			len + XFS_EXTENTADD_SPACE_RES(mp, XFS_DATA_FORK), 0, 0,
-			&tp);
+	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_write, len, 0, 0, &tp);
 	if (error)
 		return error;
-	libxfs_trans_ijoin(tp, ip, 0);
 	args.tp = tp;
 	args.pag = libxfs_perag_get(mp, agno);
 	error = xfs_alloc_vextent_exact_bno(&args, fsbno);
@@ -289,8 +282,34 @@ pmf_quarantine_extent(
 		libxfs_trans_cancel(tp);
 		return error;
 	}
+	return libxfs_trans_commit(tp);
+}
+
+/* Map allocated blocks into @ip at their own block numbers, with rmap. */
+static int
+pmf_quarantine_map(
+	struct pmf_fs		*fs,
+	struct xfs_inode	*ip,
+	xfs_fsblock_t		fsbno,
+	xfs_extlen_t		len)
+{
+	struct xfs_mount	*mp = fs->mp;
+	struct xfs_bmbt_irec	map = {
+		.br_startoff	= fsbno,
+		.br_startblock	= fsbno,
+		.br_blockcount	= len,
+		.br_state	= XFS_EXT_NORM,
+	};
+	struct xfs_trans	*tp;
+	xfs_fsize_t		end = XFS_FSB_TO_B(mp, fsbno + len);
+	int			error;
+
+	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_write,
+			XFS_EXTENTADD_SPACE_RES(mp, XFS_DATA_FORK), 0, 0, &tp);
+	if (error)
+		return error;
+	libxfs_trans_ijoin(tp, ip, 0);
 	xfs_bmap_map_extent(tp, ip, XFS_DATA_FORK, &map);
-	end = XFS_FSB_TO_B(mp, fsbno + len);
 	if (end > ip->i_disk_size) {
 		ip->i_disk_size = end;
 		ip->i_size = end;
@@ -299,37 +318,86 @@ pmf_quarantine_extent(
 	return libxfs_trans_commit(tp);
 }
 
+/*
+ * Walk the blocks of the extents in pieces a mapping can hold, none
+ * crossing an AG, block aligned whatever the sectors were.
+ */
+static int
+pmf_quarantine_walk(
+	struct pmf_fs			*fs,
+	const struct pmf_extent		*ext,
+	size_t				n,
+	struct xfs_inode		*ip)
+{
+	struct xfs_mount		*mp = fs->mp;
+	int				error = 0;
+
+	for (size_t i = 0; i < n && !error; i++) {
+		xfs_fsblock_t	fsb = XFS_DADDR_TO_FSB(mp, ext[i].daddr);
+		xfs_fsblock_t	last = XFS_DADDR_TO_FSB(mp, ext[i].daddr +
+						ext[i].bbcount - 1);
+
+		while (!error && fsb <= last) {
+			xfs_agnumber_t	agno = XFS_FSB_TO_AGNO(mp, fsb);
+			xfs_agblock_t	agbno = XFS_FSB_TO_AGBNO(mp, fsb);
+			uint64_t	len = last - fsb + 1;
+
+			if (XFS_FSB_TO_AGNO(mp, last) != agno)
+				len = mp->m_sb.sb_agblocks - agbno;
+			if (len > (1U << 20))
+				len = 1U << 20;
+			if (ip)
+				error = pmf_quarantine_map(fs, ip, fsb, len);
+			else
+				error = pmf_quarantine_alloc(fs, agno, agbno, len);
+			if (error)
+				pmf_seterr(fs, error,
+					"cannot quarantine AG %u blocks %u+%llu: %s",
+					agno, agbno, (unsigned long long)len,
+					strerror(-error));
+			fsb += len;
+		}
+	}
+	return error;
+}
+
 int
 pmf_quarantine(
-	struct pmf_fs		*fs,
-	uint64_t		daddr,
-	uint64_t		bbcount,
-	uint64_t		*ino)
+	struct pmf_fs			*fs,
+	const struct pmf_extent		*ext,
+	size_t				n,
+	uint64_t			*ino)
 {
-	struct xfs_mount	*mp = fs->mp;
-	xfs_fsblock_t		first = XFS_DADDR_TO_FSB(mp, daddr);
-	xfs_fsblock_t		last = XFS_DADDR_TO_FSB(mp, daddr + bbcount - 1);
-	struct xfs_inode	*ip = NULL;
-	int			error;
+	struct xfs_mount		*mp = fs->mp;
+	struct xfs_inode		*ip = NULL;
+	int				error;
 
 	fs->errmsg[0] = '\0';
 	error = pmf_writable(fs);
 	if (error)
 		return error;
-	if (bbcount == 0 || XFS_FSB_TO_AGNO(mp, first) != XFS_FSB_TO_AGNO(mp, last))
-		return pmf_seterr(fs, -EINVAL,
-				"a quarantined extent must lie in one AG");
-	error = pmf_quarantine_inode(fs, &ip);
+	for (size_t i = 0; i < n; i++)
+		if (!ext[i].bbcount || ext[i].daddr + ext[i].bbcount >
+		    XFS_FSB_TO_BB(mp, mp->m_sb.sb_dblocks))
+			return pmf_seterr(fs, -EINVAL,
+					"quarantine range outside the data device");
+	if (!n)
+		return 0;
+	error = pmf_quarantine_walk(fs, ext, n, NULL);
+	if (!error) {
+		error = pmf_quarantine_inode(fs, &ip);
+		if (error)
+			pmf_seterr(fs, error, "cannot make /%s: %s",
+					PMF_QUARANTINE, strerror(-error));
+	}
+	if (!error && !S_ISREG(VFS_I(ip)->i_mode))
+		error = pmf_seterr(fs, -EEXIST, "/%s is not a regular file",
+				PMF_QUARANTINE);
 	if (!error)
-		error = pmf_quarantine_extent(fs, ip, XFS_FSB_TO_AGNO(mp, first),
-				XFS_FSB_TO_AGBNO(mp, first), last - first + 1);
+		error = pmf_quarantine_walk(fs, ext, n, ip);
 	if (ip) {
 		*ino = ip->i_ino;
 		libxfs_irele(ip);
 	}
-	if (error)
-		pmf_seterr(fs, error, "cannot quarantine daddr %llu+%llu: %s",
-				(unsigned long long)daddr,
-				(unsigned long long)bbcount, strerror(-error));
 	return error;
 }

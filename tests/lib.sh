@@ -28,7 +28,12 @@ pmf_cleanup() {
 	for l in "${_pmf_loops[@]}"; do
 		losetup -d "$l" 2>/dev/null
 	done
-	rm -rf "$TMP"
+	# PMF_KEEP_TMP=1 keeps the images of a failed test for a post-mortem.
+	if [ "${PMF_KEEP_TMP:-0}" = 1 ]; then
+		echo "kept $TMP" >&2
+	else
+		rm -rf "$TMP"
+	fi
 }
 trap pmf_cleanup EXIT
 

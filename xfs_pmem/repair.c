@@ -96,8 +96,9 @@ repair_usage(void)
 "                 [--undo FILE] [--manifest FILE] [--zap-log]\n"
 "\nAfter a range of a device was lost: plan the repair and, with --apply,\n"
 "carry it out: xfs_repair for damaged metadata, lost file data unmapped\n"
-"(it then reads as a hole) and recorded in trusted.pmemfail.lost, and a\n"
-"manifest of what was lost.  Every overwritten byte goes to the undo file\n"
+"(it then reads as a hole) and recorded in trusted.pmemfail.lost, the\n"
+"failed blocks that are free then quarantined in /pmemfail-quarantine, and\n"
+"a manifest of what was lost.  Every overwritten byte goes to the undo file\n"
 "first; \"%s undo FILE --yes\" puts it back.\n"
 "\nOptions:\n"
 "  -l, --logdev DEV     external log device or image\n"
@@ -361,7 +362,8 @@ plan_child(
 	pc.out = fdopen(fd, "w");
 	/* Before anything is written, not even a read-only mount may stay. */
 	if (!pc.out || xfs_pmem_open_flags(ra->data, ra->log, ra->rt,
-			ra->apply ? PMF_OPEN_UNMOUNTED : 0, &pc.fs))
+			PMF_OPEN_DAMAGED | (ra->apply ? PMF_OPEN_UNMOUNTED : 0),
+			&pc.fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(pc.fs, &geo);
 	error = repair_range(ra, &geo, &range);
@@ -438,19 +440,19 @@ data_free_record(
 
 /*
  * Quarantine the failed blocks that are free now, so that they are never
- * handed out again; report each as "Q start length inode" (bytes).
+ * handed out again; report each extent as "Q start length inode" (bytes).
  */
 static int
 data_quarantine(
 	struct data_ctx		*dc,
-	const struct pmf_range	*range,
-	uint32_t		blocksize)
+	const struct pmf_range	*range)
 {
-	/* A mapping holds at most 2^21 blocks; stay well inside it. */
-	uint64_t		chunk = (1ULL << 20) * (blocksize >> 9);
+	struct pmf_extent	*ext = NULL;
+	size_t			n = 0, cap = 0;
 	char			*buf = NULL, *line;
 	size_t			size = 0;
 	FILE			*mem = open_memstream(&buf, &size);
+	uint64_t		ino = 0;
 	int			error;
 
 	if (!mem)
@@ -460,24 +462,31 @@ data_quarantine(
 	for (line = buf ? strtok(buf, "\n") : NULL; !error && line;
 	     line = strtok(NULL, "\n")) {
 		unsigned long long	daddr, bbs;
-		uint64_t		ino = 0;
 
 		if (sscanf(line, "F\t%llu\t%llu", &daddr, &bbs) != 2)
 			continue;
-		while (!error && bbs) {
-			uint64_t	n = bbs < chunk ? bbs : chunk;
+		if (n == cap) {
+			void	*p = realloc(ext, (cap ? cap * 2 : 16) * sizeof(*ext));
 
-			error = pmf_quarantine(dc->fs, daddr, n, &ino);
-			if (!error)
-				fprintf(dc->out, "Q\t%llu\t%llu\t%llu\n",
-						daddr << 9,
-						(unsigned long long)n << 9,
-						(unsigned long long)ino);
-			daddr += n;
-			bbs -= n;
+			if (!p) {
+				error = -ENOMEM;
+				break;
+			}
+			ext = p;
+			cap = cap ? cap * 2 : 16;
 		}
+		ext[n].daddr = daddr;
+		ext[n++].bbcount = bbs;
 	}
 	free(buf);
+	if (!error)
+		error = pmf_quarantine(dc->fs, ext, n, &ino);
+	for (size_t i = 0; !error && i < n; i++)
+		fprintf(dc->out, "Q\t%llu\t%llu\t%llu\n",
+				(unsigned long long)ext[i].daddr << 9,
+				(unsigned long long)ext[i].bbcount << 9,
+				(unsigned long long)ino);
+	free(ext);
 	return error;
 }
 
@@ -551,7 +560,7 @@ data_child(
 	}
 	free(buf);
 	if (!error && range.dev == PMF_DEV_DATA)
-		error = data_quarantine(&dc, &range, geo.blocksize);
+		error = data_quarantine(&dc, &range);
 	if (error) {
 		xfs_pmem_err("%s", pmf_errmsg(dc.fs)[0] ? pmf_errmsg(dc.fs) :
 				strerror(-error));

@@ -1153,7 +1153,8 @@ sim_main(
 	ret = sim_parse_args(argc, argv, &sa);
 	if (ret)
 		return ret > 0 ? XFS_PMEM_EXIT_CLEAN : XFS_PMEM_EXIT_USAGE;
-	if (xfs_pmem_open(argv[optind], sa.log, sa.rt, &fs))
+	if (xfs_pmem_open_flags(argv[optind], sa.log, sa.rt,
+			verify ? PMF_OPEN_DAMAGED : 0, &fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(fs, &geo);
 	ret = sim_range(&sa, &geo, &range);

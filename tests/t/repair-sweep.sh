@@ -3,14 +3,16 @@
 #
 # The repair scenario sweep: PMF_REPAIR_COUNT (default 100) seeded random
 # losses on a populated filesystem -- data device ranges, whole AGs, the
-# internal log -- each damaged with xfs_pmem inject (random bytes), then
+# external log -- each damaged with xfs_pmem inject (random bytes), then
 # verify and repair --apply.  After each:
 #   - xfsprogs' xfs_repair -n finds the filesystem clean, and it mounts;
 #   - every file the prediction (simulate before the damage) did not name
 #     has every original byte; every file the manifest names reads zeros in
 #     exactly its lost blocks, keeps its other bytes, and lists the ranges
 #     in trusted.pmemfail.lost; the manifest names exactly the predicted
-#     file ranges; a file that is gone was predicted to lose its inode;
+#     file ranges; a file that is gone was predicted to lose its inode, or
+#     its AG's inode btree (xfs_repair then finds a chunk only through a
+#     surviving directory entry: these cascades are counted);
 #   - the kernel's GETFSMAP shows no free space left in the failed range:
 #     what was free is quarantined in /pmemfail-quarantine;
 #   - xfs_pmem undo puts the damaged image back byte for byte (checked
@@ -29,9 +31,11 @@ CHECK="$PMF_SRC/tests/repair-check.py"
 base=$TMP/base.img
 # Small, so that a hundred scenarios stay quick: mkfs refuses filesystems
 # under 300MB unless it is told, as fstests tells it, that this is a test.
+baselog=$TMP/base.log
 TEST_DIR=$TMP TEST_DEV=$base QA_CHECK_FS=1 \
-	pmf_mkfs "$base" 96m -- -m rmapbt=1,reflink=1 -n parent=1 -d agcount=4
-pmf_mount "$base" "$TMP/mnt"
+	pmf_mkfs "$base" 96m "$baselog" 16m -- -m rmapbt=1,reflink=1 \
+	-n parent=1 -d agcount=4
+pmf_mount "$base" "$TMP/mnt" "$baselog"
 "$PYTHON" - "$TMP/mnt" "$seed" <<'PY' || pmf_fail "cannot populate"
 import fcntl, os, random, sys
 root, rng = sys.argv[1], random.Random(int(sys.argv[2]))
@@ -56,23 +60,21 @@ PY
 "$PYTHON" "$CHECK" snap "$TMP/mnt" > "$TMP/snap.json" || pmf_fail "snapshot failed"
 pmf_umount "$TMP/mnt"
 
-agblocks=$("$XFS_DB" -r -c 'sb 0' -c 'print agblocks' "$base" | awk '{print $3}')
-bs=$("$XFS_DB" -r -c 'sb 0' -c 'print blocksize' "$base" | awk '{print $3}')
-logstart=$("$XFS_DB" -r -c 'sb 0' -c 'print logstart' "$base" | awk '{print $3}')
-logblocks=$("$XFS_DB" -r -c 'sb 0' -c 'print logblocks' "$base" | awk '{print $3}')
+agblocks=$("$XFS_DB" -r -l "$baselog" -c 'sb 0' -c 'print agblocks' "$base" | awk '{print $3}')
+bs=$("$XFS_DB" -r -l "$baselog" -c 'sb 0' -c 'print blocksize' "$base" | awk '{print $3}')
+logblocks=$("$XFS_DB" -r -l "$baselog" -c 'sb 0' -c 'print logblocks' "$base" | awk '{print $3}')
 agbytes=$((agblocks * bs))
-# logstart is a filesystem block number, whose high bits are the AG.
-logoff=$(( $("$XFS_DB" -r -c "convert fsblock $logstart daddr" "$base" |
-	sed -n 's/.*(\([0-9]*\)).*/\1/p') * 512 ))
-[ "$logoff" -gt 0 ] || pmf_fail "cannot find the internal log"
-echo "internal log at byte $logoff, $logblocks blocks"
+agshift=$(( $("$XFS_DB" -r -l "$baselog" -c 'sb 0' -c 'print agblklog' "$base" | awk '{print $3}') +
+	$("$XFS_DB" -r -l "$baselog" -c 'sb 0' -c 'print inopblog' "$base" | awk '{print $3}') ))
 
-files=0 intact=0 interrupted=0
+files=0 intact=0 interrupted=0 cascade=0
 img=$TMP/w.img
-for i in $(seq 1 "$count"); do
+log=$TMP/w.log
+for i in $(seq "${PMF_REPAIR_FIRST:-1}" "$count"); do
 	s=$((seed + i))
 	RANDOM=$s
 	kind=$((RANDOM % 10))
+	dev=data
 	if [ $kind -lt 7 ]; then
 		# Anywhere past the first MiB of AG 0 (the root directory's
 		# inode chunk: losing it is xfs_repair's hardest case).
@@ -84,59 +86,67 @@ for i in $(seq 1 "$count"); do
 		off=$((ag * agbytes)) len=$agbytes
 		what="whole AG $ag"
 	else
-		off=$((logoff + (RANDOM % 64) * 4096)) len=$(( (1 + RANDOM % 256) * 4096 ))
-		what="internal log"
+		dev=log
+		off=$(( (RANDOM % (logblocks / 2)) * 4096 ))
+		len=$(( (1 + RANDOM % 512) * 4096 ))
+		[ $((RANDOM % 4)) = 0 ] && off=0 len=$((logblocks * bs))
+		what="external log"
 	fi
 	echo "scenario $i seed $s: $what, $off+$len"
 	cp --sparse=always "$base" "$img"
+	cp --sparse=always "$baselog" "$log"
 	rm -f "$TMP/undo" "$TMP/undo2" "$TMP/man.json" "$TMP/man2.json"
 
-	"$XFS_PMEM" simulate "$img" --device data --offset "$off" --length "$len" \
-		--json -b > "$TMP/pred.json"
+	"$XFS_PMEM" simulate "$img" -l "$log" --device "$dev" --offset "$off" --length "$len" \
+		--json -b -o +ag > "$TMP/pred.json"
 	rc=$?
 	[ $((rc & ~7)) = 0 ] || pmf_fail "scenario $i: simulate exited $rc"
-	"$XFS_PMEM" inject "$img" --device data --offset "$off" --length "$len" \
+	"$XFS_PMEM" inject "$img" -l "$log" --device "$dev" --offset "$off" --length "$len" \
 		--mode random --seed "$s" --yes > /dev/null ||
 		pmf_fail "scenario $i: inject failed"
 	cp --sparse=always "$img" "$TMP/damaged.img"
-	"$XFS_PMEM" verify "$img" --device data --offset "$off" --length "$len" \
+	cp --sparse=always "$log" "$TMP/damaged.log"
+	"$XFS_PMEM" verify "$img" -l "$log" --device "$dev" --offset "$off" --length "$len" \
 		--json -b > "$TMP/verify.json" 2> "$TMP/verify.err"
 	rc=$?
 	[ $((rc & ~7)) = 0 ] || pmf_fail "scenario $i: verify exited $rc: $(head -3 "$TMP/verify.err")"
 
 	if [ $((i % 5)) = 0 ]; then
 		kill_after=$((RANDOM % 40))
-		PMF_UNDO_KILL_AFTER=$kill_after "$XFS_PMEM" repair "$img" --device data \
+		PMF_UNDO_KILL_AFTER=$kill_after "$XFS_PMEM" repair "$img" -l "$log" --device "$dev" \
 			--offset "$off" --length "$len" --apply --zap-log \
 			--undo "$TMP/undo2" --manifest "$TMP/man2.json" > /dev/null 2>&1
 		"$XFS_PMEM" undo "$TMP/undo2" --yes > /dev/null ||
 			pmf_fail "scenario $i: undo of the interrupted repair failed"
-		cmp -s "$img" "$TMP/damaged.img" ||
-			pmf_fail "scenario $i: undo after a kill at write $kill_after did not restore the image"
+		cmp -s "$img" "$TMP/damaged.img" && cmp -s "$log" "$TMP/damaged.log" ||
+			pmf_fail "scenario $i: undo after a kill at write $kill_after did not restore the images"
 		interrupted=$((interrupted + 1))
 	fi
 
-	"$XFS_PMEM" repair "$img" --device data --offset "$off" --length "$len" \
+	"$XFS_PMEM" repair "$img" -l "$log" --device "$dev" --offset "$off" --length "$len" \
 		--apply --zap-log --undo "$TMP/undo" --manifest "$TMP/man.json" \
 		> "$TMP/repair.out" 2>&1
 	rc=$?
 	[ $rc = 0 ] || [ $rc = 1 ] ||
 		pmf_fail "scenario $i: repair exited $rc: $(tail -3 "$TMP/repair.out")"
-	"$XFS_REPAIR" -n "$img" > "$TMP/repair-n.log" 2>&1 ||
+	"$XFS_REPAIR" -n -l "$log" "$img" > "$TMP/repair-n.log" 2>&1 ||
 		pmf_fail "scenario $i: xfs_repair -n is not clean: $(grep -v '^ ' "$TMP/repair-n.log" | head -5)"
 	# Mounting writes the log: check a copy, and undo the original first.
 	cp --sparse=always "$img" "$TMP/chk.img"
+	cp --sparse=always "$log" "$TMP/chk.log"
 	"$XFS_PMEM" undo "$TMP/undo" --yes > /dev/null ||
 		pmf_fail "scenario $i: undo failed"
-	cmp -s "$img" "$TMP/damaged.img" ||
-		pmf_fail "scenario $i: undo did not restore the damaged image"
-	pmf_mount "$TMP/chk.img" "$TMP/mnt"
+	cmp -s "$img" "$TMP/damaged.img" && cmp -s "$log" "$TMP/damaged.log" ||
+		pmf_fail "scenario $i: undo did not restore the damaged images"
+	pmf_mount "$TMP/chk.img" "$TMP/mnt" "$TMP/chk.log"
 	out=$("$PYTHON" "$CHECK" check "$TMP/mnt" "$TMP/snap.json" "$TMP/man.json" \
-		"$TMP/pred.json") || pmf_fail "scenario $i: $out"
+		"$TMP/pred.json" "$agshift") || pmf_fail "scenario $i: $out"
 	# The kernel's GETFSMAP: no free space is left in the failed range.
 	"$XFS_IO" -c "fsmap -d -m" "$TMP/mnt" > "$TMP/fsmap.csv" ||
 		pmf_fail "scenario $i: GETFSMAP failed"
-	left=$(awk -F, -v s=$((off / 512)) -v e=$(( (off + len) / 512 - 1 )) \
+	left=""
+	[ "$dev" = data ] && left=$(awk -F, -v s=$((off / 512)) \
+		-v e=$(( (off + len) / 512 - 1 )) \
 		'$6 == "special_0:1" && $4 <= e && $5 >= s' "$TMP/fsmap.csv")
 	[ -z "$left" ] ||
 		pmf_fail "scenario $i: free space left in the failed range: $(echo "$left" | head -3)"
@@ -144,5 +154,6 @@ for i in $(seq 1 "$count"); do
 	echo "  $out"
 	files=$((files + $(echo "$out" | sed -n 's/files checked \([0-9]*\).*/\1/p')))
 	intact=$((intact + $(echo "$out" | sed -n 's/.*bytes verified intact \([0-9]*\).*/\1/p')))
+	cascade=$((cascade + $(echo "$out" | sed -n 's/.*inobt \([0-9]*\)$/\1/p')))
 done
-echo "$count scenarios (seed $seed), $interrupted interrupted and undone; files checked $files, bytes verified intact $intact"
+echo "$count scenarios (seed $seed), $interrupted interrupted and undone; files checked $files, bytes verified intact $intact, inodes lost with their AG's inode btree $cascade"
