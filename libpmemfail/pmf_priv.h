@@ -93,6 +93,8 @@ int pmf_rmap_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		struct pmf_sink *sink);
 int pmf_scan_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		struct pmf_sink *sink);
+int pmf_inobt_walk(struct pmf_fs *fs, xfs_btree_query_range_fn fn,
+		void *priv);
 int pmf_rt_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		struct pmf_sink *sink);
 

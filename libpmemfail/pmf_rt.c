@@ -213,34 +213,12 @@ static int
 pmf_rt_scan_inodes(
 	struct pmf_rtscan	*rs)
 {
-	struct xfs_mount	*mp = rs->fs->mp;
-	struct xfs_perag	*pag = NULL;
-	int			error = 0;
+	int			error;
 
-	while ((pag = xfs_perag_next(mp, pag))) {
-		struct xfs_btree_cur	*cur;
-		struct xfs_buf		*agibp;
-
-		error = libxfs_ialloc_read_agi(pag, NULL, 0, &agibp);
-		if (error) {
-			pmf_seterr(rs->fs, error, "AG %u: cannot read AGI: %s",
-					pag_agno(pag), strerror(-error));
-			break;
-		}
-		cur = libxfs_inobt_init_cursor(pag, NULL, agibp);
-		error = xfs_btree_query_all(cur, pmf_rt_chunk_fn, rs);
-		libxfs_btree_del_cursor(cur, error ? XFS_BTREE_ERROR :
-				XFS_BTREE_NOERROR);
-		libxfs_buf_relse(agibp);
-		if (error)
-			break;
-	}
-	if (pag)
-		xfs_perag_rele(pag);
+	error = pmf_inobt_walk(rs->fs, pmf_rt_chunk_fn, rs);
 	if (rs->bp)
 		libxfs_buf_relse(rs->bp);
 	rs->bp = NULL;
-	pmf_progress_done(rs->fs);
 	return error;
 }
 

@@ -411,14 +411,19 @@ pmf_scan_inodes_fn(
 	return 0;
 }
 
-/* Any inode anywhere may map blocks in the range: visit them all. */
-static int
-pmf_scan_all_inodes(
-	struct pmf_scan		*sc)
+/*
+ * Hand every inobt record of every AG to @fn: the walk both inode scans
+ * make, to visit each allocated inode once.
+ */
+int
+pmf_inobt_walk(
+	struct pmf_fs			*fs,
+	xfs_btree_query_range_fn	fn,
+	void				*priv)
 {
-	struct xfs_mount	*mp = sc->fs->mp;
-	struct xfs_perag	*pag = NULL;
-	int			error = 0;
+	struct xfs_mount		*mp = fs->mp;
+	struct xfs_perag		*pag = NULL;
+	int				error = 0;
 
 	while ((pag = xfs_perag_next(mp, pag))) {
 		struct xfs_btree_cur	*cur;
@@ -426,12 +431,12 @@ pmf_scan_all_inodes(
 
 		error = libxfs_ialloc_read_agi(pag, NULL, 0, &agibp);
 		if (error) {
-			pmf_seterr(sc->fs, error, "AG %u: cannot read AGI: %s",
+			pmf_seterr(fs, error, "AG %u: cannot read AGI: %s",
 					pag_agno(pag), strerror(-error));
 			break;
 		}
 		cur = libxfs_inobt_init_cursor(pag, NULL, agibp);
-		error = xfs_btree_query_all(cur, pmf_scan_inodes_fn, sc);
+		error = xfs_btree_query_all(cur, fn, priv);
 		libxfs_btree_del_cursor(cur, error ? XFS_BTREE_ERROR :
 				XFS_BTREE_NOERROR);
 		libxfs_buf_relse(agibp);
@@ -440,7 +445,7 @@ pmf_scan_all_inodes(
 	}
 	if (pag)
 		xfs_perag_rele(pag);
-	pmf_progress_done(sc->fs);
+	pmf_progress_done(fs);
 	return error;
 }
 
@@ -576,8 +581,9 @@ pmf_scan_walk(
 	}
 	for (size_t i = 0; i < sc.nags && !error; i++)
 		error = pmf_scan_ag_metadata(&sc, &sc.ags[i]);
+	/* Any inode anywhere may map blocks in the range. */
 	if (!error)
-		error = pmf_scan_all_inodes(&sc);
+		error = pmf_inobt_walk(fs, pmf_scan_inodes_fn, &sc);
 	for (size_t i = 0; i < sc.nags && !error; i++) {
 		pmf_scan_merge(&sc.ags[i]);
 		error = pmf_scan_emit(&sc, fr, &sc.ags[i], sink);
