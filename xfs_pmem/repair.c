@@ -222,28 +222,6 @@ repair_get_field(
 	return strdup(out);
 }
 
-/* The range the arguments name, in bytes; needs the fs geometry. */
-static int
-repair_range(
-	const struct repair_args	*ra,
-	const struct pmf_geometry	*geo,
-	struct pmf_range		*range)
-{
-	range->dev = ra->dev;
-	if (ra->whole) {
-		range->offset = 0;
-		range->length = (range->dev == PMF_DEV_LOG && geo->logstart) ?
-			geo->logblocks * (uint64_t)geo->blocksize :
-			geo->dev[range->dev].size;
-		return range->length ? 0 : -ENODEV;
-	}
-	if (pmf_parse_size(ra->offset, geo->blocksize, &range->offset) ||
-	    pmf_parse_size(ra->length, geo->blocksize, &range->length) ||
-	    range->length == 0 || range->offset + range->length < range->offset)
-		return -EINVAL;
-	return 0;
-}
-
 /* --- the plan: a child reads the damaged filesystem, read-only --- */
 
 struct plan_ctx {
@@ -366,11 +344,9 @@ plan_child(
 			&pc.fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(pc.fs, &geo);
-	error = repair_range(ra, &geo, &range);
+	error = xfs_pmem_range("repair", ra->dev, ra->whole, ra->offset,
+			ra->length, &geo, &range);
 	if (error) {
-		xfs_pmem_err(error == -ENODEV ? "the filesystem has no %s device" :
-				"repair: bad range on the %s device",
-				pmf_device_name(ra->dev));
 		pmf_close(pc.fs);
 		return error == -ENODEV ? XFS_PMEM_EXIT_ERROR : XFS_PMEM_EXIT_USAGE;
 	}
@@ -523,7 +499,8 @@ data_child(
 		pmf_close(dc.fs);
 		return XFS_PMEM_EXIT_ERROR;
 	}
-	error = repair_range(ra, &geo, &range);
+	error = xfs_pmem_range("repair", ra->dev, ra->whole, ra->offset,
+			ra->length, &geo, &range);
 	/*
 	 * Collect first, then write: the query reads the rmapbt that every
 	 * unmap changes.

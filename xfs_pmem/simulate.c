@@ -1031,48 +1031,6 @@ sim_parse_args(
 	return 0;
 }
 
-/* Turn the range arguments into bytes; 'b' needs the fs block size. */
-static int
-sim_range(
-	const struct sim_args		*sa,
-	const struct pmf_geometry	*geo,
-	struct pmf_range		*range)
-{
-	range->dev = sa->dev;
-	if (sa->whole) {
-		range->offset = 0;
-		if (range->dev == PMF_DEV_LOG && geo->logstart)
-			range->length = geo->logblocks * (uint64_t)geo->blocksize;
-		else
-			range->length = geo->dev[range->dev].size;
-		if (!geo->dev[range->dev].path &&
-		    !(range->dev == PMF_DEV_LOG && geo->logstart)) {
-			xfs_pmem_err("the filesystem has no %s device",
-					pmf_device_name(range->dev));
-			return -ENODEV;
-		}
-		return 0;
-	}
-	if (pmf_parse_size(sa->offset, geo->blocksize, &range->offset)) {
-		xfs_pmem_err("%s: bad offset '%s'", sim_cmd(sa), sa->offset);
-		return -EINVAL;
-	}
-	if (pmf_parse_size(sa->length, geo->blocksize, &range->length)) {
-		xfs_pmem_err("%s: bad length '%s'", sim_cmd(sa), sa->length);
-		return -EINVAL;
-	}
-	if (range->length == 0) {
-		xfs_pmem_err("%s: bad length '%s': it must be positive", sim_cmd(sa),
-				sa->length);
-		return -EINVAL;
-	}
-	if (range->offset + range->length < range->offset) {
-		xfs_pmem_err("%s: offset + length overflows", sim_cmd(sa));
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int
 sim_run(
 	struct pmf_fs		*fs,
@@ -1157,7 +1115,8 @@ sim_main(
 			verify ? PMF_OPEN_DAMAGED : 0, &fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(fs, &geo);
-	ret = sim_range(&sa, &geo, &range);
+	ret = xfs_pmem_range(sim_cmd(&sa), sa.dev, sa.whole, sa.offset,
+			sa.length, &geo, &range);
 	if (ret) {
 		pmf_close(fs);
 		return ret == -ENODEV ? XFS_PMEM_EXIT_ERROR : XFS_PMEM_EXIT_USAGE;

@@ -293,3 +293,54 @@ xfs_pmem_open(
 {
 	return xfs_pmem_open_flags(data, log, rt, 0, fsp);
 }
+
+/*
+ * Turn a command's range arguments into bytes of device @dev ('b' needs
+ * the block size); --whole is the whole device, or the internal log.
+ * Prints why it fails: -ENODEV for a device the filesystem lacks, -EINVAL
+ * for a bad range.
+ */
+int
+xfs_pmem_range(
+	const char			*cmd,
+	enum pmf_device			dev,
+	bool				whole,
+	const char			*offset,
+	const char			*length,
+	const struct pmf_geometry	*geo,
+	struct pmf_range		*range)
+{
+	range->dev = dev;
+	if (whole) {
+		range->offset = 0;
+		if (dev == PMF_DEV_LOG && geo->logstart)
+			range->length = geo->logblocks * (uint64_t)geo->blocksize;
+		else
+			range->length = geo->dev[dev].size;
+		if (!geo->dev[dev].path &&
+		    !(dev == PMF_DEV_LOG && geo->logstart)) {
+			xfs_pmem_err("the filesystem has no %s device",
+					pmf_device_name(dev));
+			return -ENODEV;
+		}
+		return 0;
+	}
+	if (pmf_parse_size(offset, geo->blocksize, &range->offset)) {
+		xfs_pmem_err("%s: bad offset '%s'", cmd, offset);
+		return -EINVAL;
+	}
+	if (pmf_parse_size(length, geo->blocksize, &range->length)) {
+		xfs_pmem_err("%s: bad length '%s'", cmd, length);
+		return -EINVAL;
+	}
+	if (range->length == 0) {
+		xfs_pmem_err("%s: bad length '%s': it must be positive", cmd,
+				length);
+		return -EINVAL;
+	}
+	if (range->offset + range->length < range->offset) {
+		xfs_pmem_err("%s: offset + length overflows", cmd);
+		return -EINVAL;
+	}
+	return 0;
+}

@@ -70,6 +70,9 @@ char *xfs_pmem_json_body(struct libscols_table *tb);
 void xfs_pmem_cols_help(const struct xfs_pmem_col *cols, size_t ncols);
 int xfs_pmem_open(const char *data, const char *log, const char *rt,
 		struct pmf_fs **fsp);
+int xfs_pmem_range(const char *cmd, enum pmf_device dev, bool whole,
+		const char *offset, const char *length,
+		const struct pmf_geometry *geo, struct pmf_range *range);
 int xfs_pmem_open_flags(const char *data, const char *log, const char *rt,
 		unsigned int flags, struct pmf_fs **fsp);
 
