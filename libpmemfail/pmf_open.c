@@ -345,8 +345,13 @@ pmf_mount(
 	}
 
 	libxfs_buftarg_init(&fs->xmount, &fs->xi);
+	/*
+	 * One sector holds the superblock; reading more would also read the
+	 * AGF, AGI and AGFL sectors, and fail the open when a damaged
+	 * device cannot return them.
+	 */
 	error = libxfs_buf_read_uncached(fs->xmount.m_ddev_targp, XFS_SB_DADDR,
-			1 << (XFS_MAX_SECTORSIZE_LOG - BBSHIFT), 0, &bp, NULL);
+			1, 0, &bp, NULL);
 	if (error) {
 		snprintf(args->errmsg, sizeof(args->errmsg),
 			 "%s: cannot read the superblock: %s", args->data,
