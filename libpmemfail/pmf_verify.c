@@ -45,7 +45,8 @@ pmf_check_merge(
 	struct pmf_check_result		*res,
 	const struct pmf_check_result	*one)
 {
-	if (one->check > res->check) {
+	/* The first block's detail stands until a worse one comes. */
+	if (one->check > res->check || res->blocks == 0) {
 		res->check = one->check;
 		memcpy(res->detail, one->detail, sizeof(res->detail));
 	}

@@ -229,6 +229,10 @@ struct plan_ctx {
 	FILE		*out;
 	bool		meta;
 	bool		log;
+	/* Data device sectors of the damaged rows already written. */
+	uint64_t	(*shown)[2];
+	size_t		nshown;
+	size_t		shown_cap;
 };
 
 static bool
@@ -257,6 +261,19 @@ plan_put_meta(
 	const struct pmf_impact		*imp,
 	const struct pmf_check_result	*chk)
 {
+	if (imp->dev == PMF_DEV_DATA && pc->nshown == pc->shown_cap) {
+		size_t	ncap = pc->shown_cap ? pc->shown_cap * 2 : 16;
+		void	*p = realloc(pc->shown, ncap * sizeof(*pc->shown));
+
+		if (p) {
+			pc->shown = p;
+			pc->shown_cap = ncap;
+		}
+	}
+	if (imp->dev == PMF_DEV_DATA && pc->nshown < pc->shown_cap) {
+		pc->shown[pc->nshown][0] = imp->daddr;
+		pc->shown[pc->nshown++][1] = imp->bbcount;
+	}
 	fprintf(pc->out, "M\t%s\t%s\t%llu\t%llu\t%s\t",
 			pmf_owner_name(imp->owner), pmf_device_name(imp->dev),
 			(unsigned long long)imp->daddr << 9,
@@ -316,6 +333,11 @@ plan_missed(
 	struct plan_ctx		*pc = priv;
 
 	pc->meta = true;
+	/* A damaged block the prediction's rows already name. */
+	for (size_t i = 0; i < pc->nshown; i++)
+		if (d->daddr < pc->shown[i][0] + pc->shown[i][1] &&
+		    d->daddr + d->bbcount > pc->shown[i][0])
+			return 0;
 	fprintf(pc->out, "M\t%s\tdata\t%llu\t%llu\t%s\t",
 			pmf_owner_name(d->owner),
 			(unsigned long long)d->daddr << 9,
@@ -364,10 +386,12 @@ plan_child(
 	if (error) {
 		xfs_pmem_err("%s", pmf_errmsg(pc.fs)[0] ? pmf_errmsg(pc.fs) :
 				strerror(-error));
+		free(pc.shown);
 		pmf_close(pc.fs);
 		return XFS_PMEM_EXIT_ERROR;
 	}
 	fprintf(pc.out, "X\t%d\t%d\n", pc.meta, pc.log);
+	free(pc.shown);
 	pmf_close(pc.fs);
 	return fclose(pc.out) ? XFS_PMEM_EXIT_ERROR : 0;
 }
