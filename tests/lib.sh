@@ -140,3 +140,15 @@ pmf_expect_exit() {
 	[ "$rc" = "$want" ] ||
 		pmf_fail "'$*' exited $rc, expected $want: $(head -c 300 "$TMP/err")"
 }
+
+# Guest tests boot the QEMU guest once per run, in the lane scripts/test
+# gives PMF_GUEST_PLAIN_BUILD; elsewhere (PMF_SKIP_GUEST=1) they skip.
+# Sets GUEST_PMEM: the -Werror build's xfs_pmem when given, else ours.
+pmf_require_guest() {
+	[ "${PMF_SKIP_GUEST:-0}" = 1 ] &&
+		pmf_skip "guest tests boot once per run, in the sanitizer lane (which checks both builds)"
+	GUEST_PMEM=$XFS_PMEM
+	if [ -n "${PMF_GUEST_PLAIN_BUILD:-}" ]; then
+		GUEST_PMEM=$PMF_GUEST_PLAIN_BUILD/xfs_pmem/xfs_pmem
+	fi
+}

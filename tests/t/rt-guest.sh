@@ -25,10 +25,7 @@
 # PMF_SKIP_GUEST=1 it is skipped (the other lane).
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
-[ "${PMF_SKIP_GUEST:-0}" = 1 ] &&
-	pmf_skip "the guest boots once per run, in the sanitizer lane (which checks both builds)"
-main_pmem=$XFS_PMEM
-[ -n "${PMF_GUEST_PLAIN_BUILD:-}" ] && main_pmem=$PMF_GUEST_PLAIN_BUILD/xfs_pmem/xfs_pmem
+pmf_require_guest
 
 seed=${PMF_SEED:-$(( (RANDOM << 15) | RANDOM ))}
 echo "seed $seed"
@@ -105,7 +102,7 @@ oracle() {
 		--dump out/b-bmap.txt --fsmap out/b-fsmap-r.csv --mnt /mnt/b \
 		--seed "$((s + 1))" --count "$((n / 2))" || pmf_fail "B: rt ranges differ from the guest kernel"
 }
-oracle "$main_pmem" "$count" "$seed"
+oracle "$GUEST_PMEM" "$count" "$seed"
 if [ -n "${PMF_ASAN_BUILD:-}" ]; then
 	echo "the same through the sanitizer build:"
 	oracle "$PMF_ASAN_BUILD/xfs_pmem/xfs_pmem" "${PMF_RT_ASAN_COUNT:-6}" "$((seed + 7))"

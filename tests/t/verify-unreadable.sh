@@ -10,10 +10,7 @@
 # "unreadable", with exit bit 1 for the data and 2 for the inobt.
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
-[ "${PMF_SKIP_GUEST:-0}" = 1 ] &&
-	pmf_skip "guest tests run in the sanitizer lane"
-pmem=$XFS_PMEM
-[ -n "${PMF_GUEST_PLAIN_BUILD:-}" ] && pmem=$PMF_GUEST_PLAIN_BUILD/xfs_pmem/xfs_pmem
+pmf_require_guest
 command -v dmsetup > /dev/null || pmf_fail "dmsetup is not installed (scripts/deps installs it)"
 
 img=$TMP/fs.img
@@ -45,7 +42,7 @@ case $dm in
 *.zst) zstd -qdc "$dm" > "$job/dm-mod.ko" ;;
 *) cp "$dm" "$job/dm-mod.ko" ;;
 esac
-for b in "$(command -v dmsetup)" "$pmem"; do
+for b in "$(command -v dmsetup)" "$GUEST_PMEM"; do
 	cp "$b" "$job/"
 	for l in $(ldd "$b" | grep -o '/[^ ]*'); do
 		cp -L "$l" "$job/lib/"

@@ -416,6 +416,31 @@ xfs_failure_fill(
 }
 
 /*
+ * Start an impact for @len blocks at device block @startblock of device
+ * @dev, clipped to the failed range.  Returns false if the range is on
+ * another device or misses them.
+ */
+static bool
+xfs_failure_map_clip(
+	const struct xfs_failure_geo	*geo,
+	const struct xfs_failure_range	*fr,
+	enum xfs_failure_dev		dev,
+	uint64_t			startblock,
+	uint64_t			len,
+	struct xfs_failure_impact	*imp)
+{
+	uint32_t			shift = xfs_failure_bbshift(geo);
+
+	xfs_failure_impact_init(imp);
+	if (fr->dev != dev)
+		return false;
+	if (!xfs_failure_clip(fr, startblock << shift, len << shift, imp))
+		return false;
+	imp->startblock = startblock;
+	return true;
+}
+
+/*
  * Turn one data device rmap record of AG @agno into an impact clipped to the
  * failed range.  @hints carries XFS_FAILURE_SHARED and XFS_FAILURE_LOG_LIVE
  * as the caller knows them.  Returns false if the record misses the range.
@@ -429,21 +454,16 @@ xfs_failure_rmap_impact(
 	unsigned int			hints,
 	struct xfs_failure_impact	*imp)
 {
-	uint64_t			rec_daddr;
-	uint64_t			rec_bbs;
+	uint64_t			startblock;
 
-	xfs_failure_impact_init(imp);
-	if (fr->dev != XFS_FAILURE_DEV_DATA)
+	startblock = (uint64_t)agno * geo->agblocks + rec->rm_startblock;
+	if (!xfs_failure_map_clip(geo, fr, XFS_FAILURE_DEV_DATA, startblock,
+			rec->rm_blockcount, imp))
 		return false;
-	rec_daddr = xfs_failure_group_daddr(geo, agno, rec->rm_startblock);
-	rec_bbs = (uint64_t)rec->rm_blockcount << xfs_failure_bbshift(geo);
-	if (!xfs_failure_clip(fr, rec_daddr, rec_bbs, imp))
-		return false;
-
 	imp->agno = agno;
 	imp->agbno = rec->rm_startblock;
-	imp->startblock = (uint64_t)agno * geo->agblocks + rec->rm_startblock;
-	xfs_failure_fill(geo, rec, rec_daddr, hints, imp);
+	xfs_failure_fill(geo, rec, startblock << xfs_failure_bbshift(geo),
+			hints, imp);
 	return true;
 }
 
@@ -454,7 +474,6 @@ xfs_failure_rtgroup(
 	uint64_t			rtblock,
 	struct xfs_failure_impact	*imp)
 {
-	imp->startblock = rtblock;
 	if (geo->rgblocks) {
 		imp->agno = div_u64(rtblock, geo->rgblocks);
 		imp->agbno = rtblock - (uint64_t)imp->agno * geo->rgblocks;
@@ -478,19 +497,12 @@ xfs_failure_rtmap_impact(
 	unsigned int			hints,
 	struct xfs_failure_impact	*imp)
 {
-	uint64_t			rec_daddr;
-	uint64_t			rec_bbs;
-
-	xfs_failure_impact_init(imp);
-	if (fr->dev != XFS_FAILURE_DEV_RT)
+	if (!xfs_failure_map_clip(geo, fr, XFS_FAILURE_DEV_RT, rtblock,
+			rec->rm_blockcount, imp))
 		return false;
-	rec_daddr = rtblock << xfs_failure_bbshift(geo);
-	rec_bbs = (uint64_t)rec->rm_blockcount << xfs_failure_bbshift(geo);
-	if (!xfs_failure_clip(fr, rec_daddr, rec_bbs, imp))
-		return false;
-
 	xfs_failure_rtgroup(geo, rtblock, imp);
-	xfs_failure_fill(geo, rec, rec_daddr, hints, imp);
+	xfs_failure_fill(geo, rec, rtblock << xfs_failure_bbshift(geo),
+			hints, imp);
 	return true;
 }
 
@@ -503,11 +515,8 @@ xfs_failure_rtfree_impact(
 	uint64_t			len,
 	struct xfs_failure_impact	*imp)
 {
-	xfs_failure_impact_init(imp);
-	if (fr->dev != XFS_FAILURE_DEV_RT)
-		return false;
-	if (!xfs_failure_clip(fr, rtblock << xfs_failure_bbshift(geo),
-			len << xfs_failure_bbshift(geo), imp))
+	if (!xfs_failure_map_clip(geo, fr, XFS_FAILURE_DEV_RT, rtblock, len,
+			imp))
 		return false;
 	xfs_failure_rtgroup(geo, rtblock, imp);
 	/* A free run of the bitmap may be longer than any mapping. */
@@ -527,16 +536,11 @@ xfs_failure_free_impact(
 	uint32_t			len,
 	struct xfs_failure_impact	*imp)
 {
-	uint64_t			daddr;
-
-	xfs_failure_impact_init(imp);
-	daddr = xfs_failure_group_daddr(geo, agno, agbno);
-	if (!xfs_failure_clip(fr, daddr,
-			(uint64_t)len << xfs_failure_bbshift(geo), imp))
+	if (!xfs_failure_map_clip(geo, fr, XFS_FAILURE_DEV_DATA,
+			(uint64_t)agno * geo->agblocks + agbno, len, imp))
 		return false;
 	imp->agno = agno;
 	imp->agbno = agbno;
-	imp->startblock = (uint64_t)agno * geo->agblocks + agbno;
 	imp->blockcount = len;
 	imp->owner = XFS_FOWN_FREE;
 	xfs_failure_decide(imp);
