@@ -230,9 +230,7 @@ struct plan_ctx {
 	bool		meta;
 	bool		log;
 	/* Data device sectors of the damaged rows already written. */
-	uint64_t	(*shown)[2];
-	size_t		nshown;
-	size_t		shown_cap;
+	struct xfs_pmem_spans shown;
 };
 
 static bool
@@ -255,25 +253,15 @@ plan_put_paths(
 	}
 }
 
-static void
+static int
 plan_put_meta(
 	struct plan_ctx			*pc,
 	const struct pmf_impact		*imp,
 	const struct pmf_check_result	*chk)
 {
-	if (imp->dev == PMF_DEV_DATA && pc->nshown == pc->shown_cap) {
-		size_t	ncap = pc->shown_cap ? pc->shown_cap * 2 : 16;
-		void	*p = realloc(pc->shown, ncap * sizeof(*pc->shown));
-
-		if (p) {
-			pc->shown = p;
-			pc->shown_cap = ncap;
-		}
-	}
-	if (imp->dev == PMF_DEV_DATA && pc->nshown < pc->shown_cap) {
-		pc->shown[pc->nshown][0] = imp->daddr;
-		pc->shown[pc->nshown++][1] = imp->bbcount;
-	}
+	if (imp->dev == PMF_DEV_DATA &&
+	    xfs_pmem_spans_add(&pc->shown, imp->daddr, imp->bbcount))
+		return -ENOMEM;
 	fprintf(pc->out, "M\t%s\t%s\t%llu\t%llu\t%s\t",
 			pmf_owner_name(imp->owner), pmf_device_name(imp->dev),
 			(unsigned long long)imp->daddr << 9,
@@ -282,6 +270,7 @@ plan_put_meta(
 	repair_put_field(pc->out, imp->unresolved && chk->check < PMF_CHECK_CORRUPT ?
 			imp->unresolved : chk->detail);
 	fputc('\n', pc->out);
+	return 0;
 }
 
 static int
@@ -321,8 +310,7 @@ plan_record(
 		return 0;
 	else
 		pc->meta = true;
-	plan_put_meta(pc, imp, &chk);
-	return 0;
+	return plan_put_meta(pc, imp, &chk);
 }
 
 static int
@@ -334,10 +322,8 @@ plan_missed(
 
 	pc->meta = true;
 	/* A damaged block the prediction's rows already name. */
-	for (size_t i = 0; i < pc->nshown; i++)
-		if (d->daddr < pc->shown[i][0] + pc->shown[i][1] &&
-		    d->daddr + d->bbcount > pc->shown[i][0])
-			return 0;
+	if (xfs_pmem_spans_meet(&pc->shown, d->daddr, d->bbcount))
+		return 0;
 	fprintf(pc->out, "M\t%s\tdata\t%llu\t%llu\t%s\t",
 			pmf_owner_name(d->owner),
 			(unsigned long long)d->daddr << 9,
@@ -386,12 +372,12 @@ plan_child(
 	if (error) {
 		xfs_pmem_err("%s", pmf_errmsg(pc.fs)[0] ? pmf_errmsg(pc.fs) :
 				strerror(-error));
-		free(pc.shown);
+		xfs_pmem_spans_free(&pc.shown);
 		pmf_close(pc.fs);
 		return XFS_PMEM_EXIT_ERROR;
 	}
 	fprintf(pc.out, "X\t%d\t%d\n", pc.meta, pc.log);
-	free(pc.shown);
+	xfs_pmem_spans_free(&pc.shown);
 	pmf_close(pc.fs);
 	return fclose(pc.out) ? XFS_PMEM_EXIT_ERROR : 0;
 }

@@ -58,12 +58,7 @@ struct verify_summary {
 	uint64_t	missed;		/* damage outside the prediction */
 	unsigned int	exit_bits;	/* XFS_PMEM_EXIT_* of real damage */
 	/* Damaged blocks the prediction's rows already show. */
-	struct {
-		uint64_t	daddr;
-		uint64_t	bbcount;
-	}		*shown;
-	size_t		nshown;
-	size_t		shown_cap;
+	struct xfs_pmem_spans shown;
 };
 
 struct sim_summary {
@@ -417,19 +412,9 @@ verify_account(
 	 */
 	if ((imp->flags & PMF_IMPACT_UNRESOLVED) && imp->owner != PMF_OWN_UNKNOWN)
 		ver->exit_bits |= XFS_PMEM_EXIT_META;
-	if (chk->check >= PMF_CHECK_CORRUPT && imp->dev == PMF_DEV_DATA) {
-		if (ver->nshown == ver->shown_cap) {
-			size_t	ncap = ver->shown_cap ? ver->shown_cap * 2 : 16;
-			void	*p = realloc(ver->shown, ncap * sizeof(*ver->shown));
-
-			if (!p)
-				return -ENOMEM;
-			ver->shown = p;
-			ver->shown_cap = ncap;
-		}
-		ver->shown[ver->nshown].daddr = imp->daddr;
-		ver->shown[ver->nshown++].bbcount = imp->bbcount;
-	}
+	if (chk->check >= PMF_CHECK_CORRUPT && imp->dev == PMF_DEV_DATA &&
+	    xfs_pmem_spans_add(&ver->shown, imp->daddr, imp->bbcount))
+		return -ENOMEM;
 	if (chk->check == PMF_CHECK_NONE || chk->check == PMF_CHECK_INTACT)
 		return 0;
 	switch (imp->consequence) {
@@ -498,19 +483,6 @@ static const int verify_missed_cols[] = {
 };
 #define VERIFY_NMISSED	(sizeof(verify_missed_cols) / sizeof(int))
 
-/* Is this damaged block inside a row the prediction already showed? */
-static bool
-verify_shown(
-	const struct verify_summary	*ver,
-	const struct pmf_damage		*d)
-{
-	for (size_t i = 0; i < ver->nshown; i++)
-		if (d->daddr < ver->shown[i].daddr + ver->shown[i].bbcount &&
-		    d->daddr + d->bbcount > ver->shown[i].daddr)
-			return true;
-	return false;
-}
-
 static int
 verify_missed_fn(
 	const struct pmf_damage	*d,
@@ -526,7 +498,8 @@ verify_missed_fn(
 	};
 	struct libscols_line	*ln;
 
-	if (verify_shown(&ctx->ver, d))
+	/* Inside a row the prediction already showed damaged. */
+	if (xfs_pmem_spans_meet(&ctx->ver.shown, d->daddr, d->bbcount))
 		return 0;
 	ctx->ver.missed++;
 	ctx->ver.exit_bits |= d->owner == PMF_OWN_AG_HEADERS ?
@@ -1089,7 +1062,7 @@ sim_run(
 	ret = sa->verify ? (int)ctx.ver.exit_bits : sim_exit_code(&ctx.sum);
 out:
 	free(ctx.sum.files);
-	free(ctx.ver.shown);
+	xfs_pmem_spans_free(&ctx.ver.shown);
 	scols_unref_table(ctx.tb);
 	if (ctx.missed)
 		scols_unref_table(ctx.missed);

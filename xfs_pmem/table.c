@@ -344,3 +344,46 @@ xfs_pmem_range(
 	}
 	return 0;
 }
+
+/* Remember [start, start + len), in whatever units the caller counts. */
+int
+xfs_pmem_spans_add(
+	struct xfs_pmem_spans	*sp,
+	uint64_t		start,
+	uint64_t		len)
+{
+	if (sp->nr == sp->cap) {
+		size_t	ncap = sp->cap ? sp->cap * 2 : 16;
+		void	*p = realloc(sp->v, ncap * sizeof(*sp->v));
+
+		if (!p)
+			return -ENOMEM;
+		sp->v = p;
+		sp->cap = ncap;
+	}
+	sp->v[sp->nr].start = start;
+	sp->v[sp->nr++].len = len;
+	return 0;
+}
+
+/* Does [start, start + len) meet any span remembered? */
+bool
+xfs_pmem_spans_meet(
+	const struct xfs_pmem_spans *sp,
+	uint64_t		start,
+	uint64_t		len)
+{
+	for (size_t i = 0; i < sp->nr; i++)
+		if (start < sp->v[i].start + sp->v[i].len &&
+		    start + len > sp->v[i].start)
+			return true;
+	return false;
+}
+
+void
+xfs_pmem_spans_free(
+	struct xfs_pmem_spans	*sp)
+{
+	free(sp->v);
+	memset(sp, 0, sizeof(*sp));
+}

@@ -67,6 +67,22 @@ char *xfs_pmem_size_str(uint64_t bytes, const struct xfs_pmem_out *out);
 int xfs_pmem_line_setf(struct libscols_line *ln, size_t n, const char *fmt,
 		...) __attribute__((format(printf, 3, 4)));
 char *xfs_pmem_json_body(struct libscols_table *tb);
+
+/* Ranges already reported, so that a second report can leave them out. */
+struct xfs_pmem_spans {
+	struct {
+		uint64_t	start;
+		uint64_t	len;
+	}		*v;
+	size_t		nr;
+	size_t		cap;
+};
+
+int xfs_pmem_spans_add(struct xfs_pmem_spans *sp, uint64_t start,
+		uint64_t len);
+bool xfs_pmem_spans_meet(const struct xfs_pmem_spans *sp, uint64_t start,
+		uint64_t len);
+void xfs_pmem_spans_free(struct xfs_pmem_spans *sp);
 void xfs_pmem_cols_help(const struct xfs_pmem_col *cols, size_t ncols);
 int xfs_pmem_open(const char *data, const char *log, const char *rt,
 		struct pmf_fs **fsp);
