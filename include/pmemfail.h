@@ -299,6 +299,25 @@ struct pmf_extent {
 
 int pmf_quarantine(struct pmf_fs *fs, const struct pmf_extent *ext,
 		size_t n, uint64_t *ino);
+/*
+ * The same on the realtime device (no realtime rmap): @ext in rt device
+ * sectors, every rt extent they touch allocated whole, at its own place, to
+ * the realtime file /pmemfail-quarantine-rt, at a file offset equal to its
+ * rt block number.
+ */
+int pmf_quarantine_rt(struct pmf_fs *fs, const struct pmf_extent *ext,
+		size_t n, uint64_t *ino);
+/*
+ * Call @fn for each mapped piece of bytes [offset, offset + length) of
+ * inode @ino (widened to whole blocks), in file order, with whether it is
+ * unwritten.  After pmf_punch() on a realtime file whose rt extents are
+ * larger than a block, what is left mapped is the lost part of partial rt
+ * extents, turned unwritten: it reads zeros but stays allocated.
+ */
+typedef int (*pmf_mapped_fn)(uint64_t offset, uint64_t length,
+		bool unwritten, void *priv);
+int pmf_mapped(struct pmf_fs *fs, uint64_t ino, uint64_t offset,
+		uint64_t length, pmf_mapped_fn fn, void *priv);
 
 /*
  * Undo files (xfs_pmem repair --undo): create one naming the devices whose

@@ -98,6 +98,9 @@ int pmf_inobt_walk(struct pmf_fs *fs, xfs_btree_query_range_fn fn,
 int pmf_rt_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		struct pmf_sink *sink);
 
+/* pmf_repair_rt.c */
+int pmf_rt_load_inodes(struct pmf_fs *fs);
+
 /* pmf_inodes.c */
 int pmf_inodes_expand(struct pmf_fs *fs, const struct xfs_failure_impact *imp,
 		struct pmf_sink *sink);

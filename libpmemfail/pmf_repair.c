@@ -54,7 +54,19 @@ pmf_punch(
 		return pmf_seterr(fs, -EINVAL, "inode %llu is not a regular file",
 				(unsigned long long)ino);
 	}
-	/* Splitting an extent may need a new bmbt block. */
+	/* bunmapi locks and joins the rt bitmap and summary inodes. */
+	if (XFS_IS_REALTIME_INODE(ip)) {
+		error = pmf_rt_load_inodes(fs);
+		if (error) {
+			libxfs_irele(ip);
+			return error;
+		}
+	}
+	/*
+	 * Splitting an extent may need a new bmbt block; the reservation
+	 * also lets bunmapi turn the lost part of a partial rt extent
+	 * unwritten, which it does only with blocks reserved.
+	 */
 	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_itruncate,
 			XFS_EXTENTADD_SPACE_RES(mp, XFS_DATA_FORK), 0, 0, &tp);
 	if (error)

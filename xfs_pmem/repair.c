@@ -66,7 +66,7 @@ struct repair_args {
 
 /* A damaged structure, a lost range of a file, or a quarantined extent. */
 struct repair_item {
-	char			kind;		/* 'M' metadata, 'D' data, 'Q' */
+	char			kind;		/* 'M' metadata, 'D' data, 'Q', 'U' */
 	char			*owner;
 	char			*dev;
 	uint64_t		ino;
@@ -85,6 +85,7 @@ struct repair_plan {
 	uint64_t		data_bytes;
 	uint64_t		quarantine_bytes;
 	uint64_t		quarantine_ino;
+	uint64_t		unwritten_bytes;	/* of data_bytes */
 };
 
 static void
@@ -388,7 +389,29 @@ struct data_ctx {
 	struct pmf_fs	*fs;
 	FILE		*out;
 	int		error;
+	uint64_t	rtxbytes;	/* one realtime extent */
+	uint64_t	ino;		/* of the file being reported */
 };
+
+/*
+ * After the unmapping, what is still mapped of a lost range is the lost
+ * part of partial rt extents, turned unwritten: "U inode offset length".
+ */
+static int
+data_left_mapped(
+	uint64_t		offset,
+	uint64_t		length,
+	bool			unwritten,
+	void			*priv)
+{
+	struct data_ctx		*dc = priv;
+
+	if (!unwritten)
+		return -EUCLEAN;	/* bunmapi left lost data mapped */
+	fprintf(dc->out, "U\t%llu\t%llu\t%llu\n", (unsigned long long)dc->ino,
+			(unsigned long long)offset, (unsigned long long)length);
+	return 0;
+}
 
 static int
 data_record(
@@ -398,9 +421,6 @@ data_record(
 	struct data_ctx		*dc = priv;
 
 	if (!repair_is_file_data(imp))
-		return 0;
-	/* Realtime extents larger than a block cannot be split here. */
-	if (imp->dev == PMF_DEV_RT)
 		return 0;
 	fprintf(dc->out, "D\t%llu\t%llu\t%llu\t", (unsigned long long)imp->ino,
 			(unsigned long long)imp->offset,
@@ -418,7 +438,7 @@ data_free_record(
 {
 	FILE			*mem = priv;
 
-	if (imp->owner == PMF_OWN_FREE && imp->dev == PMF_DEV_DATA)
+	if (imp->owner == PMF_OWN_FREE)
 		fprintf(mem, "F\t%llu\t%llu\n", (unsigned long long)imp->daddr,
 				(unsigned long long)imp->bbcount);
 	return 0;
@@ -427,6 +447,8 @@ data_free_record(
 /*
  * Quarantine the failed blocks that are free now, so that they are never
  * handed out again; report each extent as "Q start length inode" (bytes).
+ * On the realtime device the unit is the rt extent: what is reported is
+ * the whole rt extents quarantined.
  */
 static int
 data_quarantine(
@@ -465,13 +487,23 @@ data_quarantine(
 		ext[n++].bbcount = bbs;
 	}
 	free(buf);
-	if (!error)
+	if (!error && range->dev == PMF_DEV_RT)
+		error = pmf_quarantine_rt(dc->fs, ext, n, &ino);
+	else if (!error)
 		error = pmf_quarantine(dc->fs, ext, n, &ino);
-	for (size_t i = 0; !error && i < n; i++)
+	for (size_t i = 0; !error && i < n; i++) {
+		uint64_t	start = ext[i].daddr << 9;
+		uint64_t	end = start + (ext[i].bbcount << 9);
+
+		if (range->dev == PMF_DEV_RT) {
+			start -= start % dc->rtxbytes;
+			end += (dc->rtxbytes - end % dc->rtxbytes) % dc->rtxbytes;
+		}
 		fprintf(dc->out, "Q\t%llu\t%llu\t%llu\n",
-				(unsigned long long)ext[i].daddr << 9,
-				(unsigned long long)ext[i].bbcount << 9,
+				(unsigned long long)start,
+				(unsigned long long)(end - start),
 				(unsigned long long)ino);
+	}
 	free(ext);
 	return error;
 }
@@ -504,6 +536,7 @@ data_child(
 		return XFS_PMEM_EXIT_ERROR;
 	}
 	pmf_get_geometry(dc.fs, &geo);
+	dc.rtxbytes = (uint64_t)geo.rextsize * geo.blocksize;
 	if (!geo.clean) {
 		xfs_pmem_err("repair: the log is dirty after xfs_repair; nothing unmapped");
 		pmf_close(dc.fs);
@@ -544,9 +577,13 @@ data_child(
 			error = pmf_mark_lost(dc.fs, ino, off, len);
 		if (!error)
 			fprintf(dc.out, "%s\n", line);
+		dc.ino = ino;
+		if (!error && range.dev == PMF_DEV_RT)
+			error = pmf_mapped(dc.fs, ino, off, len, data_left_mapped,
+					&dc);
 	}
 	free(buf);
-	if (!error && range.dev == PMF_DEV_DATA)
+	if (!error && range.dev != PMF_DEV_LOG)
 		error = data_quarantine(&dc, &range);
 	if (error) {
 		xfs_pmem_err("%s", pmf_errmsg(dc.fs)[0] ? pmf_errmsg(dc.fs) :
@@ -582,7 +619,12 @@ repair_add_item(
 	it = &plan->items[plan->nr++];
 	memset(it, 0, sizeof(*it));
 	it->kind = line[0];
-	if (it->kind == 'Q') {
+	if (it->kind == 'U') {
+		f = repair_get_field(&cur); it->ino = strtoull(f, NULL, 10); free(f);
+		f = repair_get_field(&cur); it->start = strtoull(f, NULL, 10); free(f);
+		f = repair_get_field(&cur); it->length = strtoull(f, NULL, 10); free(f);
+		plan->unwritten_bytes += it->length;
+	} else if (it->kind == 'Q') {
 		f = repair_get_field(&cur); it->start = strtoull(f, NULL, 10); free(f);
 		f = repair_get_field(&cur); it->length = strtoull(f, NULL, 10); free(f);
 		f = repair_get_field(&cur); it->ino = strtoull(f, NULL, 10); free(f);
@@ -652,7 +694,7 @@ repair_run_child(
 			sscanf(line, "X\t%d\t%d", &meta, &log);
 			plan->meta = meta;
 			plan->log = log;
-		} else if (strchr("MDQ", line[0]) && line[1] == '\t') {
+		} else if (strchr("MDQU", line[0]) && line[1] == '\t') {
 			if (repair_add_item(plan, line))
 				break;
 		}
@@ -793,7 +835,10 @@ repair_print_plan(
 				ndata, (unsigned long long)plan->data_bytes);
 	else
 		printf("  2. no file data to unmap\n");
-	printf("  3. quarantine the failed blocks that are free then in /pmemfail-quarantine\n");
+	if (ra->dev == PMF_DEV_RT)
+		printf("  3. quarantine the failed rt extents that are free then in /pmemfail-quarantine-rt\n");
+	else
+		printf("  3. quarantine the failed blocks that are free then in /pmemfail-quarantine\n");
 	printf("  4. write the manifest\n");
 	if (plan->log && !ra->zap_log)
 		printf("\nThe log is hit: --apply needs --zap-log to let xfs_repair -L reformat it.\n");
@@ -813,7 +858,7 @@ repair_manifest(
 	enum { F_INODE, F_OFFSET, F_LENGTH, F_PATH, F_NR };
 	enum { M_OWNER, M_DEV, M_START, M_LENGTH, M_CHECK, M_DETAIL, M_NR };
 	enum { R_DATA, R_LOG, R_RT, R_UNDO, R_XFS_REPAIR, R_FILES, R_BYTES,
-	       R_QFILE, R_QINO, R_QBYTES, R_NR };
+	       R_QFILE, R_QINO, R_QBYTES, R_UBYTES, R_NR };
 	enum { Q_START, Q_LENGTH, Q_NR };
 	static const struct xfs_pmem_col fcols[F_NR] = {
 		[F_INODE]  = { "inode", 0, 0, XFS_PMEM_NUM, "" },
@@ -840,16 +885,18 @@ repair_manifest(
 		[R_QFILE]	= { "quarantine_file", 0, 0, XFS_PMEM_STR, "" },
 		[R_QINO]	= { "quarantine_inode", 0, 0, XFS_PMEM_NUM, "" },
 		[R_QBYTES]	= { "bytes_quarantined", 0, 0, XFS_PMEM_NUM, "" },
+		[R_UBYTES]	= { "bytes_unwritten", 0, 0, XFS_PMEM_NUM, "" },
 	};
 	static const struct xfs_pmem_col qcols[Q_NR] = {
 		[Q_START]  = { "start", 0, 0, XFS_PMEM_NUM, "" },
 		[Q_LENGTH] = { "length", 0, 0, XFS_PMEM_NUM, "" },
 	};
-	static const int	ids[R_NR] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	static const int	ids[R_NR] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 	struct xfs_pmem_out	out = { .json = true, .bytes = true };
-	struct libscols_table	*ft, *mt, *rt, *qt;
+	struct libscols_table	*ft, *mt, *rt, *qt, *ut;
 	struct libscols_line	*ln;
 	char			*a = NULL, *b = NULL, *c = NULL, *d = NULL;
+	char			*e = NULL;
 	size_t			nfiles = 0;
 	int			error = -ENOMEM;
 	FILE			*f;
@@ -858,8 +905,22 @@ repair_manifest(
 	mt = xfs_pmem_table_new("metadata", mcols, ids, M_NR, &out);
 	rt = xfs_pmem_table_new("repair", rcols, ids, R_NR, &out);
 	qt = xfs_pmem_table_new("quarantine", qcols, ids, Q_NR, &out);
-	if (!ft || !mt || !rt || !qt)
+	/* Lost bytes that read zeros but stay allocated: partial rt extents. */
+	ut = xfs_pmem_table_new("unwritten", fcols, ids, F_PATH, &out);
+	if (!ft || !mt || !rt || !qt || !ut)
 		goto out;
+	for (size_t i = 0; i < done->nr; i++) {
+		const struct repair_item	*it = &done->items[i];
+
+		if (it->kind != 'U')
+			continue;
+		ln = scols_table_new_line(ut, NULL);
+		if (!ln ||
+		    xfs_pmem_line_setf(ln, F_INODE, "%llu", (unsigned long long)it->ino) ||
+		    xfs_pmem_line_setf(ln, F_OFFSET, "%llu", (unsigned long long)it->start) ||
+		    xfs_pmem_line_setf(ln, F_LENGTH, "%llu", (unsigned long long)it->length))
+			goto out;
+	}
 	for (size_t i = 0; i < done->nr; i++) {
 		const struct repair_item	*it = &done->items[i];
 
@@ -921,31 +982,38 @@ repair_manifest(
 	    xfs_pmem_line_setf(ln, R_FILES, "%zu", nfiles) ||
 	    xfs_pmem_line_setf(ln, R_BYTES, "%llu",
 			(unsigned long long)done->data_bytes) ||
-	    scols_line_set_data(ln, R_QFILE, done->quarantine_bytes ?
-			"/pmemfail-quarantine" : "") ||
+	    scols_line_set_data(ln, R_QFILE, !done->quarantine_bytes ? "" :
+			ra->dev == PMF_DEV_RT ? "/pmemfail-quarantine-rt" :
+			"/pmemfail-quarantine") ||
 	    xfs_pmem_line_setf(ln, R_QINO, "%llu",
 			(unsigned long long)done->quarantine_ino) ||
 	    xfs_pmem_line_setf(ln, R_QBYTES, "%llu",
-			(unsigned long long)done->quarantine_bytes))
+			(unsigned long long)done->quarantine_bytes) ||
+	    xfs_pmem_line_setf(ln, R_UBYTES, "%llu",
+			(unsigned long long)done->unwritten_bytes))
 		goto out;
 	a = xfs_pmem_json_body(rt);
 	b = xfs_pmem_json_body(ft);
 	c = xfs_pmem_json_body(mt);
 	d = xfs_pmem_json_body(qt);
-	if (!a || !b || !c || !d)
+	e = xfs_pmem_json_body(ut);
+	if (!a || !b || !c || !d || !e)
 		goto out;
 	f = fopen(manifest, "w");
 	if (!f) {
 		error = -errno;
 		goto out;
 	}
-	fprintf(f, "{%s,%s,%s,%s}\n", a, b, c, d);
+	fprintf(f, "{%s,%s,%s,%s,%s}\n", a, b, c, d, e);
 	error = fclose(f) ? -EIO : 0;
 out:
 	free(a);
 	free(b);
 	free(c);
 	free(d);
+	free(e);
+	if (ut)
+		scols_unref_table(ut);
 	if (qt)
 		scols_unref_table(qt);
 	if (ft)
@@ -1054,13 +1122,17 @@ repair_apply(
 	}
 	for (size_t i = 0; i < done.nr; i++)
 		nranges += done.items[i].kind == 'D';
-	printf("repaired: %s, %zu file range(s) unmapped (%llu bytes), %llu bytes quarantined in /pmemfail-quarantine\n"
-	       "manifest: %s\nundo file: %s\n",
+	printf("repaired: %s, %zu file range(s) unmapped (%llu bytes",
 			xrc >= 0 ? "metadata rebuilt by xfs_repair" :
 				   "no metadata damaged",
-			nranges, (unsigned long long)done.data_bytes,
+			nranges, (unsigned long long)done.data_bytes);
+	if (done.unwritten_bytes)
+		printf(", %llu of them left unwritten in partial rt extents",
+				(unsigned long long)done.unwritten_bytes);
+	printf("), %llu bytes quarantined in %s\nmanifest: %s\nundo file: %s\n",
 			(unsigned long long)done.quarantine_bytes,
-			manifest, undo);
+			ra->dev == PMF_DEV_RT ? "/pmemfail-quarantine-rt" :
+			"/pmemfail-quarantine", manifest, undo);
 	ret = (xrc >= 0 || done.nr) ? REPAIR_EXIT_FIXED : REPAIR_EXIT_NOTHING;
 out:
 	repair_free_plan(&done);

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * The realtime half of a repair, on filesystems without realtime rmap.
+ *
+ * Unmapping lost realtime file data is pmf_punch()'s bunmapi, once the
+ * realtime bitmap and summary inodes it locks and joins are in memory.
+ * With rt extents of more than one block, bunmapi cannot free part of an
+ * rt extent: it converts the lost blocks of a partial one to unwritten,
+ * which reads back as zeros but stays allocated to the file, on the failed
+ * device.  pmf_mapped() tells the caller which pieces those are.
+ *
+ * The free rt extents of a failed range go to /pmemfail-quarantine-rt, a
+ * realtime file, each at a file offset equal to its own rt block number.
+ * libxfs has no exact-bno rt allocator (the kernel's lives outside
+ * libxfs), so the bitmap and summary are edited here with libxfs's own rt
+ * bitmap primitives, as xfs_rtfree_range() does in reverse.
+ */
+#include "pmf_priv.h"
+
+#define PMF_QUARANTINE_RT	"pmemfail-quarantine-rt"
+
+/*
+ * Bring every rtgroup's bitmap and summary inodes into memory: bunmapi and
+ * the rt bitmap code find them there.  libxfs_umount() lets them go.
+ */
+int
+pmf_rt_load_inodes(
+	struct pmf_fs		*fs)
+{
+	struct xfs_mount	*mp = fs->mp;
+	struct xfs_rtgroup	*rtg = NULL;
+	struct xfs_trans	*tp;
+	int			error;
+
+	error = libxfs_trans_alloc_empty(mp, &tp);
+	if (error)
+		return error;
+	if (xfs_has_rtgroups(mp) && !mp->m_rtdirip)
+		error = libxfs_rtginode_load_parent(tp);
+	while (!error && (rtg = xfs_rtgroup_next(mp, rtg))) {
+		if (!rtg->rtg_inodes[XFS_RTGI_BITMAP])
+			error = libxfs_rtginode_load(rtg, XFS_RTGI_BITMAP, tp);
+		if (!error && !rtg->rtg_inodes[XFS_RTGI_SUMMARY])
+			error = libxfs_rtginode_load(rtg, XFS_RTGI_SUMMARY, tp);
+		if (!error && (!rtg->rtg_inodes[XFS_RTGI_BITMAP] ||
+			       !rtg->rtg_inodes[XFS_RTGI_SUMMARY]))
+			error = -EFSCORRUPTED;
+		if (error)
+			xfs_rtgroup_rele(rtg);
+	}
+	libxfs_trans_cancel(tp);
+	if (error)
+		pmf_seterr(fs, error, "cannot load the realtime bitmap inodes: %s",
+				strerror(-error));
+	return error;
+}
+
+int
+pmf_mapped(
+	struct pmf_fs		*fs,
+	uint64_t		ino,
+	uint64_t		offset,
+	uint64_t		length,
+	pmf_mapped_fn		fn,
+	void			*priv)
+{
+	struct xfs_mount	*mp = fs->mp;
+	xfs_fileoff_t		start = XFS_B_TO_FSBT(mp, offset);
+	xfs_fileoff_t		end = XFS_B_TO_FSB(mp, offset + length);
+	struct xfs_iext_cursor	icur;
+	struct xfs_bmbt_irec	got;
+	struct xfs_inode	*ip;
+	int			error;
+
+	fs->errmsg[0] = '\0';
+	if (length == 0 || offset + length < offset)
+		return pmf_seterr(fs, -EINVAL, "bad range to map");
+	error = libxfs_iget(mp, NULL, ino, 0, &ip);
+	if (error)
+		return pmf_seterr(fs, error, "inode %llu: %s",
+				(unsigned long long)ino, strerror(-error));
+	error = libxfs_iread_extents(NULL, ip, XFS_DATA_FORK);
+	if (error) {
+		pmf_seterr(fs, error, "inode %llu: cannot read its extents: %s",
+				(unsigned long long)ino, strerror(-error));
+		goto out;
+	}
+	if (!xfs_iext_lookup_extent(ip, &ip->i_df, start, &icur, &got))
+		goto out;
+	do {
+		xfs_fileoff_t	s = max(start, got.br_startoff);
+		xfs_fileoff_t	e = min(end, got.br_startoff + got.br_blockcount);
+
+		if (got.br_startoff >= end)
+			break;
+		if (s < e && !isnullstartblock(got.br_startblock))
+			error = fn(XFS_FSB_TO_B(mp, s), XFS_FSB_TO_B(mp, e - s),
+					got.br_state == XFS_EXT_UNWRITTEN, priv);
+	} while (!error && xfs_iext_next_extent(&ip->i_df, &icur, &got));
+out:
+	libxfs_irele(ip);
+	return error;
+}
+
+/* The realtime quarantine file, made in the root directory on first use. */
+static int
+pmf_quarantine_rt_inode(
+	struct pmf_fs		*fs,
+	struct xfs_inode	**ipp)
+{
+	struct xfs_mount	*mp = fs->mp;
+	struct xfs_icreate_args	args = {
+		.idmap		= libxfs_nop_idmap,
+		.mode		= S_IFREG | 0400,
+	};
+	struct xfs_name		xname = {
+		.name		= (const unsigned char *)PMF_QUARANTINE_RT,
+		.len		= strlen(PMF_QUARANTINE_RT),
+		.type		= XFS_DIR3_FT_REG_FILE,
+	};
+	struct xfs_dir_update	du = { .name = &xname };
+	struct xfs_trans	*tp;
+	xfs_ino_t		ino;
+	unsigned int		nres;
+	int			error;
+
+	error = libxfs_iget(mp, NULL, mp->m_sb.sb_rootino, 0, &du.dp);
+	if (error)
+		return error;
+	error = libxfs_dir_lookup(NULL, du.dp, &xname, &ino, NULL);
+	if (!error) {
+		libxfs_irele(du.dp);
+		error = libxfs_iget(mp, NULL, ino, 0, ipp);
+		if (!error && (!S_ISREG(VFS_I(*ipp)->i_mode) ||
+			       !XFS_IS_REALTIME_INODE(*ipp))) {
+			libxfs_irele(*ipp);
+			*ipp = NULL;
+			error = -EEXIST;
+		}
+		return error;
+	}
+	error = libxfs_parent_start(mp, &du.ppargs);
+	if (error)
+		goto out_dp;
+	args.pip = du.dp;
+	nres = libxfs_create_space_res(mp, xname.len);
+	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_create, nres, 0, 0, &tp);
+	if (error)
+		goto out_parent;
+	error = libxfs_dialloc(&tp, &args, &ino);
+	if (!error)
+		error = libxfs_icreate(tp, ino, &args, &du.ip);
+	if (error) {
+		libxfs_trans_cancel(tp);
+		goto out_parent;
+	}
+	/* Empty yet, so it may still become a realtime file. */
+	du.ip->i_diflags |= XFS_DIFLAG_REALTIME;
+	libxfs_trans_log_inode(tp, du.ip, XFS_ILOG_CORE);
+	libxfs_trans_ijoin(tp, du.dp, 0);
+	error = libxfs_dir_create_child(tp, nres, &du);
+	if (error) {
+		libxfs_trans_cancel(tp);
+		libxfs_irele(du.ip);
+		goto out_parent;
+	}
+	error = libxfs_trans_commit(tp);
+	if (error)
+		libxfs_irele(du.ip);
+	else
+		*ipp = du.ip;
+out_parent:
+	libxfs_parent_finish(mp, du.ppargs);
+out_dp:
+	libxfs_irele(du.dp);
+	return error;
+}
+
+/*
+ * Mark the free rt extents [start, start + len) of @rtg allocated: the
+ * mirror of xfs_rtfree_range().  The free extent around them loses its
+ * summary entry, and what is left of it on either side gains one.
+ */
+static int
+pmf_rt_allocate_range(
+	struct xfs_rtalloc_args	*args,
+	xfs_rtxnum_t		start,
+	xfs_rtxlen_t		len)
+{
+	struct xfs_mount	*mp = args->mp;
+	xfs_rtxnum_t		end = start + len - 1;
+	xfs_rtxnum_t		preblock, postblock;
+	int			error;
+
+	error = xfs_rtfind_back(args, start, &preblock);
+	if (!error)
+		error = xfs_rtfind_forw(args, end, args->rtg->rtg_extents - 1,
+				&postblock);
+	if (!error)
+		error = xfs_rtmodify_summary(args,
+				xfs_highbit64(postblock + 1 - preblock),
+				xfs_rtx_to_rbmblock(mp, preblock), -1);
+	if (!error && preblock < start)
+		error = xfs_rtmodify_summary(args,
+				xfs_highbit64(start - preblock),
+				xfs_rtx_to_rbmblock(mp, preblock), 1);
+	if (!error && postblock > end)
+		error = xfs_rtmodify_summary(args,
+				xfs_highbit64(postblock - end),
+				xfs_rtx_to_rbmblock(mp, end + 1), 1);
+	if (!error)
+		error = xfs_rtmodify_range(args, start, len, 0);
+	return error;
+}
+
+/*
+ * Take the free rt extents at @rtbno (rt block number, rt extent aligned,
+ * @len blocks, inside one rtgroup) out of free space and map them into
+ * @ip at file offset @rtbno, in one transaction.
+ */
+static int
+pmf_quarantine_rt_one(
+	struct pmf_fs		*fs,
+	struct xfs_inode	*ip,
+	xfs_rtblock_t		rtbno,
+	xfs_extlen_t		len)
+{
+	struct xfs_mount	*mp = fs->mp;
+	struct xfs_rtgroup	*rtg;
+	struct xfs_rtalloc_args	args = { .mp = mp };
+	struct xfs_bmbt_irec	map = {
+		.br_startoff	= rtbno,
+		.br_startblock	= rtbno,
+		.br_blockcount	= len,
+		.br_state	= XFS_EXT_NORM,
+	};
+	xfs_rtxnum_t		rtx = xfs_rtb_to_rtx(mp, rtbno);
+	xfs_rtxlen_t		rtxlen = xfs_extlen_to_rtxlen(mp, len);
+	xfs_fsize_t		size = XFS_FSB_TO_B(mp, rtbno + len);
+	xfs_rtxnum_t		next;
+	struct xfs_trans	*tp;
+	int			stat = 0;
+	int			error;
+
+	rtg = xfs_rtgroup_get(mp, xfs_rtb_to_rgno(mp, rtbno));
+	if (!rtg)
+		return -EFSCORRUPTED;
+	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_write,
+			XFS_EXTENTADD_SPACE_RES(mp, XFS_DATA_FORK), rtxlen, 0, &tp);
+	if (error)
+		goto out_rele;
+	xfs_rtgroup_lock(rtg, XFS_RTGLOCK_BITMAP);
+	xfs_rtgroup_trans_join(tp, rtg, XFS_RTGLOCK_BITMAP);
+	args.rtg = rtg;
+	args.tp = tp;
+	error = xfs_rtcheck_range(&args, rtx, rtxlen, 1, &next, &stat);
+	if (!error && !stat)
+		error = -ENOSPC;	/* no longer free: someone owns it */
+	if (!error)
+		error = pmf_rt_allocate_range(&args, rtx, rtxlen);
+	xfs_rtbuf_cache_relse(&args);
+	if (error) {
+		libxfs_trans_cancel(tp);
+		goto out_rele;
+	}
+	xfs_trans_mod_sb(tp, XFS_TRANS_SB_FREXTENTS, -(long)rtxlen);
+	libxfs_trans_ijoin(tp, ip, 0);
+	xfs_bmap_map_extent(tp, ip, XFS_DATA_FORK, &map);
+	if (size > ip->i_disk_size) {
+		ip->i_disk_size = size;
+		ip->i_size = size;
+	}
+	libxfs_trans_log_inode(tp, ip, XFS_ILOG_CORE);
+	error = libxfs_trans_commit(tp);
+out_rele:
+	xfs_rtgroup_put(rtg);
+	return error;
+}
+
+/*
+ * Walk the rt extents the ranges touch in pieces one mapping can hold,
+ * none crossing an rtgroup: an rt extent is the unit of allocation, so a
+ * range that covers part of one quarantines all of it.
+ */
+static int
+pmf_quarantine_rt_walk(
+	struct pmf_fs			*fs,
+	const struct pmf_extent		*ext,
+	size_t				n,
+	struct xfs_inode		*ip)
+{
+	struct xfs_mount		*mp = fs->mp;
+	uint64_t			rext = mp->m_sb.sb_rextsize;
+	uint64_t			gblocks = xfs_has_rtgroups(mp) ?
+		(uint64_t)mp->m_sb.sb_rgextents * rext : mp->m_sb.sb_rblocks;
+	uint64_t			maxlen = XFS_MAX_BMBT_EXTLEN / rext * rext;
+	int				error = 0;
+
+	for (size_t i = 0; i < n && !error; i++) {
+		/* Device blocks; rt extents never straddle an rtgroup. */
+		uint64_t	first = XFS_BB_TO_FSBT(mp, ext[i].daddr);
+		uint64_t	last = XFS_BB_TO_FSBT(mp, ext[i].daddr +
+						ext[i].bbcount - 1);
+		uint64_t	dev;
+
+		first = first / gblocks * gblocks +
+			(first % gblocks) / rext * rext;
+		last = last / gblocks * gblocks +
+			((last % gblocks) / rext + 1) * rext - 1;
+		for (dev = first; !error && dev <= last; ) {
+			uint64_t	gend = (dev / gblocks + 1) * gblocks;
+			uint64_t	len = min(last + 1, gend) - dev;
+			xfs_rtblock_t	rtbno;
+
+			len = min(len, maxlen);
+			rtbno = xfs_daddr_to_rtb(mp, XFS_FSB_TO_BB(mp, dev));
+			error = pmf_quarantine_rt_one(fs, ip, rtbno, len);
+			if (error)
+				pmf_seterr(fs, error,
+					"cannot quarantine rt blocks %llu+%llu: %s",
+					(unsigned long long)dev,
+					(unsigned long long)len,
+					strerror(-error));
+			dev += len;
+		}
+	}
+	return error;
+}
+
+int
+pmf_quarantine_rt(
+	struct pmf_fs			*fs,
+	const struct pmf_extent		*ext,
+	size_t				n,
+	uint64_t			*ino)
+{
+	struct xfs_mount		*mp = fs->mp;
+	struct xfs_inode		*ip = NULL;
+	int				error;
+
+	fs->errmsg[0] = '\0';
+	if (!fs->writable)
+		return pmf_seterr(fs, -EROFS, "the filesystem was opened read-only");
+	if (xfs_has_rtgroups(mp) && xfs_has_rmapbt(mp))
+		return pmf_seterr(fs, -EOPNOTSUPP,
+				"this build's libxfs cannot keep realtime rmap btrees");
+	for (size_t i = 0; i < n; i++)
+		if (!ext[i].bbcount || ext[i].daddr + ext[i].bbcount >
+		    XFS_FSB_TO_BB(mp, mp->m_sb.sb_rblocks))
+			return pmf_seterr(fs, -EINVAL,
+					"quarantine range outside the realtime device");
+	if (!n)
+		return 0;
+	error = pmf_rt_load_inodes(fs);
+	if (error)
+		return error;
+	/* The file is on the data device: it cannot land on rt blocks. */
+	error = pmf_quarantine_rt_inode(fs, &ip);
+	if (error)
+		return pmf_seterr(fs, error, "cannot make /%s%s: %s",
+				PMF_QUARANTINE_RT,
+				error == -EEXIST ? " (a realtime regular file)" : "",
+				strerror(-error));
+	error = pmf_quarantine_rt_walk(fs, ext, n, ip);
+	*ino = ip->i_ino;
+	libxfs_irele(ip);
+	return error;
+}
