@@ -11,6 +11,8 @@
 #        A  data + external log + rt, legacy rt, rt extent 16k (4 blocks);
 #        B  metadir with 4 rtgroups of 6144 blocks (rt block numbers are
 #           not device blocks past the first), rt extent 8k, internal log;
+#        C  legacy rt, rt extent 4k (one block: nothing is left unwritten),
+#           internal log;
 #   2. after the scenarios ran on the host, it mounts every repaired image
 #      set and dumps it again.
 # On the host, each scenario works on reflinked copies in an XFS holder
@@ -64,16 +66,18 @@ esac
 # Small images, so that the scenarios stay quick: mkfs makes them only in
 # fstests mode (TEST_DIR, TEST_DEV, QA_CHECK_FS).
 cd "$TMP"
-truncate -s 96M a.data b.data a.rt b.rt
+truncate -s 96M a.data b.data c.data a.rt b.rt c.rt
 truncate -s 16M a.log
 TEST_DIR=$TMP TEST_DEV=a.data QA_CHECK_FS=1 "$MKFS" -q -m rmapbt=0,reflink=0 \
 	-l logdev=a.log,size=16m -r rtdev=a.rt,extsize=16k a.data || pmf_fail "mkfs A"
 TEST_DIR=$TMP TEST_DEV=b.data QA_CHECK_FS=1 "$MKFS" -q -m metadir=1,rmapbt=0,reflink=0 \
 	-r rtdev=b.rt,extsize=8k,rgcount=4 b.data || pmf_fail "mkfs B"
+TEST_DIR=$TMP TEST_DEV=c.data QA_CHECK_FS=1 "$MKFS" -q -m rmapbt=0,reflink=0 \
+	-r rtdev=c.rt c.data || pmf_fail "mkfs C"
 
 cat > "$job/job.sh" <<EOF
 set -e
-mkdir -p /mnt/a /mnt/b
+mkdir -p /mnt/a /mnt/b /mnt/c
 mount -t xfs -o logdev=/dev/vdb,rtdev=/dev/vdc /dev/vda /mnt/a
 ./rtsweep fill /mnt/a $seed ${PMF_RT_REPAIR_FILES:-400}
 umount /mnt/a
@@ -86,17 +90,27 @@ umount /mnt/b
 mount -t xfs -o rtdev=/dev/vde /dev/vdd /mnt/b
 ./rtsweep dump /mnt/b \$OUT/b.dump
 umount /mnt/b
+mount -t xfs -o rtdev=/dev/vdg /dev/vdf /mnt/c
+./rtsweep fill /mnt/c $((seed + 2)) ${PMF_RT_REPAIR_FILES:-400}
+umount /mnt/c
+mount -t xfs -o rtdev=/dev/vdg /dev/vdf /mnt/c
+./rtsweep dump /mnt/c \$OUT/c.dump
+umount /mnt/c
 EOF
 "$PMF_SRC/tests/guest/run" --timeout "${PMF_GUEST_TIMEOUT:-600}" \
 	--xfsprogs "$XFSPROGS_DIR" --job "$job" --out "$TMP/fill" \
-	--disk a.data --disk a.log --disk a.rt --disk b.data --disk b.rt ||
+	--disk a.data --disk a.log --disk a.rt --disk b.data --disk b.rt \
+	--disk c.data --disk c.rt ||
 	pmf_fail "guest fill failed (exit $?): $(tail -5 "$TMP/fill/console.log" 2>/dev/null)"
 echo "guest boot 1 (fill and dump): $(( $(date +%s) - start ))s;" \
-	"A: $(grep -c '^H' fill/a.dump) files, B: $(grep -c '^H' fill/b.dump) files"
+	"A: $(grep -c '^H' fill/a.dump) files, B: $(grep -c '^H' fill/b.dump)," \
+	"C: $(grep -c '^H' fill/c.dump)"
 "$XFS_REPAIR" -n -l a.log -r a.rt a.data > repair-a.log 2>&1 ||
 	pmf_fail "xfs_repair -n A: $(tail -n 5 repair-a.log)"
 "$XFS_REPAIR" -n -r b.rt b.data > repair-b.log 2>&1 ||
 	pmf_fail "xfs_repair -n B: $(tail -n 5 repair-b.log)"
+"$XFS_REPAIR" -n -r c.rt c.data > repair-c.log 2>&1 ||
+	pmf_fail "xfs_repair -n C: $(tail -n 5 repair-c.log)"
 
 sbval() {
 	"$XFS_DB" -r "${@:2}" -c 'sb 0' -c "print $1" | awk '{ print $3 }'
@@ -108,6 +122,8 @@ b_rtx=$(( $(sbval rextsize b.data) * bs ))
 b_size=$(( $(sbval rblocks b.data) * bs ))
 b_gblocks=$(( $(sbval rgextents b.data) * $(sbval rextsize b.data) ))
 b_glog=$(sbval rgblklog b.data)
+c_rtx=$(( $(sbval rextsize c.data) * bs ))
+c_size=$(( $(sbval rblocks c.data) * bs ))
 
 # The holder: an XFS with reflink, so that a scenario's copies cost only
 # the blocks it changes.
@@ -115,7 +131,7 @@ truncate -s 8G holder.img
 "$MKFS" -q -m reflink=1 holder.img || pmf_fail "mkfs holder"
 pmf_mount holder.img "$TMP/h"
 H=$TMP/h
-for f in a.data a.log a.rt b.data b.rt; do
+for f in a.data a.log a.rt b.data b.rt c.data c.rt; do
 	cp --sparse=always "$f" "$H/$f" || pmf_fail "cannot copy $f to the holder"
 done
 mkdir -p "$TMP/res"
@@ -125,12 +141,14 @@ scenario() {
 	local n=$1 s=$2 bin=$3 set dev size rtx kind off len what d l r rc
 	local -a devs logopt
 	RANDOM=$s
-	if [ $((RANDOM % 3)) = 0 ]; then
-		set=b size=$b_size rtx=$b_rtx
-	else
-		set=a size=$a_size rtx=$a_rtx
-	fi
+	case $((RANDOM % 5)) in
+	0|1) set=a size=$a_size rtx=$a_rtx ;;
+	2|3) set=b size=$b_size rtx=$b_rtx ;;
+	*) set=c size=$c_size rtx=$c_rtx ;;
+	esac
 	kind=$((RANDOM % 10))
+	# The first two always hit B's rt superblock, and all of B.
+	[ "$n" -le 2 ] && set=b size=$b_size rtx=$b_rtx kind=$((7 + n))
 	if [ $kind -lt 6 ]; then
 		off=$(( (RANDOM * 32768 + RANDOM) % (size / 4096) * 4096 ))
 		len=$(( (1 + RANDOM % 64) * 4096 ))
@@ -144,7 +162,7 @@ scenario() {
 		what="start of the rt device"
 	else
 		off=$(( (RANDOM * 32768 + RANDOM) % (size / 4096) * 4096 ))
-		[ $((RANDOM % 3)) = 0 ] && off=0
+		[ $((RANDOM % 3)) = 0 ] || [ "$n" = 2 ] && off=0
 		len=$((size - off))
 		what="rt device to its end"
 	fi
@@ -206,7 +224,7 @@ scenario() {
 	if [ $set = a ]; then
 		echo "m $n a /dev/loop0 -o logdev=/dev/loop2,rtdev=/dev/loop1" >> "$job/list"
 	else
-		echo "m $n b /dev/loop0 -o rtdev=/dev/loop1" >> "$job/list"
+		echo "m $n $set /dev/loop0 -o rtdev=/dev/loop1" >> "$job/list"
 	fi
 	grep -o '[0-9]* file range(s) unmapped.*' "$TMP/repair.out" | sed 's/^/  /'
 }
@@ -225,7 +243,7 @@ pmf_umount "$H"
 # The second boot: every repaired set, mounted by a realtime-capable kernel.
 cat > "$job/job.sh" <<'EOF'
 insmod ./loop.ko || exit 3
-mkdir -p /h /mnt/a /mnt/b
+mkdir -p /h /mnt/a /mnt/b /mnt/c
 mount -t xfs /dev/vda /h || exit 4
 while read -r _ n set dev opts; do
 	losetup /dev/loop0 /h/s$n.data && losetup /dev/loop1 /h/s$n.rt || exit 5
@@ -253,6 +271,7 @@ while read -r n set off len; do
 	[ "$rc" = 0 ] || pmf_fail "scenario $n: the guest could not mount or read it (${rc:-no result})"
 	rtx=$a_rtx grp=()
 	[ $set = b ] && rtx=$b_rtx grp=(--group-blocks "$b_gblocks" --group-log "$b_glog" --rtsb)
+	[ $set = c ] && rtx=$c_rtx
 	out=$("$PYTHON" "$CHECK" --before "fill/$set.dump" --after "chk/$n.dump" \
 		--prediction "res/$n.pred.json" --manifest "res/$n.man.json" \
 		--offset "$off" --length "$len" --rtx-bytes "$rtx" "${grp[@]}") ||
