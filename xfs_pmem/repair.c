@@ -835,6 +835,8 @@ repair_print_plan(
 				ndata, (unsigned long long)plan->data_bytes);
 	else
 		printf("  2. no file data to unmap\n");
+	if (ndata && ra->dev == PMF_DEV_RT)
+		printf("     (the lost blocks of an rt extent lost only in part are turned unwritten: they read zeros but stay allocated)\n");
 	if (ra->dev == PMF_DEV_RT)
 		printf("  3. quarantine the failed rt extents that are free then in /pmemfail-quarantine-rt\n");
 	else
