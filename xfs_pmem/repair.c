@@ -406,8 +406,14 @@ data_left_mapped(
 {
 	struct data_ctx		*dc = priv;
 
-	if (!unwritten)
-		return -EUCLEAN;	/* bunmapi left lost data mapped */
+	/* bunmapi leaves a partial rt extent mapped only as unwritten. */
+	if (!unwritten) {
+		xfs_pmem_err("repair: inode %llu: bytes %llu+%llu are still mapped, written, after the unmapping",
+				(unsigned long long)dc->ino,
+				(unsigned long long)offset,
+				(unsigned long long)length);
+		return -EUCLEAN;
+	}
 	fprintf(dc->out, "U\t%llu\t%llu\t%llu\n", (unsigned long long)dc->ino,
 			(unsigned long long)offset, (unsigned long long)length);
 	return 0;
