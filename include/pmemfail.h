@@ -278,7 +278,9 @@ const char *pmf_check_name(enum pmf_check check);
  * Repair, on a filesystem opened with PMF_OPEN_WRITE whose metadata is
  * consistent (xfs_repair has run) and whose log is clean.  pmf_punch()
  * unmaps [offset, offset + length) bytes (widened to whole blocks) of
- * inode @ino, which then read back as a hole; pmf_mark_lost() appends
+ * inode @ino, which then read back as a hole (on a realtime file, the lost
+ * blocks of an rt extent lost only in part are turned unwritten instead:
+ * they read zeros but stay allocated; see pmf_mapped()); pmf_mark_lost() appends
  * "offset length" to the inode's trusted.pmemfail.lost attribute.
  */
 int pmf_punch(struct pmf_fs *fs, uint64_t ino, uint64_t offset,
