@@ -419,6 +419,33 @@ data_left_mapped(
 	return 0;
 }
 
+/* Remember a realtime range unmapped, to report what it left unwritten. */
+static int
+data_keep_punched(
+	struct repair_item	**items,
+	size_t			*nr,
+	uint64_t		ino,
+	uint64_t		start,
+	uint64_t		length)
+{
+	struct repair_item	*p;
+
+	/* Doubling at powers of two keeps the calls to realloc logarithmic. */
+	if (!(*nr & (*nr - 1))) {
+		p = realloc(*items, (*nr ? *nr * 2 : 1) * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		*items = p;
+	}
+	p = &(*items)[(*nr)++];
+	memset(p, 0, sizeof(*p));
+	p->kind = 'D';
+	p->ino = ino;
+	p->start = start;
+	p->length = length;
+	return 0;
+}
+
 static int
 data_record(
 	const struct pmf_impact	*imp,
@@ -528,6 +555,8 @@ data_child(
 	struct data_ctx			dc = { 0 };
 	struct pmf_geometry		geo;
 	struct pmf_range		range;
+	struct repair_item		*punched = NULL;
+	size_t				npunched = 0;
 	char				*buf = NULL, *line;
 	size_t				size = 0;
 	FILE				*mem;
@@ -583,12 +612,18 @@ data_child(
 			error = pmf_mark_lost(dc.fs, ino, off, len);
 		if (!error)
 			fprintf(dc.out, "%s\n", line);
-		dc.ino = ino;
 		if (!error && range.dev == PMF_DEV_RT)
-			error = pmf_mapped(dc.fs, ino, off, len, data_left_mapped,
-					&dc);
+			error = data_keep_punched(&punched, &npunched, ino, off,
+					len);
 	}
 	free(buf);
+	/* After every unmapping: a later one may change an earlier's rt extent. */
+	for (size_t i = 0; !error && i < npunched; i++) {
+		dc.ino = punched[i].ino;
+		error = pmf_mapped(dc.fs, punched[i].ino, punched[i].start,
+				punched[i].length, data_left_mapped, &dc);
+	}
+	free(punched);
 	if (!error && range.dev != PMF_DEV_LOG)
 		error = data_quarantine(&dc, &range);
 	if (error) {
