@@ -358,11 +358,13 @@ pmf_quarantine_rt(
 		return error;
 	/* The file is on the data device: it cannot land on rt blocks. */
 	error = pmf_quarantine_rt_inode(fs, &ip);
+	if (error == -EEXIST)
+		return pmf_seterr(fs, error,
+				"/%s exists and is not a realtime regular file",
+				PMF_QUARANTINE_RT);
 	if (error)
-		return pmf_seterr(fs, error, "cannot make /%s%s: %s",
-				PMF_QUARANTINE_RT,
-				error == -EEXIST ? " (a realtime regular file)" : "",
-				strerror(-error));
+		return pmf_seterr(fs, error, "cannot make /%s: %s",
+				PMF_QUARANTINE_RT, strerror(-error));
 	error = pmf_quarantine_rt_walk(fs, ext, n, ip);
 	*ino = ip->i_ino;
 	libxfs_irele(ip);

@@ -16,7 +16,8 @@
 # the quarantine file, unmaps them, records them in its
 # trusted.pmemfail.lost and quarantines them again; undo of both must
 # give back the damaged images byte for byte.  On G a loss of the rt
-# superblock must make repair run xfs_repair, which rewrites it.
+# superblock must make repair run xfs_repair, which rewrites it.  A
+# /pmemfail-quarantine-rt that is a plain file is refused (exit 12).
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 
@@ -178,3 +179,19 @@ rc=$?
 "$XFS_REPAIR" -n -r w.rt w.data > rn.log 2>&1 ||
 	pmf_fail "rt superblock: xfs_repair -n is not clean: $(grep -v '^ ' rn.log | tail -5)"
 echo "G rt superblock: repaired by xfs_repair, clean"
+
+# A /pmemfail-quarantine-rt that is not a realtime file: refused, undone.
+echo hi > hi.txt
+printf 'x\n0 0\nd--755 0 0\npmemfail-quarantine-rt ---644 0 0 %s\n$\n' "$TMP/hi.txt" > proto
+truncate -s 96M q.data q.rt
+TEST_DIR=$TMP TEST_DEV=q.data QA_CHECK_FS=1 "$MKFS" -q -p proto -m rmapbt=0,reflink=0 \
+	-r rtdev=q.rt q.data || pmf_fail "mkfs Q"
+cp --sparse=always q.data q0.data
+"$XFS_PMEM" repair q.data -r q.rt --device rt --offset 1m --length 4k --apply \
+	--undo undoq --manifest mq.json > rq.out 2>&1
+rc=$?
+[ $rc = 12 ] && grep -q "^xfs_pmem: /pmemfail-quarantine-rt exists and is not a realtime regular file$" rq.out ||
+	pmf_fail "a plain /pmemfail-quarantine-rt: exit $rc: $(tail -2 rq.out)"
+"$XFS_PMEM" undo undoq --yes > /dev/null && cmp -s q.data q0.data ||
+	pmf_fail "a plain /pmemfail-quarantine-rt: undo did not restore the image"
+echo "a plain /pmemfail-quarantine-rt: refused (exit 12), undone"
