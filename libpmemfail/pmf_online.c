@@ -85,6 +85,7 @@ pmf_mount_opt(
 static int
 pmf_find_mount(
 	struct pmf_online	*on,
+	const char		*given,
 	const char		*real,
 	dev_t			dev,
 	char			*errmsg,
@@ -132,14 +133,14 @@ pmf_find_mount(
 	free(line);
 	fclose(f);
 	if (!found) {
-		snprintf(errmsg, len, "%s is not a mount point", real);
+		snprintf(errmsg, len, "%s is not a mount point", given);
 		return -EINVAL;
 	}
 	if (subdir) {
 		/* Paths would be relative to a directory we cannot see above. */
 		snprintf(errmsg, len,
 			 "%s mounts a subdirectory of its filesystem (a bind mount); give the filesystem's own mount point",
-			 real);
+			 given);
 		return -EINVAL;
 	}
 	return 0;
@@ -343,22 +344,22 @@ pmf_online_setup(
 		return -ENOMEM;
 	on->fd = open(real, O_RDONLY | O_DIRECTORY);
 	if (on->fd < 0) {
-		snprintf(errmsg, len, "cannot open %s: %s", real, strerror(errno));
+		snprintf(errmsg, len, "cannot open %s: %s", path, strerror(errno));
 		return -errno;
 	}
 	if (fstatfs(on->fd, &sfs) < 0 || fstat(on->fd, &st) < 0) {
-		snprintf(errmsg, len, "%s: %s", real, strerror(errno));
+		snprintf(errmsg, len, "%s: %s", path, strerror(errno));
 		return -errno;
 	}
 	if (sfs.f_type != XFS_SUPER_MAGIC) {
-		snprintf(errmsg, len, "%s is not on an XFS filesystem", real);
+		snprintf(errmsg, len, "%s is not on an XFS filesystem", path);
 		return -EINVAL;
 	}
-	error = pmf_find_mount(on, real, st.st_dev, errmsg, len);
+	error = pmf_find_mount(on, path, real, st.st_dev, errmsg, len);
 	if (error)
 		return error;
 	if (ioctl(on->fd, XFS_IOC_FSGEOMETRY, &g) < 0) {
-		snprintf(errmsg, len, "%s: XFS_IOC_FSGEOMETRY: %s", real,
+		snprintf(errmsg, len, "%s: XFS_IOC_FSGEOMETRY: %s", path,
 			 strerror(errno));
 		return -errno;
 	}
@@ -377,7 +378,7 @@ pmf_online_setup(
 	/* An internal log has no device of its own; GETFSMAP puts it on data. */
 	if (g.logstart == 0 && !on->dev_path[PMF_DEV_LOG]) {
 		snprintf(errmsg, len, "%s: external log device not in mountinfo",
-			 real);
+			 path);
 		return -EINVAL;
 	}
 	pmf_online_read_sb(on);

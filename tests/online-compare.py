@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Online (mount point) against offline (devices): the same reports.
 
-  online-compare.py run --xfs-pmem BIN --seed N --count N OUT.json TARGET...
+  online-compare.py run --xfs-pmem BIN --seed N --count N
+                        [--extra DEV:OFFSET:LENGTH]... OUT.json -- TARGET...
       Run `xfs_pmem simulate --json --bytes` with every column on seeded
       random ranges of the data device plus edges (first and last sectors,
       the whole device, AG boundaries, the log, ranges past the end) and
@@ -83,8 +84,11 @@ def ranges(geo, seed, count):
 def run(args):
     target = args.target
     geo = geometry(args.xfs_pmem, target)
-    res = [simulate(args.xfs_pmem, target, dev, a)
-           for dev, a in ranges(geo, args.seed, args.count)]
+    todo = ranges(geo, args.seed, args.count)
+    for e in args.extra or []:
+        dev, off, length = e.split(":")
+        todo.append((dev, ["--offset", off, "--length", length]))
+    res = [simulate(args.xfs_pmem, target, dev, a) for dev, a in todo]
     json.dump(res, open(args.out, "w"))
     print("%s: %d ranges" % (" ".join(target), len(res)))
     return 0
@@ -163,6 +167,8 @@ def main():
         ap.add_argument("--xfs-pmem", required=True)
         ap.add_argument("--seed", type=int, required=True)
         ap.add_argument("--count", type=int, default=100)
+        ap.add_argument("--extra", action="append",
+                        help="DEV:OFFSET:LENGTH, a range to ask as well")
         ap.add_argument("out")
         ap.add_argument("target", nargs="+")
         return run(ap.parse_args())
