@@ -687,9 +687,14 @@ xfs_pmem_invalidate(
 	}
 	ctx.dev = st.st_dev;
 	ctx.kill = ia.kill;
-	if (xfs_pmem_range("invalidate", ia.dev, false, ia.offset, ia.length,
-			&geo, &range))
+	error = xfs_pmem_range("invalidate", ia.dev, false, ia.offset,
+			ia.length, &geo, &range);
+	if (error) {
+		/* A range that cannot be parsed is the command line's fault. */
+		if (error == -EINVAL)
+			ret = XFS_PMEM_EXIT_USAGE;
 		goto out;
+	}
 	error = pmf_query(ctx.fs, &range, PMF_QUERY_PATHS, inv_impact, &ctx);
 	if (error) {
 		xfs_pmem_err("%s", pmf_errmsg(ctx.fs)[0] ? pmf_errmsg(ctx.fs) :
