@@ -80,7 +80,7 @@ pmf_expect_exit 0 "$XFS_PMEM" simulate "$TMP/int.img" --device data --offset 650
 # Mount points (the online engine): what is not one, what it does not take.
 if [ "$(id -u)" = 0 ]; then
 	pmf_mount "$TMP/int.img" "$TMP/mnt"
-	mkdir "$TMP/mnt/sub"
+	mkdir "$TMP/mnt/sub" "$TMP/mnt/sub2"
 	: > "$TMP/mnt/file"
 	on=("$XFS_PMEM" simulate "$TMP/mnt")
 	bad 8 "sub is not a mount point" "$XFS_PMEM" info "$TMP/mnt/sub"
@@ -101,8 +101,16 @@ if [ "$(id -u)" = 0 ]; then
 	bad 16 "invalidate: unknown device 'floppy'" "${inv[@]}" --device floppy --offset 0 --length 1
 	bad 16 "invalidate: expected exactly one mount point" "$XFS_PMEM" invalidate
 	bad 16 "invalidate: bad length" "${inv[@]}" --device data --offset 0 --length 1.5m
+	# info and simulate answer a device mounted read-write online, but
+	# only with the mount's own devices.
+	pmf_umount "$TMP/mnt"
+	pmf_mount "$TMP/fs.img" "$TMP/mnt" "$TMP/fs.log"
+	bad 8 "with other log or realtime devices than those given" "$XFS_PMEM" info "$TMP/fs.img" -l "$TMP/other.log"
+	bad 8 "is mounted read-write on .*; unmount it or query the mount point" "$XFS_PMEM" verify "$TMP/fs.img" -l "$TMP/fs.log" --device data --offset 0 --length 4k
+	pmf_umount "$TMP/mnt"
+	pmf_mount "$TMP/int.img" "$TMP/mnt"
 	mkdir "$TMP/bind"
-	mount --bind "$TMP/mnt/sub" "$TMP/bind" || pmf_fail "bind mount failed"
+	mount --bind "$TMP/mnt/sub2" "$TMP/bind" || pmf_fail "bind mount failed"
 	_pmf_mounts=("$TMP/bind" "${_pmf_mounts[@]}")
 	bad 8 "a bind mount" "$XFS_PMEM" info "$TMP/bind"
 	umount "$TMP/bind"
