@@ -99,5 +99,6 @@ int xfs_pmem_verify(int argc, char **argv);
 int xfs_pmem_inject(int argc, char **argv);
 int xfs_pmem_repair(int argc, char **argv);
 int xfs_pmem_undo(int argc, char **argv);
+int xfs_pmem_invalidate(int argc, char **argv);
 
 #endif /* XFS_PMEM_H */
