@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# repair --online in a kernel that has online repair (the 7.2 guest; the
+# host kernel has no online scrub).  On the host, a populated filesystem
+# (rmapbt, reflink, parent pointers) gets three rebuildable structures
+# damaged by xfs_pmem inject --mode flip, each at the block xfsprogs'
+# xfs_db names: the bnobt root of AG 0, the inobt root of AG 1, the
+# refcountbt root of AG 2.  In one guest boot, with the filesystem mounted:
+#   - xfsprogs' own xfs_io 'scrub' (the oracle, not our code) must call all
+#     three corrupt;
+#   - repair --online over the bnobt block's range must report that bnobt
+#     corrupt before, repaired, ok after, and must leave the other two
+#     alone (xfs_io still calls them corrupt: the repair is targeted);
+#   - repair --online over the two other ranges repairs them;
+#   - xfs_io then calls all three clean, a second repair --online over the
+#     three ranges exits 0 (nothing to repair: the rebuilt btrees live
+#     elsewhere), --check over block 0 names the AG headers, and every
+#     file reads back with the checksum it had before the damage.
+# Back on the host, xfs_repair -n must find the filesystem clean.
+. "$PMF_SRC/tests/lib.sh"
+pmf_require_root
+pmf_require_guest
+
+seed=${PMF_SEED:-$(( (RANDOM << 15) | RANDOM ))}
+echo "seed $seed"
+img=$TMP/fs.img
+TEST_DIR=$TMP TEST_DEV=$img QA_CHECK_FS=1 \
+	pmf_mkfs "$img" 320m -- -d agcount=4 -m rmapbt=1,reflink=1 -n parent=1
+pmf_mount "$img" "$TMP/mnt"
+"$PYTHON" "$PMF_SRC/tests/populate.py" "$TMP/mnt" "$seed" > /dev/null ||
+	pmf_fail "populate failed"
+(cd "$TMP/mnt" && find . -type f -exec md5sum {} + | sort -k2) > "$TMP/sums.host"
+pmf_umount "$TMP/mnt"
+
+db() { "$XFS_DB" -r -c "$1" -c "print $2" "$img" | awk '{print $3}'; }
+bs=$(db 'sb 0' blocksize)
+agblocks=$(db 'sb 0' agblocks)
+bno=$(db 'agf 0' bnoroot)
+ino=$(db 'agi 1' root)
+refc=$(db 'agf 2' refcntroot)
+for v in "$bs" "$agblocks" "$bno" "$ino" "$refc"; do
+	[ -n "$v" ] && [ "$v" -gt 0 ] || pmf_fail "xfs_db gave no block: bs=$bs agblocks=$agblocks bnobt=$bno inobt=$ino refcountbt=$refc"
+done
+off_bno=$(( bno * bs ))
+off_ino=$(( (agblocks + ino) * bs ))
+off_refc=$(( (2 * agblocks + refc) * bs ))
+echo "bnobt root AG 0 at byte $off_bno; inobt root AG 1 at $off_ino; refcountbt root AG 2 at $off_refc"
+for o in $off_bno $off_ino $off_refc; do
+	"$XFS_PMEM" inject "$img" --device data --offset "$o" --length "$bs" \
+		--mode flip --seed "$seed" --yes > /dev/null ||
+		pmf_fail "inject at $o failed"
+done
+
+job=$TMP/job
+mkdir -p "$job/lib"
+cp "$GUEST_PMEM" "$job/xfs_pmem"
+# xfs_pmem links libxfs statically but some system libraries dynamically.
+for l in $(ldd "$GUEST_PMEM" | grep -o '/[^ ]*'); do
+	cp -L "$l" "$job/lib/"
+done
+cp "$TMP/sums.host" "$job/sums.host"
+cat > "$job/job.sh" <<EOF
+export LD_LIBRARY_PATH=/job/lib
+mkdir -p /mnt
+mount -t xfs /dev/vda /mnt || exit 3
+# scrub3 NAME: xfsprogs' verdict on the three structures.
+scrub3() {
+	for s in "bnobt 0" "inobt 1" "refcountbt 2"; do
+		echo "\$s: \$(xfs_io -c "scrub \$s" /mnt 2>&1 | tr '\n' ' ')"
+	done > \$OUT/scrub-\$1.txt
+}
+rep() {
+	./xfs_pmem repair --online /mnt --device data --offset \$2 --length $bs \\
+		--json > \$OUT/\$1.json 2> \$OUT/\$1.err
+	echo \$? > \$OUT/\$1.rc
+}
+scrub3 before
+rep bnobt $off_bno
+scrub3 mid
+rep inobt $off_ino
+rep refc $off_refc
+scrub3 after
+rep again-bnobt $off_bno
+rep again-inobt $off_ino
+rep again-refc $off_refc
+(cd /mnt && find . -type f -exec md5sum {} + | sort -k2) > \$OUT/sums.guest
+./xfs_pmem repair --online /mnt --device data --offset 0 --length 4k --check \\
+	> \$OUT/check.txt 2>&1
+echo \$? > \$OUT/check.rc
+umount /mnt
+EOF
+
+"$PMF_SRC/tests/guest/run" --timeout "${PMF_GUEST_TIMEOUT:-600}" \
+	--xfsprogs "$XFSPROGS_DIR" --job "$job" --out "$TMP/out" --disk "$img" ||
+	pmf_fail "guest job failed (exit $?): $(tail -5 "$TMP/out/console.log" 2>/dev/null)"
+out=$TMP/out
+
+# The oracle first: the damage is real, and each repair touched only its own.
+verdict() { grep "^$2:" "$out/scrub-$1.txt"; }
+for s in "bnobt 0" "inobt 1" "refcountbt 2"; do
+	verdict before "$s" | grep -q "Corruption detected" ||
+		pmf_fail "xfs_io scrub before: $s not corrupt: $(verdict before "$s")"
+	verdict after "$s" | grep -q "Corruption\|Cross-referencing failed\|not complete" &&
+		pmf_fail "xfs_io scrub after the repairs: $s: $(verdict after "$s")"
+done
+verdict mid "bnobt 0" | grep -q "Corruption" &&
+	pmf_fail "the bnobt is still corrupt after its repair: $(verdict mid "bnobt 0")"
+for s in "inobt 1" "refcountbt 2"; do
+	verdict mid "$s" | grep -q "Corruption detected" ||
+		pmf_fail "repair of the bnobt range touched $s: $(verdict mid "$s")"
+done
+cat "$out/scrub-before.txt" "$out/scrub-mid.txt" "$out/scrub-after.txt"
+
+# Our report: the damaged structure corrupt before, repaired, ok after.
+for what in bnobt:bnobt:0 inobt:inobt:1 refc:refcountbt:2; do
+	IFS=: read -r run st ag <<< "$what"
+	rc=$(cat "$out/$run.rc")
+	[ "$rc" = 1 ] || pmf_fail "repair --online of the $st range exited $rc: $(cat "$out/$run.err")"
+	"$PYTHON" - "$out/$run.json" "$st" "$ag" <<'PY' || pmf_fail "$st: bad report: $(cat "$out/$run.json")"
+import json, sys
+rows = json.load(open(sys.argv[1]))["structures"]
+st, ag = sys.argv[2], int(sys.argv[3])
+hit = [r for r in rows if r["structure"] == st and r["ag"] == ag]
+assert len(hit) == 1, rows
+assert hit[0]["before"] == "corrupt" and hit[0]["action"] == "repaired" \
+    and hit[0]["after"] == "ok", hit
+# Every structure is per-AG in AG @ag, or the summary counters: targeted.
+assert all(r["ag"] == ag or r["structure"] == "fscounters" for r in rows), rows
+assert all(r["after"] in ("ok", "warning") for r in rows), rows
+print("%s AG %d: %s" % (st, ag, ", ".join(
+    "%s %s->%s" % (r["structure"], r["before"], r["after"]) for r in rows)))
+PY
+	# The rebuilt btree lives elsewhere: what is left there is clean.
+	rc=$(cat "$out/again-$run.rc")
+	[ "$rc" = 0 ] || pmf_fail "second repair --online of the $st range exited $rc (expected 0): $(cat "$out/again-$run.json" "$out/again-$run.err")"
+	"$PYTHON" - "$out/again-$run.json" <<'PY' || pmf_fail "$st, second run: $(cat "$out/again-$run.json")"
+import json, sys
+rows = json.load(open(sys.argv[1]))["structures"]
+assert all(r["before"] == "ok" and r["action"] == "none" for r in rows), rows
+PY
+done
+rc=$(cat "$out/check.rc")
+[ "$rc" = 0 ] || pmf_fail "repair --online --check over the superblock exited $rc: $(cat "$out/check.txt")"
+grep -q "^sb " "$out/check.txt" || pmf_fail "--check over block 0 names no sb: $(cat "$out/check.txt")"
+
+# The files: every byte as before.
+diff -q "$TMP/sums.host" "$out/sums.guest" > /dev/null ||
+	pmf_fail "file checksums differ after the repair: $(diff "$TMP/sums.host" "$out/sums.guest" | head -5)"
+echo "$(wc -l < "$TMP/sums.host") files intact"
+"$XFS_REPAIR" -n "$img" > "$TMP/repair.log" 2>&1 ||
+	pmf_fail "xfs_repair -n after the online repairs: $(tail -5 "$TMP/repair.log")"
+echo "xfs_repair -n: clean"

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * A mounted filesystem, for the commands that work on one (repair
+ * --online, watch): its geometry and the impact records of a range.
+ */
+#ifndef XFS_PMEM_ONLINE_H
+#define XFS_PMEM_ONLINE_H
+
+#include <sys/types.h>
+#include "xfs_pmem.h"
+
+struct xfs_pmem_online {
+	const char		*mnt;
+	int			fd;		/* the mount point, O_RDONLY */
+	struct pmf_geometry	geo;		/* what the kernel says */
+	uint32_t		agblklog;
+	uint32_t		inopblog;
+	dev_t			datadev;	/* GETFSMAP's device key */
+};
+
+int xfs_pmem_online_open(const char *mnt, struct xfs_pmem_online *on);
+void xfs_pmem_online_close(struct xfs_pmem_online *on);
+int xfs_pmem_online_query(struct xfs_pmem_online *on,
+		const struct pmf_range *range, pmf_impact_fn fn, void *priv);
+
+#endif /* XFS_PMEM_ONLINE_H */
