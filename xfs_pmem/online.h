@@ -8,6 +8,7 @@
 #ifndef XFS_PMEM_ONLINE_H
 #define XFS_PMEM_ONLINE_H
 
+#include <stdio.h>
 #include <sys/types.h>
 #include "xfs_pmem.h"
 
@@ -24,5 +25,9 @@ int xfs_pmem_online_open(const char *mnt, struct xfs_pmem_online *on);
 void xfs_pmem_online_close(struct xfs_pmem_online *on);
 int xfs_pmem_online_query(struct xfs_pmem_online *on,
 		const struct pmf_range *range, pmf_impact_fn fn, void *priv);
+
+/* repair_online.c */
+int xfs_pmem_repair_online_range(struct xfs_pmem_online *on,
+		const struct pmf_range *range, FILE *f);
 
 #endif /* XFS_PMEM_ONLINE_H */

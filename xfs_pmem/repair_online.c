@@ -339,20 +339,134 @@ ro_row_print(
 	return error ? -ENOMEM : 0;
 }
 
+/* The structures of @range, scrubbed and (unless @check) repaired. */
+static int
+ro_scrub_range(
+	struct xfs_pmem_online	*on,
+	const struct pmf_range	*range,
+	bool			check,
+	struct ro_ctx		*ctx,
+	struct ro_row		**rowsp)
+{
+	struct ro_row		*rows;
+	int			error;
+
+	ctx->on = on;
+	error = xfs_pmem_online_query(on, range, ro_impact, ctx);
+	if (error == 1)
+		error = ctx->error;
+	if (error)
+		return error;
+	/* Any rebuild changes the free space and inode totals. */
+	if (ctx->set.nr &&
+	    pmf_scrub_set_add(&ctx->set, XFS_SCRUB_TYPE_FSCOUNTERS, 0, 0, 0))
+		return -ENOMEM;
+	pmf_scrub_set_sort(&ctx->set);
+	rows = calloc(ctx->set.nr + 1, sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	for (size_t i = 0; i < ctx->set.nr; i++) {
+		uint32_t	of;
+
+		rows[i].berr = pmf_scrub_one(on->fd, &ctx->set.v[i], false, &of);
+		rows[i].before = rows[i].after = pmf_scrub_state(of);
+	}
+	if (!check)
+		ro_repair_passes(on->fd, &ctx->set, rows);
+	*rowsp = rows;
+	return 0;
+}
+
+/* fsck's exit bits for a set of rows; counts what was fixed and left. */
+static int
+ro_result(
+	const struct ro_ctx	*ctx,
+	const struct ro_row	*rows,
+	unsigned int		*fixed,
+	unsigned int		*left)
+{
+	int			ret = RO_EXIT_NOTHING;
+
+	*fixed = *left = 0;
+	for (size_t i = 0; i < ctx->set.nr; i++) {
+		const struct ro_row *r = &rows[i];
+
+		if (r->berr || r->aerr)
+			ret |= XFS_PMEM_EXIT_ERROR;
+		if (r->berr || r->aerr || ro_needs_repair(r->after)) {
+			(*left)++;
+			ret |= RO_EXIT_LEFT;
+		} else if (r->repairs) {
+			(*fixed)++;
+			ret |= RO_EXIT_FIXED;
+		}
+	}
+	if (ret & RO_EXIT_LEFT)
+		ret &= ~RO_EXIT_FIXED;
+	return ret;
+}
+
+/*
+ * For watch: repair what @range held and write the rows to @f as one
+ * JSON array, on one line.  Returns the exit bits, or a negative errno.
+ */
+int
+xfs_pmem_repair_online_range(
+	struct xfs_pmem_online	*on,
+	const struct pmf_range	*range,
+	FILE			*f)
+{
+	static const struct ro_args ra = { 0 };
+	struct ro_ctx		ctx = { 0 };
+	struct ro_row		*rows = NULL;
+	unsigned int		fixed, left;
+	char			action[96];
+	int			ret;
+
+	ret = ro_scrub_range(on, range, false, &ctx, &rows);
+	if (ret) {
+		free(rows);
+		pmf_scrub_set_free(&ctx.set);
+		return ret;
+	}
+	fputc('[', f);
+	for (size_t i = 0; i < ctx.set.nr; i++) {
+		const struct pmf_scrub_target	*t = &ctx.set.v[i];
+		const struct ro_row		*r = &rows[i];
+
+		fprintf(f, "%s{\"structure\":\"%s\"", i ? "," : "",
+				pmf_scrub_type_name(t->type));
+		if (pmf_scrub_type_per_ag(t->type))
+			fprintf(f, ",\"ag\":%u", t->agno);
+		if (pmf_scrub_type_per_inode(t->type))
+			fprintf(f, ",\"ino\":%llu", (unsigned long long)t->ino);
+		fprintf(f, ",\"before\":\"%s\",\"action\":\"%s\",\"after\":\"%s\"}",
+				r->berr ? "error" : pmf_scrub_state_name(r->before),
+				ro_action(&ra, r, action, sizeof(action)),
+				r->berr || r->aerr ? "error" :
+				pmf_scrub_state_name(r->after));
+	}
+	fputc(']', f);
+	ret = ro_result(&ctx, rows, &fixed, &left);
+	free(rows);
+	pmf_scrub_set_free(&ctx.set);
+	return ret;
+}
+
 static int
 ro_run(
 	const struct ro_args	*ra,
 	struct xfs_pmem_online	*on,
 	const struct pmf_range	*range)
 {
-	struct ro_ctx		ctx = { .on = on };
+	struct ro_ctx		ctx = { 0 };
 	struct libscols_table	*tb = NULL;
 	struct ro_row		*rows = NULL;
 	int			ids[XFS_PMEM_MAXCOLS];
 	int			defaults[COL_NR];
 	size_t			nids;
-	int			error, ret = RO_EXIT_NOTHING;
-	unsigned int		fixed = 0, left = 0;
+	int			error, ret;
+	unsigned int		fixed, left;
 
 	for (int i = 0; i < COL_NR; i++)
 		defaults[i] = i;
@@ -360,50 +474,22 @@ ro_run(
 			COL_NR, ids, &nids))
 		return XFS_PMEM_EXIT_USAGE;
 
-	error = xfs_pmem_online_query(on, range, ro_impact, &ctx);
-	if (error == 1)
-		error = ctx.error;
+	error = ro_scrub_range(on, range, ra->check, &ctx, &rows);
+	if (error == -ENOMEM)
+		goto nomem;
 	if (error) {
 		xfs_pmem_err("repair --online: %s: query of the range failed: %s",
 				ra->mnt, strerror(-error));
 		pmf_scrub_set_free(&ctx.set);
 		return XFS_PMEM_EXIT_ERROR;
 	}
-	/* Any rebuild changes the free space and inode totals. */
-	if (ctx.set.nr &&
-	    pmf_scrub_set_add(&ctx.set, XFS_SCRUB_TYPE_FSCOUNTERS, 0, 0, 0))
-		goto nomem;
-	pmf_scrub_set_sort(&ctx.set);
-	rows = calloc(ctx.set.nr + 1, sizeof(*rows));
 	tb = xfs_pmem_table_new("structures", ro_cols, ids, nids, &ra->out);
-	if (!rows || !tb)
+	if (!tb)
 		goto nomem;
-
-	for (size_t i = 0; i < ctx.set.nr; i++) {
-		uint32_t	of;
-
-		rows[i].berr = pmf_scrub_one(on->fd, &ctx.set.v[i], false, &of);
-		rows[i].before = rows[i].after = pmf_scrub_state(of);
-	}
-	if (!ra->check)
-		ro_repair_passes(on->fd, &ctx.set, rows);
-	for (size_t i = 0; i < ctx.set.nr; i++) {
-		const struct ro_row *r = &rows[i];
-
-		if (r->berr || r->aerr)
-			ret |= XFS_PMEM_EXIT_ERROR;
-		if (r->berr || r->aerr || ro_needs_repair(r->after)) {
-			left++;
-			ret |= RO_EXIT_LEFT;
-		} else if (r->repairs) {
-			fixed++;
-			ret |= RO_EXIT_FIXED;
-		}
-		if (ro_row_print(ra, &ctx.set.v[i], r, tb, ids, nids))
+	for (size_t i = 0; i < ctx.set.nr; i++)
+		if (ro_row_print(ra, &ctx.set.v[i], &rows[i], tb, ids, nids))
 			goto nomem;
-	}
-	if (ret & RO_EXIT_LEFT)
-		ret &= ~RO_EXIT_FIXED;
+	ret = ro_result(&ctx, rows, &fixed, &left);
 	/* JSON always has the array, empty if the range held no metadata. */
 	if (ctx.set.nr || ra->out.json)
 		scols_print_table(tb);
