@@ -104,6 +104,22 @@ int pmf_open(struct pmf_open_args *args, struct pmf_fs **fsp);
 void pmf_close(struct pmf_fs *fs);
 const char *pmf_errmsg(const struct pmf_fs *fs);
 
+/*
+ * Online: when pmf_open_args.data is a directory, it must be the mount
+ * point of an XFS filesystem, and the handle asks the kernel (GETFSMAP,
+ * inumbers, bulkstat, parent pointers) instead of reading the devices.  It
+ * takes no log or realtime device and no PMF_OPEN_WRITE (write through the
+ * kernel: pmf_open_inode()), and it does not use libxfs, so a process may
+ * hold online handles besides its one offline one.  pmf_query() and
+ * pmf_get_geometry() work as offline; the pmf_check_*, pmf_punch,
+ * pmf_mark_lost and pmf_quarantine calls return -EOPNOTSUPP.
+ */
+bool pmf_is_online(const struct pmf_fs *fs);
+/* The mount point's directory fd (owned by @fs), or -1 offline. */
+int pmf_mount_fd(const struct pmf_fs *fs);
+/* Open inode @ino by handle with open(2) @oflags: a new fd, or -errno. */
+int pmf_open_inode(struct pmf_fs *fs, uint64_t ino, int oflags);
+
 /* struct pmf_geometry.features */
 #define PMF_FEAT_CRC		(1ULL << 0)
 #define PMF_FEAT_FINOBT		(1ULL << 1)
@@ -144,6 +160,7 @@ struct pmf_geometry {
 	bool		rtrmap_supported; /* this build can read rtrmap */
 	bool		clean;		/* log is clean (unmounted cleanly) */
 	struct pmf_devinfo dev[3];	/* indexed by enum pmf_device */
+	const char	*mountpoint;	/* opened online: the mount point */
 };
 
 int pmf_get_geometry(struct pmf_fs *fs, struct pmf_geometry *geo);

@@ -404,6 +404,9 @@ pmf_open(
 		snprintf(args->errmsg, sizeof(args->errmsg), "no data device given");
 		return -EINVAL;
 	}
+	/* A mount point: ask the kernel, without libxfs (pmf_online.c). */
+	if (pmf_online_wanted(args->data))
+		return pmf_online_open(args, fsp);
 	for (int i = 0; i < 3; i++) {
 		if (!paths[i])
 			continue;
@@ -479,7 +482,9 @@ pmf_close(
 	if (!fs)
 		return;
 	pmf_paths_free(fs);
-	if (!fs->attached) {
+	if (fs->online)
+		pmf_online_close(fs);
+	else if (!fs->attached) {
 		libxfs_umount(fs->mp);
 		libxfs_destroy(&fs->xi);
 	}

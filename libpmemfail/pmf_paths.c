@@ -321,6 +321,20 @@ pmf_readdir_leaf(
 	return 0;
 }
 
+/* An entry the kernel read (online); "." and ".." are already gone. */
+static int
+pmf_online_dirent(
+	void		*priv,
+	uint64_t	ino,
+	const char	*name,
+	size_t		namelen,
+	bool		isdir)
+{
+	struct pmf_dirwalk *dw = priv;
+
+	return dw->fn(dw->fs, dw->dir, ino, name, namelen, isdir);
+}
+
 static int
 pmf_readdir(
 	struct pmf_fs		*fs,
@@ -329,9 +343,12 @@ pmf_readdir(
 {
 	struct pmf_dirwalk	dw = { .fs = fs, .dir = dir, .fn = fn };
 	struct xfs_inode	*dp;
-	struct xfs_da_args	args = { .geo = fs->mp->m_dir_geo, .owner = dir };
+	struct xfs_da_args	args = { .owner = dir };
 	int			error;
 
+	if (fs->online)
+		return pmf_online_readdir(fs, dir, pmf_online_dirent, &dw);
+	args.geo = fs->mp->m_dir_geo;
 	error = libxfs_iget(fs->mp, NULL, dir, 0, &dp);
 	if (error)
 		return error;
@@ -393,7 +410,7 @@ pmf_walk_tree(
 	struct pmf_fs	*fs)
 {
 	struct pmf_pathcache *pc = fs->paths;
-	uint64_t	root = fs->mp->m_sb.sb_rootino;
+	uint64_t	root = pmf_root_ino(fs);
 	int		error;
 
 	error = pmf_dent_push(&pc->dirs, &pc->ndirs, &pc->dcap, root, root,
@@ -414,7 +431,7 @@ pmf_walk_tree(
 			return error;
 		if (error)
 			pc->bad_dirs++;
-		if (pc->ndirs > fs->mp->m_sb.sb_icount + 1)
+		if (pc->ndirs > pmf_icount(fs) + 1)
 			return pmf_seterr(fs, -EFSCORRUPTED,
 				"directory tree has more directories than inodes (cycle?)");
 	}
@@ -442,7 +459,7 @@ pmf_build_path(
 {
 	const struct pmf_pathcache *pc = fs->paths;
 	const struct pmf_dent *chain[PMF_MAX_DEPTH];
-	uint64_t	root = fs->mp->m_sb.sb_rootino;
+	uint64_t	root = pmf_root_ino(fs);
 	size_t		depth = 0, len = 1;
 	char		*path, *p;
 
@@ -553,7 +570,7 @@ pmf_pptr_queue(
 	bool			added;
 	int			error;
 
-	if (dir == pw->fs->mp->m_sb.sb_rootino)
+	if (dir == pmf_root_ino(pw->fs))
 		return 0;
 	error = pmf_iset_add(&pw->seen, dir, &added);
 	if (error || !added)
@@ -628,7 +645,7 @@ pmf_pptr_resolve(
 {
 	struct pmf_pathcache	*pc = fs->paths;
 	struct pmf_pptr_walk	pw = { .fs = fs };
-	uint64_t		root = fs->mp->m_sb.sb_rootino;
+	uint64_t		root = pmf_root_ino(fs);
 	uint32_t		gen;
 	int			error = 0;
 
@@ -671,15 +688,14 @@ pmf_paths_resolve(
 	 * Parent pointers cost a few reads per affected inode, the walk a
 	 * read of every directory: past an eighth of the inodes, walk.
 	 */
-	if (xfs_has_parent(fs->mp) && nr <= fs->mp->m_sb.sb_icount / 8)
+	if (pmf_has_parent(fs) && nr <= pmf_icount(fs) / 8)
 		error = pmf_pptr_resolve(fs);
 	else
 		error = pmf_walk_tree(fs);
 	/* The root is in no directory; its one path is "/". */
-	if (!error && pmf_is_target(pc, fs->mp->m_sb.sb_rootino))
+	if (!error && pmf_is_target(pc, pmf_root_ino(fs)))
 		error = pmf_dent_push(&pc->links, &pc->nlinks, &pc->lcap,
-				fs->mp->m_sb.sb_rootino,
-				fs->mp->m_sb.sb_rootino, "", 0);
+				pmf_root_ino(fs), pmf_root_ino(fs), "", 0);
 	pc->targets = NULL;
 	pc->ntargets = 0;
 	if (error)

@@ -13,6 +13,7 @@
 #include "xfs_failure.h"
 
 struct pmf_pathcache;
+struct pmf_online;
 
 /* Where the live part of the log is, found once at open. */
 struct pmf_loginfo {
@@ -33,6 +34,7 @@ struct pmf_fs {
 	struct pmf_loginfo	log;
 	char			*path[3];
 	struct pmf_pathcache	*paths;
+	struct pmf_online	*online;	/* mounted: asked through ioctls */
 	unsigned int		qflags;		/* PMF_QUERY_* of the query */
 	pmf_progress_fn		progress;
 	void			*progress_priv;
@@ -114,5 +116,26 @@ int pmf_paths_get(struct pmf_fs *fs, uint64_t ino, const char * const **paths,
 		unsigned int *npaths);
 void pmf_paths_free(struct pmf_fs *fs);
 bool pmf_paths_complete(const struct pmf_fs *fs);
+
+/*
+ * pmf_online*.c: a mounted filesystem, through GETFSMAP, inumbers, bulkstat,
+ * handles and parent pointers; fs->mp is NULL.  The helpers below answer
+ * for both kinds of handle.
+ */
+bool pmf_online_wanted(const char *path);
+int pmf_online_open(struct pmf_open_args *args, struct pmf_fs **fsp);
+void pmf_online_close(struct pmf_fs *fs);
+int pmf_online_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
+		struct pmf_sink *sink);
+typedef int (*pmf_online_dirent_fn)(void *priv, uint64_t ino,
+		const char *name, size_t namelen, bool isdir);
+int pmf_online_readdir(struct pmf_fs *fs, uint64_t dir,
+		pmf_online_dirent_fn fn, void *priv);
+int pmf_online_pptr_list(struct pmf_fs *fs, uint64_t ino, uint32_t *gen,
+		pmf_pptr_fn fn, void *priv);
+uint64_t pmf_root_ino(const struct pmf_fs *fs);
+uint64_t pmf_icount(const struct pmf_fs *fs);
+bool pmf_has_parent(const struct pmf_fs *fs);
+const struct xfs_sb *pmf_meta_sb(const struct pmf_fs *fs, bool *metadir);
 
 #endif /* PMF_PRIV_H */

@@ -253,12 +253,13 @@ pmf_impact_export(
 /* Metadata inodes have no path; name them instead. */
 static const char *
 pmf_metafile_name(
-	struct xfs_mount	*mp,
+	const struct pmf_fs	*fs,
 	uint64_t		ino)
 {
-	struct xfs_sb		*sb = &mp->m_sb;
+	bool			metadir;
+	const struct xfs_sb	*sb = pmf_meta_sb(fs, &metadir);
 
-	if (ino == NULLFSINO || ino == 0)
+	if (ino == NULLFSINO || ino == 0 || !sb)
 		return NULL;
 	if (ino == sb->sb_rbmino)
 		return "rtbitmap";
@@ -270,7 +271,7 @@ pmf_metafile_name(
 		return "grpquota";
 	if (ino == sb->sb_pquotino)
 		return "prjquota";
-	if (xfs_has_metadir(mp) && ino == sb->sb_metadirino)
+	if (metadir && ino == sb->sb_metadirino)
 		return "metadir";
 	return NULL;
 }
@@ -288,7 +289,7 @@ pmf_describe_inode(
 	struct pmf_inode_hit	*hit)
 {
 	hit->ino = ino;
-	hit->metafile = pmf_metafile_name(fs->mp, ino);
+	hit->metafile = pmf_metafile_name(fs, ino);
 	hit->paths = NULL;
 	hit->npaths = 0;
 	hit->unlinked = false;
@@ -376,13 +377,17 @@ pmf_range_to_failure(
 		/* An internal log: log offsets are data device offsets. */
 		uint64_t	logbytes = fs->geo.logblocks *
 					   (uint64_t)fs->geo.blocksize;
+		unsigned int	agblklog = libxfs_highbit32(fs->geo.agblocks - 1) + 1;
 
 		if (end > logbytes)
 			return pmf_seterr(fs, -ERANGE,
 				"range ends past the end of the internal log (%llu bytes)",
 				(unsigned long long)logbytes);
 		fr->dev = XFS_FAILURE_DEV_DATA;
-		fr->daddr = XFS_FSB_TO_DADDR(fs->mp, fs->geo.logstart) +
+		/* sb_logstart is an AG-segmented block number. */
+		fr->daddr = xfs_failure_group_daddr(&fs->fgeo,
+				fs->geo.logstart >> agblklog,
+				fs->geo.logstart & ((1ULL << agblklog) - 1)) +
 			    (range->offset >> BBSHIFT);
 		fr->bbcount = howmany_64(end, BBSIZE) - (range->offset >> BBSHIFT);
 		return 0;
@@ -407,6 +412,12 @@ pmf_run_engine(
 {
 	struct xfs_failure_impact	imp;
 
+	if (fs->online) {
+		if (flags & PMF_QUERY_SCAN)
+			return pmf_seterr(fs, -EOPNOTSUPP,
+				"an inode scan needs the unmounted devices, not a mount point");
+		return pmf_online_walk(fs, fr, sink);
+	}
 	switch (fr->dev) {
 	case XFS_FAILURE_DEV_DATA:
 		if ((flags & PMF_QUERY_SCAN) || !xfs_has_rmapbt(fs->mp))

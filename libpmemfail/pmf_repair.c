@@ -17,6 +17,9 @@ static int
 pmf_writable(
 	struct pmf_fs	*fs)
 {
+	if (fs->online)
+		return pmf_seterr(fs, -EOPNOTSUPP,
+				"a mounted filesystem is changed through the kernel, not libxfs");
 	if (!fs->writable)
 		return pmf_seterr(fs, -EROFS,
 				"the filesystem was opened read-only");
@@ -31,8 +34,7 @@ pmf_punch(
 	uint64_t		length)
 {
 	struct xfs_mount	*mp = fs->mp;
-	xfs_fileoff_t		start = XFS_B_TO_FSBT(mp, offset);
-	xfs_fileoff_t		end = XFS_B_TO_FSB(mp, offset + length);
+	xfs_fileoff_t		start, end;
 	struct xfs_trans	*tp;
 	struct xfs_inode	*ip;
 	int			done = 0;
@@ -42,6 +44,8 @@ pmf_punch(
 	error = pmf_writable(fs);
 	if (error)
 		return error;
+	start = XFS_B_TO_FSBT(mp, offset);
+	end = XFS_B_TO_FSB(mp, offset + length);
 	if (length == 0 || offset + length < offset)
 		return pmf_seterr(fs, -EINVAL, "bad range to unmap");
 	error = libxfs_iget(mp, NULL, ino, 0, &ip);
@@ -127,7 +131,6 @@ pmf_mark_lost(
 {
 	struct xfs_mount	*mp = fs->mp;
 	struct xfs_da_args	args = {
-		.geo		= mp->m_attr_geo,
 		.whichfork	= XFS_ATTR_FORK,
 		.attr_filter	= XFS_ATTR_ROOT,
 		.name		= (const uint8_t *)PMF_LOST_ATTR,
@@ -143,6 +146,7 @@ pmf_mark_lost(
 	error = pmf_writable(fs);
 	if (error)
 		return error;
+	args.geo = mp->m_attr_geo;
 	error = libxfs_iget(mp, NULL, ino, 0, &ip);
 	if (error)
 		return pmf_seterr(fs, error, "inode %llu: %s",

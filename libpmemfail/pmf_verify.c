@@ -447,6 +447,9 @@ pmf_check_impact(
 	bool				metadata;
 
 	memset(res, 0, sizeof(*res));
+	if (fs->online)
+		return pmf_seterr(fs, -EOPNOTSUPP,
+				"checking blocks needs the unmounted devices");
 	if (imp->owner == PMF_OWN_AG_HEADERS && imp->dev == PMF_DEV_DATA) {
 		pmf_check_headers(fs, imp->agno, imp->headers, res);
 		return 0;
@@ -683,6 +686,9 @@ pmf_check_ag(
 	struct xfs_perag	*pag;
 	int			error = 0;
 
+	if (fs->online)
+		return pmf_seterr(fs, -EOPNOTSUPP,
+				"checking AGs needs the unmounted devices");
 	if (agno >= fs->mp->m_sb.sb_agcount)
 		return pmf_seterr(fs, -EINVAL, "no AG %u", agno);
 	if (!xfs_has_crc(fs->mp))

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * The online backend's state: a mounted filesystem asked through ioctls.
+ */
+#ifndef PMF_ONLINE_H
+#define PMF_ONLINE_H
+
+#include "pmf_priv.h"
+
+struct pmf_online {
+	int			fd;		/* the mount point */
+	char			*mnt;		/* its canonical path */
+	char			*dev_path[3];	/* from mountinfo */
+	uint64_t		dev_size[3];	/* 0 if it cannot be opened */
+	uint32_t		fmr_dev[3];	/* GETFSMAP's device numbers */
+	uint64_t		rootino;
+	uint32_t		inodelog;
+	uint32_t		inopblog;	/* log2 of inodes per block */
+	uint32_t		agblklog;
+	bool			parent;		/* parent pointers */
+	bool			metadir;
+	struct xfs_handle	root;		/* its fsid starts every handle */
+	bool			have_sb;
+	struct xfs_sb		sb;		/* on disk, metadata inodes only */
+};
+
+int pmf_online_gen(struct pmf_fs *fs, uint64_t ino, uint32_t *gen,
+		uint16_t *mode);
+void pmf_online_handle(const struct pmf_fs *fs, uint64_t ino, uint32_t gen,
+		struct xfs_handle *h);
+
+#endif /* PMF_ONLINE_H */

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * The online engine: the kernel's GETFSMAP records of the failed range,
+ * turned back into the rmap records they were made from and fed, one AG
+ * slice at a time, to the same shared-core calls as the offline engine
+ * (xfs_failure_rmap_impact(), _free_impact(), _log_impact()), with the gaps
+ * between them as free space, so that the two cannot decide differently.
+ * Damaged inode chunks list their allocated inodes from XFS_IOC_INUMBERS.
+ */
+#include <sys/ioctl.h>
+#include <linux/fsmap.h>
+#include "pmf_online.h"
+
+#define PMF_FSMAP_BATCH		512
+
+/* GETFSMAP records of [start, end) bytes of one device, in key order. */
+struct pmf_fsmap_set {
+	struct fsmap	*recs;
+	size_t		nr;
+	size_t		cap;
+};
+
+static int
+pmf_online_getfsmap(
+	struct pmf_fs		*fs,
+	uint32_t		dev,
+	uint64_t		start,
+	uint64_t		end,
+	struct pmf_fsmap_set	*set)
+{
+	struct fsmap_head	*head;
+	int			error = 0;
+
+	head = calloc(1, fsmap_sizeof(PMF_FSMAP_BATCH));
+	if (!head)
+		return -ENOMEM;
+	head->fmh_count = PMF_FSMAP_BATCH;
+	head->fmh_keys[0].fmr_device = dev;
+	head->fmh_keys[0].fmr_physical = start;
+	/* The high key: every field at its maximum but the length. */
+	head->fmh_keys[1].fmr_device = dev;
+	head->fmh_keys[1].fmr_flags = UINT_MAX;
+	head->fmh_keys[1].fmr_physical = end - 1;
+	head->fmh_keys[1].fmr_owner = ULLONG_MAX;
+	head->fmh_keys[1].fmr_offset = ULLONG_MAX;
+	for (;;) {
+		struct fsmap	*last;
+
+		if (ioctl(fs->online->fd, FS_IOC_GETFSMAP, head) < 0) {
+			error = pmf_seterr(fs, -errno, "%s: GETFSMAP: %s",
+					fs->online->mnt, strerror(errno));
+			break;
+		}
+		if (head->fmh_entries == 0)
+			break;
+		error = pmf_grow((void **)&set->recs, &set->cap,
+				set->nr + head->fmh_entries, sizeof(*set->recs));
+		if (error)
+			break;
+		memcpy(set->recs + set->nr, head->fmh_recs,
+		       head->fmh_entries * sizeof(*set->recs));
+		set->nr += head->fmh_entries;
+		last = &head->fmh_recs[head->fmh_entries - 1];
+		if (last->fmr_flags & FMR_OF_LAST)
+			break;
+		/* Go on after the last record, as xfs_io's fsmap does. */
+		head->fmh_keys[0] = *last;
+	}
+	free(head);
+	return error;
+}
+
+/* The rmap owner GETFSMAP reported as a special owner. */
+static uint64_t
+pmf_online_special(
+	uint64_t	owner)
+{
+	switch (owner) {
+	case XFS_FMR_OWN_FS:		return XFS_RMAP_OWN_FS;
+	case XFS_FMR_OWN_LOG:		return XFS_RMAP_OWN_LOG;
+	case XFS_FMR_OWN_AG:		return XFS_RMAP_OWN_AG;
+	case XFS_FMR_OWN_INOBT:		return XFS_RMAP_OWN_INOBT;
+	case XFS_FMR_OWN_INODES:	return XFS_RMAP_OWN_INODES;
+	case XFS_FMR_OWN_REFC:		return XFS_RMAP_OWN_REFC;
+	case XFS_FMR_OWN_COW:		return XFS_RMAP_OWN_COW;
+	case XFS_FMR_OWN_FREE:		return XFS_RMAP_OWN_NULL;
+	default:			return XFS_RMAP_OWN_UNKNOWN;
+	}
+}
+
+static bool
+pmf_online_is_free(
+	const struct fsmap	*m)
+{
+	return (m->fmr_flags & FMR_OF_SPECIAL_OWNER) &&
+	       m->fmr_owner == XFS_FMR_OWN_FREE;
+}
+
+/* A data fork mapping: the only kind a refcount can share. */
+static bool
+pmf_online_is_data(
+	const struct fsmap	*m)
+{
+	return !(m->fmr_flags & (FMR_OF_SPECIAL_OWNER | FMR_OF_ATTR_FORK |
+				 FMR_OF_EXTENT_MAP));
+}
+
+/* A GETFSMAP record as the rmap record it came from, block @bno on. */
+static void
+pmf_online_to_rmap(
+	const struct pmf_fs	*fs,
+	const struct fsmap	*m,
+	uint64_t		bno,
+	struct xfs_rmap_irec	*rec)
+{
+	unsigned int		blocklog = fs->fgeo.blocklog;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->rm_startblock = bno;
+	rec->rm_blockcount = m->fmr_length >> blocklog;
+	if (m->fmr_flags & FMR_OF_SPECIAL_OWNER) {
+		rec->rm_owner = pmf_online_special(m->fmr_owner);
+		return;
+	}
+	rec->rm_owner = m->fmr_owner;
+	if (m->fmr_flags & FMR_OF_EXTENT_MAP)
+		rec->rm_flags |= XFS_RMAP_BMBT_BLOCK;
+	else
+		rec->rm_offset = m->fmr_offset >> blocklog;
+	if (m->fmr_flags & FMR_OF_ATTR_FORK)
+		rec->rm_flags |= XFS_RMAP_ATTR_FORK;
+	if (m->fmr_flags & FMR_OF_PREALLOC)
+		rec->rm_flags |= XFS_RMAP_UNWRITTEN;
+}
+
+/* One AG slice of the failed range, fed records in key order. */
+struct pmf_online_ag {
+	struct pmf_fs			*fs;
+	const struct xfs_failure_range	*fr;
+	const struct xfs_failure_group	*grp;
+	struct pmf_sink			*sink;
+	struct pmf_fsmap_set		set;
+	uint64_t			maxlen;		/* longest record, bytes */
+	uint32_t			next;		/* first unseen block */
+};
+
+/*
+ * Is any block of [first, last] (bytes) of data record @i mapped by another
+ * data record too?  GETFSMAP's FMR_OF_SHARED speaks for the whole record;
+ * offline asks the refcount btree about the clipped part only, and a block
+ * is shared exactly when two data fork mappings cover it, so the flag is
+ * narrowed with the other records of the slice, which GETFSMAP returned
+ * because they meet the range.
+ */
+static bool
+pmf_online_shared(
+	const struct pmf_online_ag	*ag,
+	size_t				i,
+	uint64_t			first,
+	uint64_t			last)
+{
+	const struct pmf_fsmap_set	*set = &ag->set;
+
+	if (!(set->recs[i].fmr_flags & FMR_OF_SHARED))
+		return false;
+	for (size_t j = i; j-- > 0;) {
+		const struct fsmap	*o = &set->recs[j];
+
+		if (o->fmr_physical + ag->maxlen <= first)
+			break;
+		if (pmf_online_is_data(o) &&
+		    o->fmr_physical + o->fmr_length > first)
+			return true;
+	}
+	for (size_t j = i + 1; j < set->nr; j++) {
+		const struct fsmap	*o = &set->recs[j];
+
+		if (o->fmr_physical > last)
+			break;
+		if (pmf_online_is_data(o) &&
+		    o->fmr_physical + o->fmr_length > first)
+			return true;
+	}
+	return false;
+}
+
+/* Free space in [ag->next, end) of the AG, as the offline engine reports it. */
+static int
+pmf_online_gap(
+	struct pmf_online_ag		*ag,
+	uint32_t			end)
+{
+	struct xfs_failure_impact	imp;
+
+	if (end <= ag->next)
+		return 0;
+	if (!xfs_failure_free_impact(&ag->fs->fgeo, ag->fr, ag->grp->agno,
+			ag->next, end - ag->next, &imp))
+		return 0;
+	return pmf_sink_add(ag->sink, &imp);
+}
+
+/* Split a 64-bit inode number the way the kernel does. */
+static uint64_t
+pmf_online_agino_to_ino(
+	const struct pmf_online	*on,
+	uint32_t		agno,
+	uint32_t		agino)
+{
+	return ((uint64_t)agno << (on->agblklog + on->inopblog)) | agino;
+}
+
+/*
+ * The allocated inodes whose bytes meet a damaged inode chunk's clipped
+ * part, from XFS_IOC_INUMBERS: the same inobt records offline reads, as
+ * the kernel holds them.
+ */
+static int
+pmf_online_inodes(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_impact	*imp,
+	struct pmf_sink			*sink)
+{
+	struct pmf_online		*on = fs->online;
+	uint64_t			ag_daddr, first_byte, last_byte;
+	uint32_t			first, last, start;
+	struct xfs_inumbers_req		*req;
+	const size_t			batch = 64;
+	int				error = 0;
+
+	ag_daddr = xfs_failure_group_daddr(&fs->fgeo, imp->agno, 0);
+	first_byte = (imp->daddr - ag_daddr) << BBSHIFT;
+	last_byte = first_byte + (imp->bbcount << BBSHIFT) - 1;
+	first = first_byte >> on->inodelog;
+	last = last_byte >> on->inodelog;
+	/* A chunk holding @first starts at most 63 inodes before it. */
+	start = first > 63 ? first - 63 : 0;
+
+	req = calloc(1, XFS_INUMBERS_REQ_SIZE(batch));
+	if (!req)
+		return -ENOMEM;
+	req->hdr.ino = pmf_online_agino_to_ino(on, imp->agno, start);
+	req->hdr.flags = XFS_BULK_IREQ_AGNO;
+	req->hdr.agno = imp->agno;
+	for (bool done = false; !done;) {
+		req->hdr.icount = batch;
+		if (ioctl(on->fd, XFS_IOC_INUMBERS, req) < 0) {
+			error = pmf_seterr(fs, -errno, "AG %u: INUMBERS: %s",
+					imp->agno, strerror(errno));
+			break;
+		}
+		if (req->hdr.ocount == 0)
+			break;
+		for (uint32_t c = 0; c < req->hdr.ocount && !done; c++) {
+			const struct xfs_inumbers *xi = &req->inumbers[c];
+			uint32_t	s = xi->xi_startino &
+				((1ULL << (on->agblklog + on->inopblog)) - 1);
+
+			if (s > last) {
+				done = true;
+				break;
+			}
+			for (unsigned int k = 0; k < 64; k++) {
+				uint32_t	agino = s + k;
+
+				if (agino < first || agino > last ||
+				    !(xi->xi_allocmask & (1ULL << k)))
+					continue;
+				error = pmf_sink_add_inode(sink,
+						xi->xi_startino + k);
+				if (error) {
+					done = true;
+					break;
+				}
+			}
+		}
+	}
+	free(req);
+	return error;
+}
+
+/* Decide record @i of the slice and the gap before it, as pmf_rmap.c does. */
+static int
+pmf_online_record(
+	struct pmf_online_ag		*ag,
+	size_t				i)
+{
+	struct pmf_fs			*fs = ag->fs;
+	const struct fsmap		*m = &ag->set.recs[i];
+	struct xfs_failure_impact	imp;
+	struct xfs_rmap_irec		rec;
+	uint64_t			fsb = m->fmr_physical >> fs->fgeo.blocklog;
+	unsigned int			hints = 0;
+	uint32_t			end;
+	int				error;
+
+	if (pmf_online_is_free(m) || fsb / fs->fgeo.agblocks != ag->grp->agno)
+		return 0;
+	pmf_online_to_rmap(fs, m, fsb % fs->fgeo.agblocks, &rec);
+	error = pmf_online_gap(ag, rec.rm_startblock);
+	if (error)
+		return error;
+	end = rec.rm_startblock + rec.rm_blockcount;
+	if (end > ag->next)
+		ag->next = end;
+
+	if (!xfs_failure_rmap_impact(&fs->fgeo, ag->fr, ag->grp->agno, &rec, 0,
+			&imp))
+		return 0;
+	if (imp.owner == XFS_FOWN_FILE_DATA) {
+		uint64_t	first = BBTOB(imp.daddr);
+
+		if (pmf_online_shared(ag, i, first,
+				first + BBTOB(imp.bbcount) - 1))
+			hints |= XFS_FAILURE_SHARED;
+	} else if (imp.owner == XFS_FOWN_LOG) {
+		/* The kernel cannot prove a log hit harmless; neither can we. */
+		hints |= XFS_FAILURE_LOG_HINTS;
+	}
+	if (hints)
+		xfs_failure_rmap_impact(&fs->fgeo, ag->fr, ag->grp->agno, &rec,
+				hints, &imp);
+	error = pmf_sink_add(ag->sink, &imp);
+	if (error || imp.owner != XFS_FOWN_INODES)
+		return error;
+	return pmf_online_inodes(fs, &imp, ag->sink);
+}
+
+static int
+pmf_online_walk_ag(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_range	*fr,
+	const struct xfs_failure_group	*grp,
+	struct pmf_sink			*sink)
+{
+	struct pmf_online_ag		ag = {
+		.fs = fs, .fr = fr, .grp = grp, .sink = sink,
+		.next = grp->low_agbno,
+	};
+	uint64_t			start, end;
+	int				error;
+
+	start = BBTOB(xfs_failure_group_daddr(&fs->fgeo, grp->agno,
+			grp->low_agbno));
+	end = BBTOB(xfs_failure_group_daddr(&fs->fgeo, grp->agno,
+			grp->high_agbno)) + (1ULL << fs->fgeo.blocklog);
+	error = pmf_online_getfsmap(fs, fs->online->fmr_dev[PMF_DEV_DATA],
+			start, end, &ag.set);
+	for (size_t i = 0; !error && i < ag.set.nr; i++)
+		if (ag.set.recs[i].fmr_length > ag.maxlen)
+			ag.maxlen = ag.set.recs[i].fmr_length;
+	for (size_t i = 0; !error && i < ag.set.nr; i++)
+		error = pmf_online_record(&ag, i);
+	if (!error)
+		error = pmf_online_gap(&ag, grp->high_agbno + 1);
+	free(ag.set.recs);
+	return error;
+}
+
+/*
+ * The external log: GETFSMAP must show the log there (it has one record
+ * for the whole device); the live part cannot be known from outside the
+ * kernel, so both log hints are set, as the kernel's own handler does.
+ */
+static int
+pmf_online_log(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_range	*fr,
+	struct pmf_sink			*sink)
+{
+	struct pmf_fsmap_set		set = { 0 };
+	struct xfs_failure_impact	imp;
+	bool				log = false;
+	int				error;
+
+	/*
+	 * The kernel makes up its one log record only for a query that
+	 * starts at the start of the device, so ask from there.
+	 */
+	error = pmf_online_getfsmap(fs, fs->online->fmr_dev[PMF_DEV_LOG], 0,
+			BBTOB(fr->daddr + fr->bbcount), &set);
+	for (size_t i = 0; i < set.nr; i++)
+		if ((set.recs[i].fmr_flags & FMR_OF_SPECIAL_OWNER) &&
+		    set.recs[i].fmr_owner == XFS_FMR_OWN_LOG &&
+		    set.recs[i].fmr_physical + set.recs[i].fmr_length >
+		    BBTOB(fr->daddr))
+			log = true;
+	free(set.recs);
+	if (error || !log)
+		return error;
+	if (!xfs_failure_log_impact(&fs->fgeo, fr, XFS_FAILURE_LOG_HINTS, &imp))
+		return 0;
+	return pmf_sink_add(sink, &imp);
+}
+
+/*
+ * The realtime device, where the kernel has realtime rmap (rtgroups): its
+ * records go to the core's realtime calls, the gaps are free.  Without
+ * rtrmap GETFSMAP only tells free from in use, and cannot name the owner.
+ */
+static int
+pmf_online_rt(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_range	*fr,
+	struct pmf_sink			*sink)
+{
+	struct pmf_fsmap_set		set = { 0 };
+	struct xfs_failure_impact	imp;
+	unsigned int			blocklog = fs->fgeo.blocklog;
+	uint64_t			next = BBTOB(fr->daddr) >> blocklog;
+	uint64_t			end;
+	int				error;
+
+	if (!(fs->geo.features & PMF_FEAT_RTRMAP))
+		return pmf_seterr(fs, -EOPNOTSUPP,
+			"%s: without realtime rmap the kernel cannot name realtime owners; query the unmounted devices",
+			fs->online->mnt);
+	error = pmf_online_getfsmap(fs, fs->online->fmr_dev[PMF_DEV_RT],
+			BBTOB(fr->daddr), BBTOB(fr->daddr + fr->bbcount), &set);
+	end = (BBTOB(fr->daddr + fr->bbcount) + (1ULL << blocklog) - 1) >> blocklog;
+	for (size_t i = 0; !error && i <= set.nr; i++) {
+		const struct fsmap	*m = i < set.nr ? &set.recs[i] : NULL;
+		uint64_t		bno = m ? m->fmr_physical >> blocklog : end;
+		struct xfs_rmap_irec	rec;
+
+		if (m && pmf_online_is_free(m))
+			continue;
+		if (bno > next && xfs_failure_rtfree_impact(&fs->fgeo, fr, next,
+				bno - next, &imp))
+			error = pmf_sink_add(sink, &imp);
+		if (error || !m)
+			break;
+		pmf_online_to_rmap(fs, m, bno, &rec);
+		if (bno + rec.rm_blockcount > next)
+			next = bno + rec.rm_blockcount;
+		if (xfs_failure_rtmap_impact(&fs->fgeo, fr, bno, &rec,
+				(m->fmr_flags & FMR_OF_SHARED) ?
+				XFS_FAILURE_SHARED : 0, &imp))
+			error = pmf_sink_add(sink, &imp);
+	}
+	free(set.recs);
+	return error;
+}
+
+int
+pmf_online_walk(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_range	*fr,
+	struct pmf_sink			*sink)
+{
+	struct xfs_failure_group	grp;
+	int				error;
+
+	switch (fr->dev) {
+	case XFS_FAILURE_DEV_DATA:
+		if (!(fs->geo.features & PMF_FEAT_RMAPBT))
+			return pmf_seterr(fs, -EOPNOTSUPP,
+				"%s: without rmapbt the kernel's GETFSMAP cannot name owners; query the unmounted devices (inode scan)",
+				fs->online->mnt);
+		xfs_failure_first_group(&grp);
+		while (xfs_failure_next_group(&fs->fgeo, fr, &grp)) {
+			error = pmf_online_walk_ag(fs, fr, &grp, sink);
+			if (error)
+				return error;
+		}
+		return 0;
+	case XFS_FAILURE_DEV_LOG:
+		return pmf_online_log(fs, fr, sink);
+	case XFS_FAILURE_DEV_RT:
+		return pmf_online_rt(fs, fr, sink);
+	default:
+		return pmf_seterr(fs, -EINVAL, "unknown device %d", fr->dev);
+	}
+}
