@@ -14,17 +14,16 @@
 
 struct xfs_pmem_online {
 	const char		*mnt;
-	int			fd;		/* the mount point, O_RDONLY */
-	struct pmf_geometry	geo;		/* what the kernel says */
-	uint32_t		agblklog;
-	uint32_t		inopblog;
-	dev_t			datadev;	/* GETFSMAP's device key */
+	struct pmf_fs		*fs;		/* the library's online handle */
+	int			fd;		/* its mount point fd, O_RDONLY */
+	struct pmf_geometry	geo;
 };
 
 int xfs_pmem_online_open(const char *mnt, struct xfs_pmem_online *on);
 void xfs_pmem_online_close(struct xfs_pmem_online *on);
 int xfs_pmem_online_query(struct xfs_pmem_online *on,
-		const struct pmf_range *range, pmf_impact_fn fn, void *priv);
+		const struct pmf_range *range, unsigned int flags,
+		pmf_impact_fn fn, void *priv);
 
 /* repair_online.c */
 int xfs_pmem_repair_online_range(struct xfs_pmem_online *on,

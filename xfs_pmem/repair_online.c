@@ -352,7 +352,7 @@ ro_scrub_range(
 	int			error;
 
 	ctx->on = on;
-	error = xfs_pmem_online_query(on, range, ro_impact, ctx);
+	error = xfs_pmem_online_query(on, range, 0, ro_impact, ctx);
 	if (error == 1)
 		error = ctx->error;
 	if (error)

@@ -223,7 +223,8 @@ watch_media_report(
 		goto out;
 	}
 	fputs(",\"impacts\":[", f);
-	error = xfs_pmem_online_query(&on, &range, watch_impact, &wr);
+	error = xfs_pmem_online_query(&on, &range, PMF_QUERY_PATHS,
+			watch_impact, &wr);
 	fputc(']', f);
 	if (error) {
 		fputs(",\"error\":", f);
