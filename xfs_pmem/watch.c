@@ -3,10 +3,10 @@
  * Copyright (c) 2026 The pmemfail authors.
  *
  * xfs_pmem watch MOUNTPOINT: a daemon on the kernel's XFS health monitor.
- * Every event becomes one JSON line on standard output; a media error on
- * the data device also gets the full report of its range (the impact
- * records of the mounted filesystem), and with --repair the targeted
- * online repair of that range and its result.
+ * Every event becomes one JSON line on standard output; a media error
+ * also gets the full report of its range (the impact records of the
+ * mounted filesystem), and with --repair, on the data device, the
+ * targeted online repair of that range and its result.
  *
  * The monitor holds no reference on the mount, and neither do we between
  * events: the mount point is opened for each report and checked to be
@@ -41,8 +41,8 @@ watch_usage(void)
 "Usage: %s watch MOUNTPOINT [--repair] [--count N] [--timeout SECONDS]\n"
 "\nWatch a mounted XFS filesystem through the kernel's health monitor\n"
 "(Linux 7.x) and write one JSON line per event to standard output.  A\n"
-"media error on the data device comes with the report of its range: what\n"
-"lived there, as simulate tells it.\n"
+"media error comes with the report of its range, what lived there, as\n"
+"simulate tells it (data, log, or rt with realtime rmap).\n"
 "\nOptions:\n"
 "      --repair         after a data device media error, run the targeted\n"
 "                       online repair of its range (repair --online) and\n"
@@ -200,7 +200,10 @@ watch_media_report(
 	FILE					*f)
 {
 	struct pmf_range	range = {
-		.dev = PMF_DEV_DATA,
+		.dev = ev->domain == XFS_HEALTH_MONITOR_DOMAIN_LOGDEV ?
+			PMF_DEV_LOG :
+		       ev->domain == XFS_HEALTH_MONITOR_DOMAIN_RTDEV ?
+			PMF_DEV_RT : PMF_DEV_DATA,
 		.offset = ev->e.media.daddr * 512,
 		.length = ev->e.media.bbcount * 512,
 	};
@@ -209,10 +212,6 @@ watch_media_report(
 	const char		*why = NULL;
 	int			error;
 
-	if (ev->domain != XFS_HEALTH_MONITOR_DOMAIN_DATADEV) {
-		fputs(",\"impacts\":null,\"error\":\"only data device ranges are reported online\"", f);
-		return;
-	}
 	if (xfs_pmem_online_open(wa->mnt, &on)) {
 		fputs(",\"impacts\":null,\"error\":\"cannot open the mount point\"", f);
 		return;
@@ -230,7 +229,8 @@ watch_media_report(
 		fputs(",\"error\":", f);
 		json_str(f, strerror(error < 0 ? -error : EIO));
 	}
-	if (wa->repair) {
+	/* Online repair is for the data device only. */
+	if (wa->repair && range.dev == PMF_DEV_DATA) {
 		fputs(",\"repair\":", f);
 		error = xfs_pmem_repair_online_range(&on, &range, f);
 		if (error < 0) {
