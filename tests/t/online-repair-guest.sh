@@ -3,17 +3,19 @@
 #
 # repair --online in a kernel that has online repair (the 7.2 guest; the
 # host kernel has no online scrub).  On the host, a populated filesystem
-# (rmapbt, reflink, parent pointers) gets three rebuildable structures
+# (rmapbt, reflink, parent pointers) gets four rebuildable structures
 # damaged by xfs_pmem inject --mode flip, each at the block xfsprogs'
-# xfs_db names: the bnobt root of AG 0, the inobt root of AG 1, the
-# refcountbt root of AG 2.  In one guest boot, with the filesystem mounted:
+# xfs_db (or the kernel's bmap) names: the bnobt root of AG 0, the inobt
+# root of AG 1, the refcountbt root of AG 2, the one block of a directory
+# of 50 entries.  In one guest boot, with the filesystem mounted:
 #   - xfsprogs' own xfs_io 'scrub' (the oracle, not our code) must call all
-#     three corrupt;
+#     four corrupt;
 #   - repair --online over the bnobt block's range must report that bnobt
 #     corrupt before, repaired, ok after, and must leave the other two
 #     alone (xfs_io still calls them corrupt: the repair is targeted);
-#   - repair --online over the two other ranges repairs them;
-#   - xfs_io then calls all three clean, a second repair --online over the
+#   - repair --online over the other ranges repairs them (the directory
+#     by inode number and generation, rebuilt from parent pointers);
+#   - xfs_io then calls all four clean, a second repair --online over the
 #     three ranges exits 0 (nothing to repair: the rebuilt btrees live
 #     elsewhere), --check over block 0 names the AG headers, and every
 #     file reads back with the checksum it had before the damage.
@@ -31,6 +33,12 @@ pmf_mount "$img" "$TMP/mnt"
 "$PYTHON" "$PMF_SRC/tests/populate.py" "$TMP/mnt" "$seed" > /dev/null ||
 	pmf_fail "populate failed"
 (cd "$TMP/mnt" && find . -type f -exec md5sum {} + | sort -k2) > "$TMP/sums.host"
+# A directory of 50 entries in one block, which the kernel can rebuild
+# from the parent pointers of its children.
+dir=small/d00
+dino=$(stat -c %i "$TMP/mnt/$dir")
+dext=$("$XFS_IO" -r -c bmap "$TMP/mnt/$dir" | sed -n 's/^[[:space:]]*0: \[0\.\.7\]: \([0-9]*\)\.\.[0-9]*$/\1/p')
+[ -n "$dext" ] || pmf_fail "$dir is not one block: $("$XFS_IO" -r -c bmap "$TMP/mnt/$dir")"
 pmf_umount "$TMP/mnt"
 
 db() { "$XFS_DB" -r -c "$1" -c "print $2" "$img" | awk '{print $3}'; }
@@ -45,8 +53,9 @@ done
 off_bno=$(( bno * bs ))
 off_ino=$(( (agblocks + ino) * bs ))
 off_refc=$(( (2 * agblocks + refc) * bs ))
-echo "bnobt root AG 0 at byte $off_bno; inobt root AG 1 at $off_ino; refcountbt root AG 2 at $off_refc"
-for o in $off_bno $off_ino $off_refc; do
+off_dir=$(( dext * 512 ))
+echo "bnobt root AG 0 at byte $off_bno; inobt root AG 1 at $off_ino; refcountbt root AG 2 at $off_refc; $dir (inode $dino) at $off_dir"
+for o in $off_bno $off_ino $off_refc $off_dir; do
 	"$XFS_PMEM" inject "$img" --device data --offset "$o" --length "$bs" \
 		--mode flip --seed "$seed" --yes > /dev/null ||
 		pmf_fail "inject at $o failed"
@@ -64,11 +73,12 @@ cat > "$job/job.sh" <<EOF
 export LD_LIBRARY_PATH=/job/lib
 mkdir -p /mnt
 mount -t xfs /dev/vda /mnt || exit 3
-# scrub3 NAME: xfsprogs' verdict on the three structures.
+# scrub3 NAME: xfsprogs' verdict on the four structures.
 scrub3() {
 	for s in "bnobt 0" "inobt 1" "refcountbt 2"; do
 		echo "\$s: \$(xfs_io -c "scrub \$s" /mnt 2>&1 | tr '\n' ' ')"
 	done > \$OUT/scrub-\$1.txt
+	echo "directory: \$(xfs_io -c "scrub directory" /mnt/$dir 2>&1 | tr '\n' ' ')" >> \$OUT/scrub-\$1.txt
 }
 rep() {
 	./xfs_pmem repair --online /mnt --device data --offset \$2 --length $bs \\
@@ -80,6 +90,7 @@ rep bnobt $off_bno
 scrub3 mid
 rep inobt $off_ino
 rep refc $off_refc
+rep dir $off_dir
 scrub3 after
 rep again-bnobt $off_bno
 rep again-inobt $off_ino
@@ -98,7 +109,7 @@ out=$TMP/out
 
 # The oracle first: the damage is real, and each repair touched only its own.
 verdict() { grep "^$2:" "$out/scrub-$1.txt"; }
-for s in "bnobt 0" "inobt 1" "refcountbt 2"; do
+for s in "bnobt 0" "inobt 1" "refcountbt 2" directory; do
 	verdict before "$s" | grep -q "Corruption detected" ||
 		pmf_fail "xfs_io scrub before: $s not corrupt: $(verdict before "$s")"
 	verdict after "$s" | grep -q "Corruption\|Cross-referencing failed\|not complete" &&
@@ -106,7 +117,7 @@ for s in "bnobt 0" "inobt 1" "refcountbt 2"; do
 done
 verdict mid "bnobt 0" | grep -q "Corruption" &&
 	pmf_fail "the bnobt is still corrupt after its repair: $(verdict mid "bnobt 0")"
-for s in "inobt 1" "refcountbt 2"; do
+for s in "inobt 1" "refcountbt 2" directory; do
 	verdict mid "$s" | grep -q "Corruption detected" ||
 		pmf_fail "repair of the bnobt range touched $s: $(verdict mid "$s")"
 done
@@ -140,6 +151,22 @@ rows = json.load(open(sys.argv[1]))["structures"]
 assert all(r["before"] == "ok" and r["action"] == "none" for r in rows), rows
 PY
 done
+# The directory: per-inode structures, by inode number and generation.
+rc=$(cat "$out/dir.rc")
+[ "$rc" = 1 ] || pmf_fail "repair --online of the directory's block exited $rc: $(cat "$out/dir.err")"
+"$PYTHON" - "$out/dir.json" "$dino" <<'PY' || pmf_fail "directory: bad report: $(cat "$out/dir.json")"
+import json, sys
+rows = json.load(open(sys.argv[1]))["structures"]
+ino = int(sys.argv[2])
+d = [r for r in rows if r["structure"] == "directory"]
+assert len(d) == 1 and d[0]["ino"] == ino, rows
+assert d[0]["before"] == "corrupt" and d[0]["action"] == "repaired" \
+    and d[0]["after"] == "ok", d
+assert all(r["ino"] == ino or r["structure"] == "fscounters" for r in rows), rows
+assert all(r["after"] in ("ok", "warning") for r in rows), rows
+print("directory %d: %s" % (ino, ", ".join(
+    "%s %s->%s" % (r["structure"], r["before"], r["after"]) for r in rows)))
+PY
 rc=$(cat "$out/check.rc")
 [ "$rc" = 0 ] || pmf_fail "repair --online --check over the superblock exited $rc: $(cat "$out/check.txt")"
 grep -q "^sb " "$out/check.txt" || pmf_fail "--check over block 0 names no sb: $(cat "$out/check.txt")"
