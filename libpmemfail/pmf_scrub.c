@@ -207,8 +207,8 @@ scrub_add_inode(
 	 * An inode whose core is damaged may not bulkstat: generation 0
 	 * then asks the kernel not to compare it.
 	 */
-	if (stat && stat(ino, &si, priv) == 0 && !si.found)
-		si.mode = 0;
+	if (stat)
+		stat(ino, &si, priv);
 #define ADD(type)	do { \
 		error = pmf_scrub_set_add(set, (type), 0, ino, si.gen); \
 		if (error) \

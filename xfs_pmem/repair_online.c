@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "xfs_pmem.h"
 #include "online.h"
 #include "pmf_scrub.h"
@@ -168,7 +169,7 @@ ro_impact(
 	void			*priv)
 {
 	struct ro_ctx		*ctx = priv;
-	size_t			before = ctx->set.nr;
+	struct pmf_scrub_inode	si;
 	int			error;
 
 	error = pmf_scrub_add_impact(&ctx->set, imp, ctx->on->geo.features,
@@ -177,9 +178,14 @@ ro_impact(
 		ctx->error = error;
 		return 1;
 	}
-	/* Lost file data names no structure: say so, once per file. */
+	/*
+	 * A regular file's lost data names no structure: count it, once per
+	 * file, for the last line (directories and symlinks are scrubbed).
+	 */
 	if (imp->owner == PMF_OWN_DATA && imp->consequence == PMF_DATA_LOST &&
-	    ctx->set.nr == before) {
+	    !imp->metafile && imp->ino &&
+	    pmf_scrub_bulkstat(ctx->on->fd, imp->ino, &si) == 0 &&
+	    (!si.found || S_ISREG(si.mode))) {
 		ctx->lost_data += imp->length;
 		if (imp->ino != ctx->last_ino)
 			ctx->lost_files++;

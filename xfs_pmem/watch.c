@@ -25,6 +25,7 @@
 #include "xfs_pmem.h"
 #include "online.h"
 #include "pmf_healthmon.h"
+#include "pmf_scrub.h"
 
 struct watch_args {
 	const char		*mnt;
@@ -334,7 +335,15 @@ xfs_pmem_watch(
 	if (xfs_pmem_online_open(wa.mnt, &on))
 		return XFS_PMEM_EXIT_ERROR;
 	monfd = pmf_healthmon_open(on.fd, wa.verbose);
+	/* A --repair that cannot work is better refused now than per event. */
+	ret = monfd >= 0 && wa.repair ? pmf_scrub_probe(on.fd, true) : 0;
 	xfs_pmem_online_close(&on);
+	if (ret) {
+		xfs_pmem_err("watch: --repair: the kernel has no online repair for %s (%s)",
+				wa.mnt, strerror(-ret));
+		close(monfd);
+		return XFS_PMEM_EXIT_ERROR;
+	}
 	if (monfd == -ENOTTY || monfd == -EOPNOTSUPP) {
 		xfs_pmem_err("watch: the kernel has no XFS health monitor for %s (XFS_IOC_HEALTH_MONITOR: %s; Linux 7.0 or later has one)",
 				wa.mnt, strerror(-monfd));
