@@ -89,6 +89,11 @@ enum pmf_consequence {
 #define PMF_OPEN_UNMOUNTED	(1U << 1)	/* refuse read-only mounts too */
 /* After an event: accept an external log with no records (it may be lost). */
 #define PMF_OPEN_DAMAGED	(1U << 2)
+/*
+ * A data device mounted read-write is opened online, through its mount
+ * point (see pmf_is_online()); -l and -r must then be the mount's devices.
+ */
+#define PMF_OPEN_MOUNTED	(1U << 3)
 
 struct pmf_open_args {
 	const char	*data;		/* data device or image */

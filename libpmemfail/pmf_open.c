@@ -128,6 +128,85 @@ pmf_mounted(
 	return false;
 }
 
+/* Is image @img the backing file of the loop device @blk? */
+static bool
+pmf_loop_backs(
+	const struct stat *blk,
+	const char	*img)
+{
+	char		p[96], bf[PATH_MAX], real[PATH_MAX];
+	bool		same = false;
+	FILE		*f;
+
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/loop/backing_file",
+		 major(blk->st_rdev), minor(blk->st_rdev));
+	f = fopen(p, "r");
+	if (!f)
+		return false;
+	if (fgets(bf, sizeof(bf), f) && realpath(img, real)) {
+		bf[strcspn(bf, "\n")] = '\0';
+		same = !strcmp(bf, real);
+	}
+	fclose(f);
+	return same;
+}
+
+/* Are @a and @b the same device, or an image and its loop device? */
+static bool
+pmf_same_dev(
+	const char	*a,
+	const char	*b)
+{
+	struct stat	sa, sb;
+
+	if (!a || !b || stat(a, &sa) < 0 || stat(b, &sb) < 0)
+		return false;
+	if (S_ISBLK(sa.st_mode) && S_ISBLK(sb.st_mode))
+		return sa.st_rdev == sb.st_rdev;
+	if (S_ISBLK(sa.st_mode))
+		return pmf_loop_backs(&sa, b);
+	if (S_ISBLK(sb.st_mode))
+		return pmf_loop_backs(&sb, a);
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/*
+ * PMF_OPEN_MOUNTED: a data device mounted read-write is asked about
+ * through its mount point.  Returns 1 when it is not mounted so.
+ */
+static int
+pmf_open_mounted(
+	struct pmf_open_args	*args,
+	struct pmf_fs		**fsp)
+{
+	struct pmf_open_args	on = { .flags = args->flags & PMF_OPEN_DAMAGED };
+	char			mnt[PATH_MAX];
+	struct pmf_geometry	*geo;
+	struct stat		st;
+	int			error;
+
+	if (stat(args->data, &st) < 0 ||
+	    !pmf_mounted(&st, args->data, false, mnt, sizeof(mnt)))
+		return 1;
+	on.data = mnt;
+	error = pmf_online_open(&on, fsp);
+	if (error) {
+		memcpy(args->errmsg, on.errmsg, sizeof(args->errmsg));
+		return error;
+	}
+	geo = &(*fsp)->geo;
+	if ((args->log && !pmf_same_dev(args->log, geo->dev[PMF_DEV_LOG].path)) ||
+	    (args->rt && !pmf_same_dev(args->rt, geo->dev[PMF_DEV_RT].path))) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s is mounted on %s with other log or realtime devices than those given",
+			 args->data, mnt);
+		pmf_close(*fsp);
+		*fsp = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * Check that a device or image exists, can be opened the way libxfs will
  * open it, and is not mounted read-write.  Returns its size.
@@ -407,6 +486,12 @@ pmf_open(
 	/* A mount point: ask the kernel, without libxfs (pmf_online.c). */
 	if (pmf_online_wanted(args->data))
 		return pmf_online_open(args, fsp);
+	if ((args->flags & PMF_OPEN_MOUNTED) &&
+	    !(args->flags & (PMF_OPEN_WRITE | PMF_OPEN_UNMOUNTED))) {
+		error = pmf_open_mounted(args, fsp);
+		if (error <= 0)
+			return error;
+	}
 	for (int i = 0; i < 3; i++) {
 		if (!paths[i])
 			continue;

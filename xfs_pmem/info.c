@@ -245,7 +245,7 @@ xfs_pmem_info(
 			COL_NR, ids, &nids))
 		return XFS_PMEM_EXIT_USAGE;
 
-	if (xfs_pmem_open(argv[optind], log, rt, &fs))
+	if (xfs_pmem_open_flags(argv[optind], log, rt, PMF_OPEN_MOUNTED, &fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(fs, &geo);
 	if (out.json ? info_print_json(&geo, ids, nids, &out) :

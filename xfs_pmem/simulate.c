@@ -1085,7 +1085,7 @@ sim_main(
 	if (ret)
 		return ret > 0 ? XFS_PMEM_EXIT_CLEAN : XFS_PMEM_EXIT_USAGE;
 	if (xfs_pmem_open_flags(argv[optind], sa.log, sa.rt,
-			verify ? PMF_OPEN_DAMAGED : 0, &fs))
+			verify ? PMF_OPEN_DAMAGED : PMF_OPEN_MOUNTED, &fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(fs, &geo);
 	ret = xfs_pmem_range(sim_cmd(&sa), sa.dev, sa.whole, sa.offset,

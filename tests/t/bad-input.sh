@@ -36,7 +36,8 @@ for cmd in info "simulate --device data --offset 0 --length 4k"; do
 	bad 8 "not an XFS filesystem" "$XFS_PMEM" "$@" "$TMP/empty.img"
 	bad 8 "truncated" "$XFS_PMEM" "$@" "$TMP/trunc.img" -l "$TMP/fs.log"
 	bad 8 "No such file or directory" "$XFS_PMEM" "$@" "$TMP/nonexistent.img"
-	bad 8 "not a regular file or block device" "$XFS_PMEM" "$@" "$TMP/dir"
+	# A directory is taken for a mount point (the online engine).
+	bad 8 "dir is not on an XFS filesystem" "$XFS_PMEM" "$@" "$TMP/dir"
 	bad 8 "external log" "$XFS_PMEM" "$@" "$TMP/fs.img"
 	bad 8 "another filesystem" "$XFS_PMEM" "$@" "$TMP/fs.img" -l "$TMP/other.log"
 	bad 8 "no XFS log records" "$XFS_PMEM" "$@" "$TMP/fs.img" -l "$TMP/random.bin"
@@ -75,3 +76,47 @@ bad 16 "option '--device' needs a value" "${sim[@]}" --device
 # Past the filesystem but inside the device: nothing there, clean exit.
 truncate -s 700M "$TMP/int.img"
 pmf_expect_exit 0 "$XFS_PMEM" simulate "$TMP/int.img" --device data --offset 650m --length 1m
+
+# Mount points (the online engine): what is not one, what it does not take.
+if [ "$(id -u)" = 0 ]; then
+	pmf_mount "$TMP/int.img" "$TMP/mnt"
+	mkdir "$TMP/mnt/sub" "$TMP/mnt/sub2"
+	: > "$TMP/mnt/file"
+	on=("$XFS_PMEM" simulate "$TMP/mnt")
+	bad 8 "sub is not a mount point" "$XFS_PMEM" info "$TMP/mnt/sub"
+	bad 8 "a mount point takes no log" "$XFS_PMEM" info "$TMP/mnt" -l "$TMP/fs.log"
+	bad 8 "past the end of the data device" "${on[@]}" --device data --offset 700m --length 1
+	bad 8 "past the end of the data device" "${on[@]}" --device data --offset 699m --length 2m
+	bad 8 "past the end of the internal log" "${on[@]}" --device log --offset 0 --length 1g
+	bad 8 "no rt device" "${on[@]}" --device rt --whole
+	bad 8 "an inode scan needs the unmounted devices" "${on[@]}" --device data --whole --scan
+	bad 8 "needs the unmounted devices" "$XFS_PMEM" inject "$TMP/mnt" --device data --offset 0 --length 4k --yes
+	inv=("$XFS_PMEM" invalidate "$TMP/mnt")
+	bad 8 "file is not a directory; give the mount point" "$XFS_PMEM" invalidate "$TMP/mnt/file" --device data --offset 0 --length 4k
+	bad 8 "dir is not on an XFS filesystem" "$XFS_PMEM" invalidate "$TMP/dir" --device data --offset 0 --length 4k
+	bad 8 "sub is not a mount point" "$XFS_PMEM" invalidate "$TMP/mnt/sub" --device data --offset 0 --length 4k
+	bad 8 "past the end of the data device" "${inv[@]}" --device data --offset 700m --length 4k
+	bad 16 "invalidate: --device data|rt is required" "${inv[@]}" --offset 0 --length 4k
+	bad 16 "invalidate: give --offset and --length" "${inv[@]}" --device data --offset 0
+	bad 16 "invalidate: unknown device 'floppy'" "${inv[@]}" --device floppy --offset 0 --length 1
+	bad 16 "invalidate: expected exactly one mount point" "$XFS_PMEM" invalidate
+	bad 16 "invalidate: bad length" "${inv[@]}" --device data --offset 0 --length 1.5m
+	# info and simulate answer a device mounted read-write online, but
+	# only with the mount's own devices.
+	pmf_umount "$TMP/mnt"
+	pmf_mount "$TMP/fs.img" "$TMP/mnt" "$TMP/fs.log"
+	bad 8 "with other log or realtime devices than those given" "$XFS_PMEM" info "$TMP/fs.img" -l "$TMP/other.log"
+	bad 8 "is mounted read-write on .*; unmount it or query the mount point" "$XFS_PMEM" verify "$TMP/fs.img" -l "$TMP/fs.log" --device data --offset 0 --length 4k
+	pmf_umount "$TMP/mnt"
+	pmf_mount "$TMP/int.img" "$TMP/mnt"
+	mkdir "$TMP/bind"
+	mount --bind "$TMP/mnt/sub2" "$TMP/bind" || pmf_fail "bind mount failed"
+	_pmf_mounts=("$TMP/bind" "${_pmf_mounts[@]}")
+	bad 8 "a bind mount" "$XFS_PMEM" info "$TMP/bind"
+	umount "$TMP/bind"
+	pmf_umount "$TMP/mnt"
+	pmf_mkfs "$TMP/normap.img" 600M -- -m rmapbt=0
+	pmf_mount "$TMP/normap.img" "$TMP/mnt"
+	bad 8 "without rmapbt the kernel's GETFSMAP cannot name owners" "${on[@]}" --device data --offset 0 --length 4k
+	pmf_umount "$TMP/mnt"
+fi

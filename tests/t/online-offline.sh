@@ -54,6 +54,18 @@ shape() {
 		--seed "$seed" --count "$count" ${extra[@]+"${extra[@]}"} \
 		"$TMP/$name.online" -- "$mnt" ||
 		pmf_fail "$name: online run failed"
+	# The mounted data device answers through its mount point (the same).
+	local rc
+	"$XFS_PMEM" simulate "$mnt" --device data --offset 0 --length 2m --json \
+		> "$TMP/$name.bymnt"
+	rc=$?
+	[ $rc -lt 8 ] || pmf_fail "$name: simulate on the mount point: exit $rc"
+	"$XFS_PMEM" simulate "$PMF_DATADEV" ${log:+-l "$PMF_LOGDEV"} --device data \
+		--offset 0 --length 2m --json > "$TMP/$name.bydev"
+	rc=$?
+	[ $rc -lt 8 ] || pmf_fail "$name: simulate on the mounted device: exit $rc"
+	cmp -s "$TMP/$name.bymnt" "$TMP/$name.bydev" ||
+		pmf_fail "$name: the mounted device and its mount point answer differently"
 	pmf_umount "$mnt"
 	"$PYTHON" "$PMF_SRC/tests/online-compare.py" run --xfs-pmem "$XFS_PMEM" \
 		--seed "$seed" --count "$count" ${extra[@]+"${extra[@]}"} \
