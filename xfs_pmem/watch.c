@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include "xfs_pmem.h"
 #include "online.h"
 #include "pmf_healthmon.h"
@@ -30,6 +31,8 @@
 struct watch_args {
 	const char		*mnt;
 	bool			repair;
+	bool			invalidate;	/* run xfs_pmem invalidate */
+	bool			kill;		/* ... with --kill */
 	bool			verbose;
 	unsigned long		count;		/* media events, then exit */
 	unsigned long		timeout;	/* seconds, 0 forever */
@@ -39,7 +42,8 @@ static void
 watch_usage(void)
 {
 	printf(
-"Usage: %s watch MOUNTPOINT [--repair] [--count N] [--timeout SECONDS]\n"
+"Usage: %s watch MOUNTPOINT [--repair] [--invalidate | --kill]\n"
+"                [--count N] [--timeout SECONDS]\n"
 "\nWatch a mounted XFS filesystem through the kernel's health monitor\n"
 "(Linux 7.x) and write one JSON line per event to standard output.  A\n"
 "media error comes with the report of its range, what lived there, as\n"
@@ -48,7 +52,11 @@ watch_usage(void)
 "      --repair         after a data device media error, run the targeted\n"
 "                       online repair of its range (repair --online) and\n"
 "                       add its result to the line\n"
-"      --invalidate     (not yet: xfs_pmem invalidate is not in this build)\n"
+"      --invalidate     after a media error, run \"%s invalidate\" on its\n"
+"                       range (report the processes mapping the lost file\n"
+"                       ranges, drop them from the page cache) and add its\n"
+"                       report to the line\n"
+"      --kill           the same with --kill: SIGBUS those processes\n"
 "      --count N        exit after N media error events\n"
 "      --timeout SECS   exit after SECS seconds\n"
 "  -v, --verbose        ask the kernel for every health event, not only\n"
@@ -56,7 +64,7 @@ watch_usage(void)
 "  -h, --help           this help\n"
 "\nExit status: 0 the filesystem was unmounted, or --count or --timeout was\n"
 "reached; 8 operational error (also: the kernel has no health monitor);\n"
-"16 usage error.\n", progname);
+"16 usage error.\n", progname, progname);
 }
 
 static int
@@ -65,10 +73,12 @@ watch_parse_args(
 	char			**argv,
 	struct watch_args	*wa)
 {
-	enum { OPT_REPAIR = 256, OPT_INVALIDATE, OPT_COUNT, OPT_TIMEOUT };
+	enum { OPT_REPAIR = 256, OPT_INVALIDATE, OPT_KILL, OPT_COUNT,
+	       OPT_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "repair",	no_argument,	   NULL, OPT_REPAIR },
 		{ "invalidate",	no_argument,	   NULL, OPT_INVALIDATE },
+		{ "kill",	no_argument,	   NULL, OPT_KILL },
 		{ "count",	required_argument, NULL, OPT_COUNT },
 		{ "timeout",	required_argument, NULL, OPT_TIMEOUT },
 		{ "verbose",	no_argument,	   NULL, 'v' },
@@ -81,9 +91,8 @@ watch_parse_args(
 	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_REPAIR: wa->repair = true; break;
-		case OPT_INVALIDATE:
-			xfs_pmem_err("watch: --invalidate is not available yet: xfs_pmem invalidate is not part of this build");
-			return -EINVAL;
+		case OPT_INVALIDATE: wa->invalidate = true; break;
+		case OPT_KILL: wa->invalidate = wa->kill = true; break;
 		case OPT_COUNT:
 		case OPT_TIMEOUT:
 			errno = 0;
@@ -190,6 +199,80 @@ watch_impact(
 }
 
 /*
+ * xfs_pmem invalidate on @range, in a child (it has its own options and
+ * output), its JSON document put on the line as one value.  libsmartcols
+ * escapes control characters in strings, so every newline in its output
+ * is layout, and it and the indentation after it can go.
+ */
+static void
+watch_invalidate(
+	const struct watch_args	*wa,
+	const struct pmf_range	*range,
+	FILE			*f)
+{
+	char			off[32], len[32];
+	char			*argv[] = { "invalidate", (char *)wa->mnt,
+				    "--device", (char *)pmf_device_name(range->dev),
+				    "--offset", off, "--length", len, "--json",
+				    "--bytes", wa->kill ? "--kill" : NULL, NULL };
+	int			argc = wa->kill ? 11 : 10;
+	int			p[2], status, c;
+	bool			skip = false, any = false;
+	FILE			*in;
+	pid_t			pid;
+
+	snprintf(off, sizeof(off), "%llu", (unsigned long long)range->offset);
+	snprintf(len, sizeof(len), "%llu", (unsigned long long)range->length);
+	fflush(f);
+	if (pipe(p) < 0)
+		goto fail;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		goto fail;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		if (dup2(p[1], STDOUT_FILENO) < 0)
+			_exit(XFS_PMEM_EXIT_ERROR);
+		close(p[1]);
+		optind = 0;
+		c = xfs_pmem_invalidate(argc, argv);
+		fflush(stdout);
+		_exit(c);
+	}
+	close(p[1]);
+	in = fdopen(p[0], "r");
+	fputs(",\"invalidate\":", f);
+	while (in && (c = getc(in)) != EOF) {
+		if (c == '\n') {
+			skip = true;
+			continue;
+		}
+		if (skip && c == ' ')
+			continue;
+		skip = false;
+		any = true;
+		fputc(c, f);
+	}
+	if (in)
+		fclose(in);
+	else
+		close(p[0]);
+	if (!any)
+		fputs("null", f);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	fprintf(f, ",\"invalidate_exit\":%d",
+			WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return;
+fail:
+	fputs(",\"invalidate\":null,\"invalidate_error\":", f);
+	json_str(f, strerror(errno));
+}
+
+/*
  * The report of a media error's range on the data device: open the mount
  * point again, make sure it is still the monitored filesystem, query.
  */
@@ -239,6 +322,9 @@ watch_media_report(
 			json_str(f, strerror(-error));
 		}
 	}
+	/* After the repair: its rebuilds never touch file data. */
+	if (wa->invalidate && range.dev != PMF_DEV_LOG)
+		watch_invalidate(wa, &range, f);
 out:
 	if (why) {
 		fputs(",\"impacts\":null,\"error\":", f);
@@ -356,7 +442,9 @@ xfs_pmem_watch(
 	}
 	printf("{\"event\":\"watching\",\"mount\":");
 	json_str(stdout, wa.mnt);
-	printf(",\"repair\":%s}\n", wa.repair ? "true" : "false");
+	printf(",\"repair\":%s,\"invalidate\":%s}\n",
+			wa.repair ? "true" : "false",
+			wa.kill ? "\"kill\"" : wa.invalidate ? "true" : "false");
 	fflush(stdout);
 
 	deadline = wa.timeout ? watch_now() + wa.timeout * 1000ULL : 0;

@@ -67,7 +67,7 @@ for args in "repair --online $mnt" \
 	    "repair --online --device data --offset 0 --length 4k" \
 	    "repair --online $mnt --device data --offset 0 --length 4k --bogus" \
 	    "watch" "watch $mnt $mnt" "watch $mnt --count x" "watch $mnt --timeout -1" \
-	    "watch $mnt --invalidate" "watch $mnt --bogus" "watch $mnt --repair --count 0x1"; do
+	    "watch $mnt --kill $mnt" "watch $mnt --bogus" "watch $mnt --repair --count 0x1"; do
 	# shellcheck disable=SC2086
 	pmf_expect_exit 16 "$XFS_PMEM" $args
 	lines

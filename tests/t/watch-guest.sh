@@ -5,15 +5,18 @@
 # the host kernel has none).  One guest boot puts device-mapper "error"
 # targets over two ranges of a real XFS image -- a file's data extent
 # (found by the kernel's bmap on the host mount) and the inode btree root
-# of AG 1 (found by xfsprogs' xfs_db) -- mounts it, starts `watch --repair`,
-# and has the kernel read the data device with XFS_IOC_VERIFY_MEDIA
-# (tests/online/verifymedia.c, what xfs_io 7.2's verifymedia does) around
-# both, which turns every failed read into a media error event.  watch must write, for
-# each, a JSON line whose range lies in a bad range, whose impact records
-# name the victim file's inode and path at the right file offset (data) or
-# the inobt of AG 1, and, for the inobt, the targeted repair's result; the
-# data events must cover the bad extent exactly (the kernel may merge
-# adjacent ones); the unmount at the end must stop it with exit 0.
+# of AG 1 (found by xfsprogs' xfs_db) -- mounts it, starts `watch --repair
+# --invalidate`, and has the kernel read the data device around both with
+# XFS_IOC_VERIFY_MEDIA (tests/online/verifymedia.c, what xfs_io 7.2's
+# verifymedia does), which turns every failed read into a media error
+# event.  watch must write, for each, a JSON line whose range lies in a
+# bad range and whose impact records name the victim file's inode and
+# path at the right file offset (with the invalidate report: that file
+# range dropped from the page cache, no process mapping it) or the inobt
+# of AG 1 (with the targeted repair's result: corrupt, repaired, ok).
+# The data events must cover the bad extent exactly (the kernel merges
+# adjacent events that queue up); the unmount at the end must stop watch
+# with exit 0.
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 pmf_require_guest
@@ -72,7 +75,7 @@ printf '%s\n' \\
 ./dmsetup create bad table || exit 4
 mkdir -p /mnt
 mount -t xfs /dev/mapper/bad /mnt || exit 5
-./xfs_pmem watch /mnt --repair --timeout 300 > \$OUT/watch.jsonl 2> \$OUT/watch.err &
+./xfs_pmem watch /mnt --repair --invalidate --timeout 300 > \$OUT/watch.jsonl 2> \$OUT/watch.err &
 pid=\$!
 # Wait (60 s at most) until it listens.
 i=0
@@ -131,6 +134,12 @@ for m in media:
         assert imp[0]["start"] == s and imp[0]["length"] == e - s, m
         assert imp[0]["path"] == ["/victim"], m
         assert m["repair"] == [], m
+        # invalidate: the file's lost range dropped from the page cache.
+        assert m["invalidate_exit"] == 0, m
+        pc = m["invalidate"]["pagecache"]
+        assert [(p["inode"], p["offset"], p["length"]) for p in pc] == \
+            [(vino, s - d0, e - s)], m
+        assert m["invalidate"]["mappings"] == [], m
         assert s == d0 + data, ("a gap or an overlap", data, m)
         data += e - s
     elif i0 <= s and e <= i0 + il:
