@@ -435,6 +435,12 @@ xfs_pmem_watch(
 				wa.mnt, strerror(-monfd));
 		return XFS_PMEM_EXIT_ERROR;
 	}
+	/* A mount has one monitor: another watch or xfs_healer has it. */
+	if (monfd == -EEXIST || monfd == -EBUSY) {
+		xfs_pmem_err("watch: %s already has a health monitor (another watch, or xfs_healer): %s",
+				wa.mnt, strerror(-monfd));
+		return XFS_PMEM_EXIT_ERROR;
+	}
 	if (monfd < 0) {
 		xfs_pmem_err("watch: %s: XFS_IOC_HEALTH_MONITOR: %s", wa.mnt,
 				strerror(-monfd));

@@ -64,8 +64,11 @@ done
 job=$TMP/job
 mkdir -p "$job/lib"
 cp "$GUEST_PMEM" "$job/xfs_pmem"
+# The sanitizer lane's own build runs the --check pass (its libasan and
+# libubsan come along with the other libraries).
+cp "$XFS_PMEM" "$job/xfs_pmem-check"
 # xfs_pmem links libxfs statically but some system libraries dynamically.
-for l in $(ldd "$GUEST_PMEM" | grep -o '/[^ ]*'); do
+for l in $(ldd "$GUEST_PMEM" "$XFS_PMEM" | grep -o '/[^ ]*' | grep -v ':$'); do
 	cp -L "$l" "$job/lib/"
 done
 cp "$TMP/sums.host" "$job/sums.host"
@@ -86,6 +89,9 @@ rep() {
 	echo \$? > \$OUT/\$1.rc
 }
 scrub3 before
+./xfs_pmem-check repair --online /mnt --device data --offset $off_bno --length $bs \
+	--check > \$OUT/check-bnobt.txt 2>&1
+echo \$? > \$OUT/check-bnobt.rc
 rep bnobt $off_bno
 scrub3 mid
 rep inobt $off_ino
@@ -122,6 +128,16 @@ for s in "inobt 1" "refcountbt 2" directory; do
 		pmf_fail "repair of the bnobt range touched $s: $(verdict mid "$s")"
 done
 cat "$out/scrub-before.txt" "$out/scrub-mid.txt" "$out/scrub-after.txt"
+
+# --check names the damage, repairs nothing (the scrub after it, "mid",
+# is after the bnobt's repair: the first run is what proves it).
+rc=$(cat "$out/check-bnobt.rc")
+cat "$out/check-bnobt.txt"
+[ "$rc" = 4 ] || pmf_fail "repair --online --check of the bnobt range exited $rc (expected 4): $(cat "$out/check-bnobt.txt")"
+grep -q "^bnobt  *0  *corrupt  *checked  *corrupt" "$out/check-bnobt.txt" ||
+	pmf_fail "--check shows no corrupt bnobt: $(cat "$out/check-bnobt.txt")"
+grep -q "Sanitizer\|runtime error" "$out/check-bnobt.txt" &&
+	pmf_fail "sanitizer report in the guest: $(cat "$out/check-bnobt.txt")"
 
 # Our report: the damaged structure corrupt before, repaired, ok after.
 for what in bnobt:bnobt:0 inobt:inobt:1 refc:refcountbt:2; do

@@ -56,7 +56,9 @@ case $dm in
 *.zst) zstd -qdc "$dm" > "$job/dm-mod.ko" ;;
 *) cp "$dm" "$job/dm-mod.ko" ;;
 esac
-for b in "$(command -v dmsetup)" "$GUEST_PMEM"; do
+# The daemon runs once (a mount has one health monitor): in the sanitizer
+# lane, the sanitizer build, for its pipes, child and JSON writing.
+for b in "$(command -v dmsetup)" "$XFS_PMEM"; do
 	cp "$b" "$job/"
 	for l in $(ldd "$b" | grep -o '/[^ ]*'); do
 		cp -L "$l" "$job/lib/"
@@ -112,6 +114,7 @@ EOF
 out=$TMP/out
 rc=$(cat "$out/watch.rc")
 [ "$rc" = 0 ] || pmf_fail "watch exited $rc: $(cat "$out/watch.err")"
+[ -s "$out/watch.err" ] && pmf_fail "watch wrote to stderr: $(head -c 500 "$out/watch.err")"
 [ "$(cat "$out/verifymedia.rc")" = 0 ] ||
 	pmf_fail "verifymedia failed: $(cat "$out/verifymedia.txt")"
 "$PYTHON" - "$out/watch.jsonl" "$vino" $((dstart * 512)) $((dlen * 512)) \
