@@ -16,7 +16,8 @@
 # of AG 1 (with the targeted repair's result: corrupt, repaired, ok).
 # The data events must cover the bad extent exactly (the kernel merges
 # adjacent events that queue up); the unmount at the end must stop watch
-# with exit 0.
+# with exit 0, and a second watch while it runs must exit 8 (a mount has
+# one health monitor).
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 pmf_require_guest
@@ -84,6 +85,9 @@ i=0
 until grep -q '"watching"' \$OUT/watch.jsonl 2>/dev/null || [ \$i -ge 300 ]; do
 	sleep 0.2; i=\$((i + 1))
 done
+# A mount has one monitor: a second watch must say so and exit 8.
+./xfs_pmem watch /mnt --timeout 2 > \$OUT/second.out 2> \$OUT/second.err
+echo \$? > \$OUT/second.rc
 # Two windows, 16 good sectors either side of each bad range.
 { ./verifymedia /mnt $((dstart - 16)) $((dstart + dlen + 16)) &&
   ./verifymedia /mnt $((istart - 16)) $((istart + ilen + 16)); } > \$OUT/verifymedia.txt 2>&1
@@ -115,6 +119,9 @@ out=$TMP/out
 rc=$(cat "$out/watch.rc")
 [ "$rc" = 0 ] || pmf_fail "watch exited $rc: $(cat "$out/watch.err")"
 [ -s "$out/watch.err" ] && pmf_fail "watch wrote to stderr: $(head -c 500 "$out/watch.err")"
+rc=$(cat "$out/second.rc")
+[ "$rc" = 8 ] && grep -q "already has a health monitor" "$out/second.err" ||
+	pmf_fail "a second watch exited $rc: $(cat "$out/second.err" "$out/second.out")"
 [ "$(cat "$out/verifymedia.rc")" = 0 ] ||
 	pmf_fail "verifymedia failed: $(cat "$out/verifymedia.txt")"
 "$PYTHON" - "$out/watch.jsonl" "$vino" $((dstart * 512)) $((dlen * 512)) \
