@@ -431,7 +431,7 @@ xfs_pmem_watch(
 		return XFS_PMEM_EXIT_ERROR;
 	}
 	if (monfd == -ENOTTY || monfd == -EOPNOTSUPP) {
-		xfs_pmem_err("watch: the kernel has no XFS health monitor for %s (XFS_IOC_HEALTH_MONITOR: %s; Linux 7.0 or later has one)",
+		xfs_pmem_err("watch: the kernel has no XFS health monitor for %s (XFS_IOC_HEALTH_MONITOR: %s)",
 				wa.mnt, strerror(-monfd));
 		return XFS_PMEM_EXIT_ERROR;
 	}
