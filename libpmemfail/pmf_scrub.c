@@ -182,12 +182,15 @@ scrub_cmp(
 	return scrub_rank(x->type) - scrub_rank(y->type);
 }
 
+/* Sort the targets from index @from on; those before it keep their place. */
 void
 pmf_scrub_set_sort(
-	struct pmf_scrub_set	*set)
+	struct pmf_scrub_set	*set,
+	size_t			from)
 {
-	if (set->nr)
-		qsort(set->v, set->nr, sizeof(set->v[0]), scrub_cmp);
+	if (set->nr > from)
+		qsort(set->v + from, set->nr - from, sizeof(set->v[0]),
+				scrub_cmp);
 }
 
 /* What lives in an inode's data fork decides how it is checked. */

@@ -51,7 +51,7 @@ int pmf_scrub_add_impact(struct pmf_scrub_set *set,
 		const struct pmf_impact *imp, uint64_t features,
 		int (*stat)(uint64_t ino, struct pmf_scrub_inode *si, void *priv),
 		void *priv);
-void pmf_scrub_set_sort(struct pmf_scrub_set *set);
+void pmf_scrub_set_sort(struct pmf_scrub_set *set, size_t from);
 void pmf_scrub_set_free(struct pmf_scrub_set *set);
 
 int pmf_scrub_probe(int fd, bool repair);

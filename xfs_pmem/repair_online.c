@@ -345,6 +345,74 @@ ro_row_print(
 	return error ? -ENOMEM : 0;
 }
 
+/* Scrub targets [from, nr) for their state before, then repair them all. */
+static int
+ro_scrub_rows(
+	struct xfs_pmem_online	*on,
+	struct ro_ctx		*ctx,
+	size_t			from,
+	bool			check,
+	struct ro_row		**rowsp)
+{
+	struct ro_row		*rows;
+
+	rows = realloc(*rowsp, (ctx->set.nr + 1) * sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	*rowsp = rows;
+	for (size_t i = from; i < ctx->set.nr; i++) {
+		uint32_t	of;
+
+		memset(&rows[i], 0, sizeof(rows[i]));
+		rows[i].berr = pmf_scrub_one(on->fd, &ctx->set.v[i], false, &of);
+		rows[i].before = rows[i].after = pmf_scrub_state(of);
+	}
+	if (!check)
+		ro_repair_passes(on->fd, &ctx->set, rows);
+	return 0;
+}
+
+/*
+ * The query reads the reverse mapping btree: if a block of it is in the
+ * range and damaged, GETFSMAP fails.  Rebuild the AGF and the rmapbt of
+ * the AGs the range meets first (the rmapbt is rebuilt from every other
+ * structure's owners), then the query can run.
+ */
+static bool
+ro_rmap_damaged(
+	int			error)
+{
+	return error == -EUCLEAN || error == -EBADMSG || error == -EIO;
+}
+
+static int
+ro_rmap_rescue(
+	struct xfs_pmem_online	*on,
+	const struct pmf_range	*range,
+	struct ro_ctx		*ctx,
+	struct ro_row		**rowsp)
+{
+	uint64_t		agbytes = (uint64_t)on->geo.agblocks *
+					  on->geo.blocksize;
+	uint32_t		first = range->offset / agbytes;
+	uint32_t		last = (range->offset + range->length - 1) / agbytes;
+	int			error = 0;
+
+	if (!(on->geo.features & PMF_FEAT_RMAPBT))
+		return -EOPNOTSUPP;
+	/* What the failed query named may be partial: start over. */
+	ctx->set.nr = 0;
+	for (uint32_t ag = first; ag <= last && ag < on->geo.agcount; ag++) {
+		error = pmf_scrub_set_add(&ctx->set, XFS_SCRUB_TYPE_AGF, ag, 0, 0);
+		if (!error)
+			error = pmf_scrub_set_add(&ctx->set,
+					XFS_SCRUB_TYPE_RMAPBT, ag, 0, 0);
+		if (error)
+			return error;
+	}
+	return ro_scrub_rows(on, ctx, 0, false, rowsp);
+}
+
 /* The structures of @range, scrubbed and (unless @check) repaired. */
 static int
 ro_scrub_range(
@@ -354,33 +422,34 @@ ro_scrub_range(
 	struct ro_ctx		*ctx,
 	struct ro_row		**rowsp)
 {
-	struct ro_row		*rows;
+	size_t			from = 0;
 	int			error;
 
 	ctx->on = on;
 	error = xfs_pmem_online_query(on, range, 0, ro_impact, ctx);
 	if (error == 1)
 		error = ctx->error;
+	if (ro_rmap_damaged(error) && !check) {
+		error = ro_rmap_rescue(on, range, ctx, rowsp);
+		if (error)
+			return error;
+		from = ctx->set.nr;
+		ctx->lost_files = 0;
+		ctx->lost_data = 0;
+		ctx->last_ino = 0;
+		error = xfs_pmem_online_query(on, range, 0, ro_impact, ctx);
+		if (error == 1)
+			error = ctx->error;
+	}
 	if (error)
 		return error;
 	/* Any rebuild changes the free space and inode totals. */
 	if (ctx->set.nr &&
 	    pmf_scrub_set_add(&ctx->set, XFS_SCRUB_TYPE_FSCOUNTERS, 0, 0, 0))
 		return -ENOMEM;
-	pmf_scrub_set_sort(&ctx->set);
-	rows = calloc(ctx->set.nr + 1, sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	for (size_t i = 0; i < ctx->set.nr; i++) {
-		uint32_t	of;
-
-		rows[i].berr = pmf_scrub_one(on->fd, &ctx->set.v[i], false, &of);
-		rows[i].before = rows[i].after = pmf_scrub_state(of);
-	}
-	if (!check)
-		ro_repair_passes(on->fd, &ctx->set, rows);
-	*rowsp = rows;
-	return 0;
+	/* The rescued ones ran first and stay first: rows follow the set. */
+	pmf_scrub_set_sort(&ctx->set, from);
+	return ro_scrub_rows(on, ctx, from, check, rowsp);
 }
 
 /* fsck's exit bits for a set of rows; counts what was fixed and left. */
@@ -484,8 +553,12 @@ ro_run(
 	if (error == -ENOMEM)
 		goto nomem;
 	if (error) {
-		xfs_pmem_err("repair --online: %s: query of the range failed: %s",
-				ra->mnt, strerror(-error));
+		xfs_pmem_err("repair --online: %s: query of the range failed: %s%s",
+				ra->mnt, strerror(-error),
+				ra->check && ro_rmap_damaged(error) ?
+				" (the rmapbt may be damaged: without --check it is rebuilt first)" :
+				"");
+		free(rows);
 		pmf_scrub_set_free(&ctx.set);
 		return XFS_PMEM_EXIT_ERROR;
 	}

@@ -3,19 +3,20 @@
 #
 # repair --online in a kernel that has online repair (the 7.2 guest; the
 # host kernel has no online scrub).  On the host, a populated filesystem
-# (rmapbt, reflink, parent pointers) gets four rebuildable structures
+# (rmapbt, reflink, parent pointers) gets five rebuildable structures
 # damaged by xfs_pmem inject --mode flip, each at the block xfsprogs'
 # xfs_db (or the kernel's bmap) names: the bnobt root of AG 0, the inobt
-# root of AG 1, the refcountbt root of AG 2, the one block of a directory
-# of 50 entries.  In one guest boot, with the filesystem mounted:
+# root of AG 1, the refcountbt root of AG 2, the rmapbt root of AG 3
+# (which the query itself reads: it must be rebuilt first), the one block
+# of a directory of 50 entries.  In one guest boot, with the filesystem mounted:
 #   - xfsprogs' own xfs_io 'scrub' (the oracle, not our code) must call all
-#     four corrupt;
+#     all five corrupt;
 #   - repair --online over the bnobt block's range must report that bnobt
 #     corrupt before, repaired, ok after, and must leave the other two
 #     alone (xfs_io still calls them corrupt: the repair is targeted);
 #   - repair --online over the other ranges repairs them (the directory
 #     by inode number and generation, rebuilt from parent pointers);
-#   - xfs_io then calls all four clean, a second repair --online over the
+#   - xfs_io then calls all five clean, a second repair --online over the
 #     three ranges exits 0 (nothing to repair: the rebuilt btrees live
 #     elsewhere), --check over block 0 names the AG headers, and every
 #     file reads back with the checksum it had before the damage.
@@ -47,15 +48,17 @@ agblocks=$(db 'sb 0' agblocks)
 bno=$(db 'agf 0' bnoroot)
 ino=$(db 'agi 1' root)
 refc=$(db 'agf 2' refcntroot)
-for v in "$bs" "$agblocks" "$bno" "$ino" "$refc"; do
-	[ -n "$v" ] && [ "$v" -gt 0 ] || pmf_fail "xfs_db gave no block: bs=$bs agblocks=$agblocks bnobt=$bno inobt=$ino refcountbt=$refc"
+rmap=$(db 'agf 3' rmaproot)
+for v in "$bs" "$agblocks" "$bno" "$ino" "$refc" "$rmap"; do
+	[ -n "$v" ] && [ "$v" -gt 0 ] || pmf_fail "xfs_db gave no block: bs=$bs agblocks=$agblocks bnobt=$bno inobt=$ino refcountbt=$refc rmapbt=$rmap"
 done
 off_bno=$(( bno * bs ))
 off_ino=$(( (agblocks + ino) * bs ))
 off_refc=$(( (2 * agblocks + refc) * bs ))
 off_dir=$(( dext * 512 ))
-echo "bnobt root AG 0 at byte $off_bno; inobt root AG 1 at $off_ino; refcountbt root AG 2 at $off_refc; $dir (inode $dino) at $off_dir"
-for o in $off_bno $off_ino $off_refc $off_dir; do
+off_rmap=$(( (3 * agblocks + rmap) * bs ))
+echo "bnobt root AG 0 at byte $off_bno; inobt root AG 1 at $off_ino; refcountbt root AG 2 at $off_refc; rmapbt root AG 3 at $off_rmap; $dir (inode $dino) at $off_dir"
+for o in $off_bno $off_ino $off_refc $off_rmap $off_dir; do
 	"$XFS_PMEM" inject "$img" --device data --offset "$o" --length "$bs" \
 		--mode flip --seed "$seed" --yes > /dev/null ||
 		pmf_fail "inject at $o failed"
@@ -78,7 +81,7 @@ mkdir -p /mnt
 mount -t xfs /dev/vda /mnt || exit 3
 # scrub3 NAME: xfsprogs' verdict on the four structures.
 scrub3() {
-	for s in "bnobt 0" "inobt 1" "refcountbt 2"; do
+	for s in "bnobt 0" "inobt 1" "refcountbt 2" "rmapbt 3"; do
 		echo "\$s: \$(xfs_io -c "scrub \$s" /mnt 2>&1 | tr '\n' ' ')"
 	done > \$OUT/scrub-\$1.txt
 	echo "directory: \$(xfs_io -c "scrub directory" /mnt/$dir 2>&1 | tr '\n' ' ')" >> \$OUT/scrub-\$1.txt
@@ -96,11 +99,13 @@ rep bnobt $off_bno
 scrub3 mid
 rep inobt $off_ino
 rep refc $off_refc
+rep rmap $off_rmap
 rep dir $off_dir
 scrub3 after
 rep again-bnobt $off_bno
 rep again-inobt $off_ino
 rep again-refc $off_refc
+rep again-rmap $off_rmap
 (cd /mnt && find . -type f -exec md5sum {} + | sort -k2) > \$OUT/sums.guest
 ./xfs_pmem repair --online /mnt --device data --offset 0 --length 4k --check \\
 	> \$OUT/check.txt 2>&1
@@ -115,7 +120,7 @@ out=$TMP/out
 
 # The oracle first: the damage is real, and each repair touched only its own.
 verdict() { grep "^$2:" "$out/scrub-$1.txt"; }
-for s in "bnobt 0" "inobt 1" "refcountbt 2" directory; do
+for s in "bnobt 0" "inobt 1" "refcountbt 2" "rmapbt 3" directory; do
 	verdict before "$s" | grep -q "Corruption detected" ||
 		pmf_fail "xfs_io scrub before: $s not corrupt: $(verdict before "$s")"
 	verdict after "$s" | grep -q "Corruption\|Cross-referencing failed\|not complete" &&
@@ -123,7 +128,7 @@ for s in "bnobt 0" "inobt 1" "refcountbt 2" directory; do
 done
 verdict mid "bnobt 0" | grep -q "Corruption" &&
 	pmf_fail "the bnobt is still corrupt after its repair: $(verdict mid "bnobt 0")"
-for s in "inobt 1" "refcountbt 2" directory; do
+for s in "inobt 1" "refcountbt 2" "rmapbt 3" directory; do
 	verdict mid "$s" | grep -q "Corruption detected" ||
 		pmf_fail "repair of the bnobt range touched $s: $(verdict mid "$s")"
 done
@@ -140,7 +145,7 @@ grep -q "Sanitizer\|runtime error" "$out/check-bnobt.txt" &&
 	pmf_fail "sanitizer report in the guest: $(cat "$out/check-bnobt.txt")"
 
 # Our report: the damaged structure corrupt before, repaired, ok after.
-for what in bnobt:bnobt:0 inobt:inobt:1 refc:refcountbt:2; do
+for what in bnobt:bnobt:0 inobt:inobt:1 refc:refcountbt:2 rmap:rmapbt:3; do
 	IFS=: read -r run st ag <<< "$what"
 	rc=$(cat "$out/$run.rc")
 	[ "$rc" = 1 ] || pmf_fail "repair --online of the $st range exited $rc: $(cat "$out/$run.err")"
