@@ -115,9 +115,11 @@ repair_usage(void)
 "      --zap-log        allow xfs_repair -L: changes only in the log are lost\n"
 "      --xfs-repair P   the xfs_repair to run (default: the build's)\n"
 "  -h, --help           this help\n"
+"\nOn a mounted filesystem, \"%s repair --online MOUNTPOINT ...\" has the\n"
+"kernel repair what the range held (see \"%s repair --online --help\").\n"
 "\nExit status (as fsck): 0 nothing to repair, 1 repaired, 4 repair needed\n"
 "(dry run) or left undone, 8 operational error, 16 usage error.\n",
-		progname, progname);
+		progname, progname, progname, progname);
 }
 
 static int
@@ -1194,6 +1196,10 @@ xfs_pmem_repair(
 	struct repair_plan	plan = { 0 };
 	int			ret;
 
+	/* On a mount point, the kernel repairs: another command line. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--online"))
+			return xfs_pmem_repair_online(argc, argv);
 	ret = repair_parse_args(argc, argv, &ra);
 	if (ret)
 		return ret > 0 ? XFS_PMEM_EXIT_CLEAN : XFS_PMEM_EXIT_USAGE;

@@ -57,6 +57,7 @@ static const struct {
 	{ "undo",	xfs_pmem_undo,	   "put back what a repair overwrote, from its undo file" },
 	{ "inject",	xfs_pmem_inject,   "damage a range of an unmounted device (tests, demos)" },
 	{ "invalidate",	xfs_pmem_invalidate, "SIGBUS the mappers of a lost range and drop it from the page cache" },
+	{ "watch",	xfs_pmem_watch,	   "report every media error of a mounted filesystem as it happens" },
 };
 
 static void

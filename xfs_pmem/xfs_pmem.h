@@ -99,6 +99,8 @@ int xfs_pmem_verify(int argc, char **argv);
 int xfs_pmem_inject(int argc, char **argv);
 int xfs_pmem_repair(int argc, char **argv);
 int xfs_pmem_undo(int argc, char **argv);
+int xfs_pmem_repair_online(int argc, char **argv);
+int xfs_pmem_watch(int argc, char **argv);
 int xfs_pmem_invalidate(int argc, char **argv);
 
 #endif /* XFS_PMEM_H */
