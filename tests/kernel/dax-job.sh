@@ -105,9 +105,10 @@ wait $pa $pt $pb $po $pm 2>/dev/null
 
 # A data block of a file nobody has in memory.
 say "step poison-unmapped"
+cdaddr=$(daddr_of $c)
 xfs_io -x -c 'freeze' -c 'thaw' $P
 echo 2 > /proc/sys/vm/drop_caches
-poison_daddr pmem1 "$(daddr_of $c)"
+poison_daddr pmem1 "$cdaddr"
 sleep 1
 xfs_io -f -c 'pwrite -q 0 4k' -c fsync $P/after-unmapped > /dev/null 2>&1
 say "write-after poison-unmapped $?"
@@ -153,14 +154,14 @@ t0=$(now)
 (echo "$ns" > /sys/bus/nd/drivers/nd_pmem/unbind; touch /tmp/unbound) &
 ub=$!
 i=0
-while [ ! -e /tmp/unbound ] && [ $i -lt "${KDAX_UNBIND_WAIT:-60}0" ]; do
+while [ ! -e /tmp/unbound ] && [ $i -lt "${KDAX_UNBIND_WAIT:-30}0" ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
 if [ -e /tmp/unbound ]; then
 	say "unbind returned $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')"
 else
-	say "unbind hung after ${KDAX_UNBIND_WAIT:-60}s"
+	say "unbind hung after ${KDAX_UNBIND_WAIT:-30}s"
 	for t in 1 2; do
 		sed 's/^/kdax: stack /' "/proc/$ub/stack" 2>/dev/null
 		sleep 1

@@ -48,7 +48,8 @@ boot() {
 	echo "$name: guest exit $rc after $(( $(date +%s) - t0 ))s"
 	[ -f "$TMP/out-$name/console.log" ] ||
 		pmf_fail "$name: no console came back: $(tail -n 3 "$TMP/run-$name.err")"
-	tr -d '\r' < "$TMP/out-$name/console.log" | sed -n 's/.*kdax: //p' > "$TMP/$name.kdax"
+	tr -d '\r' < "$TMP/out-$name/console.log" | sed -n -e 's/.*kdax: //p' -e t \
+		-e 's/.*\(daxmap [a-z0-9_]* pid [0-9]*: .*\)/\1/p' > "$TMP/$name.kdax"
 	mkdir -p "$PMF_BUILD/test-logs"
 	cp "$TMP/out-$name/console.log" "$PMF_BUILD/test-logs/kernel-dax-$name.console"
 	eval "rc_$name=$rc"

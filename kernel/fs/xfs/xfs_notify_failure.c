@@ -61,6 +61,7 @@ struct xfs_notify {
 	uint64_t			files;	/* file ranges hit */
 	uint64_t			incore;	/* ... of inodes in memory */
 	bool				want_shutdown;
+	bool				frozen;	/* by us, for removal */
 	int				error;	/* first kill failure */
 };
 
@@ -106,6 +107,7 @@ xfs_notify_file(
 	struct xfs_inode		*ip;
 	pgoff_t				pgoff = imp->offset >> PAGE_SHIFT;
 	unsigned long			pgcnt;
+	bool				locked = true;
 	int				error;
 
 	pgcnt = ((imp->offset + imp->length - 1) >> PAGE_SHIFT) - pgoff + 1;
@@ -131,6 +133,22 @@ xfs_notify_file(
 			imp->ino, imp->offset, imp->length);
 
 	mapping = VFS_I(ip)->i_mapping;
+	/*
+	 * On removal the pages are still readable, and a task that is being
+	 * killed may fault them back in between the unmap and the
+	 * invalidation, leaving DAX entries that point into a device about
+	 * to vanish.  Hold off page faults for the both of them.  A frozen
+	 * filesystem has no write fault waiting on the AGF we hold, so the
+	 * lock can be taken here; otherwise only try.
+	 */
+	if (nf->mode == XFS_FAILURE_PRE_REMOVE) {
+		if (nf->frozen)
+			xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
+		else if (!xfs_ilock_nowait(ip, XFS_MMAPLOCK_EXCL))
+			locked = false;
+	} else {
+		locked = false;
+	}
 	if ((act & XFS_FAILURE_ACT_KILL) && dax_mapping(mapping)) {
 		error = mf_dax_kill_procs(mapping, pgoff, pgcnt, nf->mf_flags);
 		if (error && !nf->error)
@@ -140,6 +158,8 @@ xfs_notify_file(
 	if ((act & XFS_FAILURE_ACT_UNMAP) && nf->mode == XFS_FAILURE_PRE_REMOVE)
 		invalidate_inode_pages2_range(mapping, pgoff,
 					      pgoff + pgcnt - 1);
+	if (locked)
+		xfs_iunlock(ip, XFS_MMAPLOCK_EXCL);
 	if (act & XFS_FAILURE_ACT_RECORD)
 		fserror_report_data_lost(VFS_I(ip), imp->offset, imp->length,
 				GFP_NOFS);
@@ -630,6 +650,7 @@ xfs_dax_notify_failure(
 		 *   here as well at the end.
 		 */
 		kernel_frozen = xfs_dax_notify_failure_freeze(mp) == 0;
+		nf.frozen = kernel_frozen;
 	}
 
 	nf.tp = xfs_trans_alloc_empty(mp);
