@@ -254,11 +254,17 @@ xfs_failure_consequence(
 	case XFS_FOWN_AG_BTREE:
 	case XFS_FOWN_BNOBT:
 	case XFS_FOWN_CNTBT:
-	case XFS_FOWN_RMAPBT:
 	case XFS_FOWN_INOBT:
 	case XFS_FOWN_FINOBT:
 	case XFS_FOWN_REFCOUNTBT:
 		return XFS_FAILURE_REBUILDABLE;
+	case XFS_FOWN_RMAPBT:
+		/*
+		 * The other btrees are rebuilt from the rmapbt; the rmapbt
+		 * itself only from a scan of every inode and btree, offline.
+		 * Until then no allocation can be trusted.
+		 */
+		return XFS_FAILURE_FATAL;
 	case XFS_FOWN_FS_HEADERS:
 		if (imp->dev == XFS_FAILURE_DEV_RT)
 			return XFS_FAILURE_REBUILDABLE;
@@ -326,6 +332,40 @@ xfs_failure_decide(
 	imp->consequence = xfs_failure_consequence(imp);
 	imp->act_media = xfs_failure_media_actions(imp);
 	imp->act_remove = xfs_failure_remove_actions(imp);
+}
+
+/*
+ * One OWN_AG rmap record covers blocks of the bnobt, the cntbt, the rmapbt
+ * and the AGFL alike, and one OWN_INOBT record both inode btrees.  Which
+ * btree a block belongs to decides whether losing it is survivable: the
+ * free space and inode btrees can be rebuilt from the rmapbt, the rmapbt
+ * only by a full scan offline.  A caller that read the block's magic
+ * (xfs_failure_btree_owner()) narrows the impact with this and gets the
+ * decision for that btree.  A block of OWN_AG that is no btree block (a
+ * spare AGFL block, or one that could not be read) might still have been
+ * the rmapbt's, so it counts as unknown.
+ */
+void
+xfs_failure_refine_owner(
+	struct xfs_failure_impact	*imp,
+	enum xfs_failure_owner		owner)
+{
+	switch (imp->owner) {
+	case XFS_FOWN_AG_BTREE:
+		if (owner != XFS_FOWN_BNOBT && owner != XFS_FOWN_CNTBT &&
+		    owner != XFS_FOWN_RMAPBT)
+			owner = XFS_FOWN_UNKNOWN;
+		break;
+	case XFS_FOWN_INOBT:
+		/* Either inode btree is rebuildable; keep what we know. */
+		if (owner != XFS_FOWN_INOBT && owner != XFS_FOWN_FINOBT)
+			return;
+		break;
+	default:
+		return;
+	}
+	imp->owner = owner;
+	xfs_failure_decide(imp);
 }
 
 unsigned int

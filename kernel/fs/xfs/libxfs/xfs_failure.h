@@ -167,6 +167,8 @@ bool xfs_failure_log_impact(const struct xfs_failure_geo *geo,
 		const struct xfs_failure_range *fr, unsigned int hints,
 		struct xfs_failure_impact *imp);
 enum xfs_failure_owner xfs_failure_btree_owner(uint32_t magic);
+void xfs_failure_refine_owner(struct xfs_failure_impact *imp,
+		enum xfs_failure_owner owner);
 unsigned int xfs_failure_actions(const struct xfs_failure_impact *imp,
 		enum xfs_failure_mode mode);
 const char *xfs_failure_owner_name(enum xfs_failure_owner owner);

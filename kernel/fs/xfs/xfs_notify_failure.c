@@ -1,0 +1,674 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (c) 2022 Fujitsu.  All Rights Reserved.
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * ->notify_failure() for the DAX devices under an XFS filesystem.
+ *
+ * The driver tells us that a byte range of a device failed (media error,
+ * memory_failure() on a DAX page) or that the whole device is about to go
+ * away (MF_MEM_PRE_REMOVE, from kill_dax() on unbind).  We walk the reverse
+ * mappings of the range and let the shared failure core (libxfs/
+ * xfs_failure.c, the same code the offline and online tools run) decide,
+ * record by record, what was lost and what to do about it: kill the tasks
+ * mapping lost file data, mark rebuildable metadata sick, or shut down.  This
+ * file only walks, looks things up and carries the decisions out.
+ *
+ * All range arithmetic is done by the core in 64 bits.  The code this
+ * replaces computed each AG's slice of the range in 32 bits; for every AG
+ * but the last one of a multi-AG range the slice came out as zero blocks,
+ * the per-record page count then wrapped to about 2^32 pages, and
+ * mf_dax_kill_procs() spun over them: unbinding a pmem device hung.
+ */
+
+#include "xfs_platform.h"
+#include "xfs_shared.h"
+#include "xfs_format.h"
+#include "xfs_log_format.h"
+#include "xfs_trans_resv.h"
+#include "xfs_mount.h"
+#include "xfs_alloc.h"
+#include "xfs_bit.h"
+#include "xfs_btree.h"
+#include "xfs_inode.h"
+#include "xfs_icache.h"
+#include "xfs_rmap.h"
+#include "xfs_rmap_btree.h"
+#include "xfs_rtalloc.h"
+#include "xfs_trans.h"
+#include "xfs_ag.h"
+#include "xfs_notify_failure.h"
+#include "xfs_rtgroup.h"
+#include "xfs_rtrmap_btree.h"
+#include "xfs_healthmon.h"
+#include "xfs_health.h"
+#include "xfs_failure.h"
+
+#include <linux/mm.h>
+#include <linux/dax.h>
+#include <linux/fs.h>
+#include <linux/fserror.h>
+
+/* One notification: where it hit and what the walk found so far. */
+struct xfs_notify {
+	struct xfs_mount		*mp;
+	struct xfs_trans		*tp;
+	struct xfs_failure_geo		geo;
+	struct xfs_failure_range	fr;
+	enum xfs_failure_mode		mode;
+	int				mf_flags;
+	uint32_t			gno;	/* group being walked */
+	uint64_t			files;	/* file ranges hit */
+	uint64_t			incore;	/* ... of inodes in memory */
+	bool				want_shutdown;
+	bool				frozen;	/* by us, for removal */
+	int				error;	/* first kill failure */
+};
+
+static void
+xfs_notify_geo(
+	struct xfs_mount		*mp,
+	struct xfs_failure_geo		*geo)
+{
+	struct xfs_sb			*sbp = &mp->m_sb;
+
+	geo->blocklog = sbp->sb_blocklog;
+	geo->sectsize = sbp->sb_sectsize;
+	geo->agcount = sbp->sb_agcount;
+	geo->agblocks = sbp->sb_agblocks;
+	geo->dblocks = sbp->sb_dblocks;
+	geo->logblocks = sbp->sb_logblocks;
+	geo->logstart = sbp->sb_logstart;
+	geo->rblocks = sbp->sb_rblocks;
+	geo->rgblocks = xfs_has_rtgroups(mp) ?
+			mp->m_groups[XG_TYPE_RTG].blocks : 0;
+}
+
+static const char *
+xfs_notify_mode_name(
+	const struct xfs_notify		*nf)
+{
+	return nf->mode == XFS_FAILURE_PRE_REMOVE ? "pre-remove" : "media";
+}
+
+/*
+ * Kill the tasks mapping a lost (or vanishing) file range and report the
+ * loss.  The log line comes first and for every range, in memory or not:
+ * it is the one record of a lost range of a file nobody had open.
+ */
+static void
+xfs_notify_file(
+	struct xfs_notify		*nf,
+	const struct xfs_failure_impact	*imp,
+	unsigned int			act)
+{
+	struct xfs_mount		*mp = nf->mp;
+	struct address_space		*mapping;
+	struct xfs_inode		*ip;
+	pgoff_t				pgoff = imp->offset >> PAGE_SHIFT;
+	unsigned long			pgcnt;
+	bool				locked = true;
+	int				error;
+
+	pgcnt = ((imp->offset + imp->length - 1) >> PAGE_SHIFT) - pgoff + 1;
+	nf->files++;
+
+	/*
+	 * Only inodes in memory can have pages mapped; looking the others up
+	 * would read inodes from a failing device for nothing.  An inode being
+	 * reclaimed has no mappings left either.
+	 */
+	error = xfs_iget(mp, nf->tp, imp->ino, XFS_IGET_INCORE, 0, &ip);
+	if (act & XFS_FAILURE_ACT_RECORD)
+		xfs_alert(mp,
+"media failure: data lost: ino 0x%llx offset %llu length %llu%s",
+			imp->ino, imp->offset, imp->length,
+			error ? " (not in memory)" : "");
+	if (error)
+		return;
+	nf->incore++;
+	if (!(act & XFS_FAILURE_ACT_RECORD))
+		xfs_info(mp,
+"device removal: ino 0x%llx offset %llu length %llu: mappings revoked",
+			imp->ino, imp->offset, imp->length);
+
+	mapping = VFS_I(ip)->i_mapping;
+	/*
+	 * On removal the pages are still readable, and a task that is being
+	 * killed may fault them back in between the unmap and the
+	 * invalidation, leaving DAX entries that point into a device about
+	 * to vanish.  Hold off page faults for the both of them.  A frozen
+	 * filesystem has no write fault waiting on the AGF we hold, so the
+	 * lock can be taken here; otherwise only try.
+	 */
+	if (nf->mode == XFS_FAILURE_PRE_REMOVE) {
+		if (nf->frozen)
+			xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
+		else if (!xfs_ilock_nowait(ip, XFS_MMAPLOCK_EXCL))
+			locked = false;
+	} else {
+		locked = false;
+	}
+	if ((act & XFS_FAILURE_ACT_KILL) && dax_mapping(mapping)) {
+		error = mf_dax_kill_procs(mapping, pgoff, pgcnt, nf->mf_flags);
+		if (error && !nf->error)
+			nf->error = error;
+	}
+	/* The pages stay good until the device goes: drop them now. */
+	if ((act & XFS_FAILURE_ACT_UNMAP) && nf->mode == XFS_FAILURE_PRE_REMOVE)
+		invalidate_inode_pages2_range(mapping, pgoff,
+					      pgoff + pgcnt - 1);
+	if (locked)
+		xfs_iunlock(ip, XFS_MMAPLOCK_EXCL);
+	if (act & XFS_FAILURE_ACT_RECORD)
+		fserror_report_data_lost(VFS_I(ip), imp->offset, imp->length,
+				GFP_NOFS);
+	xfs_irele(ip);
+}
+
+/* The XFS_SICK_AG_* flag of a group structure, or 0 if it has none. */
+static unsigned int
+xfs_notify_group_sick_mask(
+	const struct xfs_failure_impact	*imp)
+{
+	switch (imp->owner) {
+	case XFS_FOWN_BNOBT:
+		return XFS_SICK_AG_BNOBT;
+	case XFS_FOWN_CNTBT:
+		return XFS_SICK_AG_CNTBT;
+	case XFS_FOWN_AG_BTREE:
+		/* Could not tell which of the free space btrees. */
+		return XFS_SICK_AG_BNOBT | XFS_SICK_AG_CNTBT;
+	case XFS_FOWN_RMAPBT:
+		return XFS_SICK_AG_RMAPBT;
+	case XFS_FOWN_INOBT:
+		return XFS_SICK_AG_INOBT;
+	case XFS_FOWN_FINOBT:
+		return XFS_SICK_AG_FINOBT;
+	case XFS_FOWN_REFCOUNTBT:
+		return XFS_SICK_AG_REFCNTBT;
+	case XFS_FOWN_INODES:
+		return XFS_SICK_AG_INODES;
+	case XFS_FOWN_FS_HEADERS:
+		return (imp->headers & XFS_FAILURE_HDR_SB) ? XFS_SICK_AG_SB : 0;
+	default:
+		return 0;
+	}
+}
+
+/* The XFS_SICK_INO_* flag of an inode structure, or 0 if it has none. */
+static unsigned int
+xfs_notify_inode_sick_mask(
+	const struct xfs_failure_impact	*imp)
+{
+	switch (imp->owner) {
+	case XFS_FOWN_BMBT:
+		return XFS_SICK_INO_BMBTD;
+	case XFS_FOWN_ATTR_BMBT:
+		return XFS_SICK_INO_BMBTA;
+	case XFS_FOWN_ATTR:
+		return XFS_SICK_INO_XATTR;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Record a loss that other metadata can rebuild (or that loses one file's
+ * metadata) in the health tracking, where scrub and the health monitor find
+ * it, instead of taking the whole filesystem down.
+ */
+static void
+xfs_notify_sick(
+	struct xfs_notify		*nf,
+	const struct xfs_failure_impact	*imp)
+{
+	struct xfs_mount		*mp = nf->mp;
+	struct xfs_inode		*ip;
+	unsigned int			mask;
+
+	mask = xfs_notify_inode_sick_mask(imp);
+	if (mask) {
+		bool	incore;
+
+		incore = !xfs_iget(mp, nf->tp, imp->ino, XFS_IGET_INCORE, 0,
+				&ip);
+		if (incore) {
+			xfs_inode_mark_sick(ip, mask);
+			xfs_irele(ip);
+		}
+		xfs_warn(mp,
+"media failure: %s of ino 0x%llx lost at daddr 0x%llx, %llu sectors%s",
+			xfs_failure_owner_name(imp->owner), imp->ino,
+			imp->daddr, imp->bbcount,
+			incore ? ", marked sick" : " (not in memory)");
+		return;
+	}
+
+	mask = xfs_notify_group_sick_mask(imp);
+	if (mask && imp->dev == XFS_FAILURE_DEV_RT)
+		xfs_rgno_mark_sick(mp, imp->agno, mask);
+	else if (mask)
+		xfs_agno_mark_sick(mp, imp->agno, mask);
+	xfs_warn(mp,
+"media failure: %s of %s %u lost at daddr 0x%llx, %llu sectors, marked sick",
+		xfs_failure_owner_name(imp->owner),
+		imp->dev == XFS_FAILURE_DEV_RT ? "rtgroup" : "AG", imp->agno,
+		imp->daddr, imp->bbcount);
+}
+
+/* Carry out what the core decided for one impact. */
+static void
+xfs_notify_act(
+	struct xfs_notify		*nf,
+	const struct xfs_failure_impact	*imp)
+{
+	unsigned int			act = xfs_failure_actions(imp, nf->mode);
+
+	if (imp->owner == XFS_FOWN_FILE_DATA &&
+	    (act & (XFS_FAILURE_ACT_KILL | XFS_FAILURE_ACT_UNMAP |
+		    XFS_FAILURE_ACT_RECORD)))
+		xfs_notify_file(nf, imp, act);
+	else if (act & XFS_FAILURE_ACT_RECORD)
+		xfs_alert(nf->mp,
+"media failure: %s lost: ino 0x%llx daddr 0x%llx, %llu sectors",
+			xfs_failure_owner_name(imp->owner), imp->ino,
+			imp->daddr, imp->bbcount);
+
+	if (act & XFS_FAILURE_ACT_SICK)
+		xfs_notify_sick(nf, imp);
+
+	if (act & XFS_FAILURE_ACT_SHUTDOWN) {
+		xfs_alert(nf->mp,
+"media failure: %s of %s %u lost at daddr 0x%llx, %llu sectors: cannot go on",
+			xfs_failure_owner_name(imp->owner),
+			imp->dev == XFS_FAILURE_DEV_RT ? "rtgroup" : "AG",
+			imp->agno, imp->daddr, imp->bbcount);
+		nf->want_shutdown = true;
+	}
+}
+
+/* The magic number of the btree block at @daddr, or 0 if unreadable. */
+static uint32_t
+xfs_notify_block_magic(
+	struct xfs_notify		*nf,
+	xfs_daddr_t			daddr)
+{
+	struct xfs_mount		*mp = nf->mp;
+	struct xfs_buf			*bp;
+	uint32_t			magic;
+
+	/*
+	 * Through our transaction: the rmapbt cursor of the walk holds the
+	 * buffers of its path, and OWN_AG blocks include the rmapbt's own.
+	 */
+	if (xfs_trans_read_buf(mp, nf->tp, mp->m_ddev_targp, daddr,
+			XFS_FSB_TO_BB(mp, 1), 0, &bp, NULL))
+		return 0;
+	magic = be32_to_cpu(*(__be32 *)bp->b_addr);
+	xfs_trans_brelse(nf->tp, bp);
+	return magic;
+}
+
+/*
+ * One rmap record covers OWN_AG blocks of bnobt, cntbt, rmapbt and the AGFL
+ * alike, and OWN_INOBT blocks of both inode btrees.  Which btree lost a
+ * block decides between marking it sick and shutting down, so tell them
+ * apart one block at a time by magic and let the core decide for each.
+ */
+static void
+xfs_notify_btree_blocks(
+	struct xfs_notify		*nf,
+	const struct xfs_failure_impact	*imp)
+{
+	uint64_t			bpb = XFS_FSB_TO_BB(nf->mp, 1);
+	uint64_t			end = imp->daddr + imp->bbcount;
+	uint64_t			blk = round_down(imp->daddr, bpb);
+
+	for (; blk < end; blk += bpb) {
+		struct xfs_failure_impact one = *imp;
+
+		one.daddr = max(imp->daddr, blk);
+		one.bbcount = min(end, blk + bpb) - one.daddr;
+		one.length = one.bbcount << BBSHIFT;
+		xfs_failure_refine_owner(&one,
+			xfs_failure_btree_owner(xfs_notify_block_magic(nf, blk)));
+		xfs_notify_act(nf, &one);
+	}
+}
+
+static int
+xfs_notify_rmap_fn(
+	struct xfs_btree_cur		*cur,
+	const struct xfs_rmap_irec	*rec,
+	void				*data)
+{
+	struct xfs_notify		*nf = data;
+	struct xfs_failure_impact	imp;
+
+	/* The kernel cannot prove a log hit harmless: assume it is live. */
+	if (!xfs_failure_rmap_impact(&nf->geo, &nf->fr, nf->gno, rec,
+			XFS_FAILURE_LOG_HINTS, &imp))
+		return 0;
+	/* Nothing is lost on removal: no need to read what the block was. */
+	if (nf->mode == XFS_FAILURE_MEDIA &&
+	    (imp.owner == XFS_FOWN_AG_BTREE || imp.owner == XFS_FOWN_INOBT))
+		xfs_notify_btree_blocks(nf, &imp);
+	else
+		xfs_notify_act(nf, &imp);
+	/* Go on whatever happened: every lost range must be reported. */
+	return 0;
+}
+
+static int
+xfs_notify_rtmap_fn(
+	struct xfs_btree_cur		*cur,
+	const struct xfs_rmap_irec	*rec,
+	void				*data)
+{
+	struct xfs_notify		*nf = data;
+	struct xfs_failure_impact	imp;
+	uint64_t			rtblock;
+
+	rtblock = (uint64_t)nf->gno * nf->geo.rgblocks + rec->rm_startblock;
+	if (xfs_failure_rtmap_impact(&nf->geo, &nf->fr, rtblock, rec,
+			XFS_FAILURE_LOG_HINTS, &imp))
+		xfs_notify_act(nf, &imp);
+	return 0;
+}
+
+/* Walk the data device's AGs that the failed range touches. */
+static int
+xfs_notify_data(
+	struct xfs_notify		*nf)
+{
+	struct xfs_mount		*mp = nf->mp;
+	struct xfs_failure_group	grp;
+	int				error = 0;
+
+	xfs_failure_first_group(&grp);
+	while (xfs_failure_next_group(&nf->geo, &nf->fr, &grp)) {
+		struct xfs_perag	*pag;
+		struct xfs_buf		*agf_bp;
+		struct xfs_btree_cur	*cur;
+		struct xfs_rmap_irec	ri_low = { };
+		struct xfs_rmap_irec	ri_high;
+
+		pag = xfs_perag_get(mp, grp.agno);
+		if (!pag)
+			return -EFSCORRUPTED;
+		error = xfs_alloc_read_agf(pag, nf->tp, 0, &agf_bp);
+		if (error) {
+			xfs_perag_put(pag);
+			return error;
+		}
+		cur = xfs_rmapbt_init_cursor(mp, nf->tp, agf_bp, pag);
+		memset(&ri_high, 0xFF, sizeof(ri_high));
+		ri_low.rm_startblock = grp.low_agbno;
+		ri_high.rm_startblock = grp.high_agbno;
+		nf->gno = grp.agno;
+		error = xfs_rmap_query_range(cur, &ri_low, &ri_high,
+				xfs_notify_rmap_fn, nf);
+		xfs_btree_del_cursor(cur, error);
+		xfs_trans_brelse(nf->tp, agf_bp);
+		xfs_perag_put(pag);
+		if (error)
+			return error;
+	}
+	return 0;
+}
+
+/* Walk the rtgroups that the failed range of the realtime device touches. */
+static int
+xfs_notify_rt(
+	struct xfs_notify		*nf)
+{
+	struct xfs_mount		*mp = nf->mp;
+	uint64_t			rgblocks = nf->geo.rgblocks;
+	uint64_t			first, last;
+	struct xfs_rtgroup		*rtg = NULL;
+	int				error = 0;
+
+	if (!rgblocks || !xfs_has_rtrmapbt(mp))
+		return -EOPNOTSUPP;
+	first = nf->fr.daddr >> (nf->geo.blocklog - BBSHIFT);
+	last = (nf->fr.daddr + nf->fr.bbcount - 1) >>
+			(nf->geo.blocklog - BBSHIFT);
+	while ((rtg = xfs_rtgroup_next_range(mp, rtg, div64_u64(first, rgblocks),
+			div64_u64(last, rgblocks)))) {
+		struct xfs_btree_cur	*cur;
+		struct xfs_rmap_irec	ri_low = { };
+		struct xfs_rmap_irec	ri_high;
+		uint64_t		gstart = rtg_rgno(rtg) * rgblocks;
+
+		memset(&ri_high, 0xFF, sizeof(ri_high));
+		if (first > gstart)
+			ri_low.rm_startblock = first - gstart;
+		if (last < gstart + rgblocks - 1)
+			ri_high.rm_startblock = last - gstart;
+		nf->gno = rtg_rgno(rtg);
+		xfs_rtgroup_lock(rtg, XFS_RTGLOCK_RMAP);
+		cur = xfs_rtrmapbt_init_cursor(nf->tp, rtg);
+		error = xfs_rmap_query_range(cur, &ri_low, &ri_high,
+				xfs_notify_rtmap_fn, nf);
+		xfs_btree_del_cursor(cur, error);
+		xfs_rtgroup_unlock(rtg, XFS_RTGLOCK_RMAP);
+		if (error) {
+			xfs_rtgroup_rele(rtg);
+			break;
+		}
+	}
+	return error;
+}
+
+static int
+xfs_dax_notify_failure_freeze(
+	struct xfs_mount	*mp)
+{
+	struct super_block	*sb = mp->m_super;
+	int			error;
+
+	error = freeze_super(sb, FREEZE_HOLDER_KERNEL, NULL);
+	if (error)
+		xfs_emerg(mp, "already frozen by kernel, err=%d", error);
+
+	return error;
+}
+
+static void
+xfs_dax_notify_failure_thaw(
+	struct xfs_mount	*mp,
+	bool			kernel_frozen)
+{
+	struct super_block	*sb = mp->m_super;
+	int			error;
+
+	if (kernel_frozen) {
+		error = thaw_super(sb, FREEZE_HOLDER_KERNEL, NULL);
+		if (error)
+			xfs_emerg(mp, "still frozen after notify failure, err=%d",
+				error);
+	}
+
+	/*
+	 * Also thaw userspace call anyway because the device is about to be
+	 * removed immediately.
+	 */
+	thaw_super(sb, FREEZE_HOLDER_USERSPACE, NULL);
+}
+
+static int
+xfs_dax_translate_range(
+	struct xfs_buftarg	*btp,
+	u64			offset,
+	u64			len,
+	xfs_daddr_t		*daddr,
+	uint64_t		*bblen)
+{
+	u64			dev_start = btp->bt_dax_part_off;
+	u64			dev_len = BBTOB(btp->bt_nr_sectors);
+	u64			dev_end = dev_start + dev_len - 1;
+
+	/* Notify failure on the whole device. */
+	if (offset == 0 && len == U64_MAX) {
+		offset = dev_start;
+		len = dev_len;
+	}
+
+	/* Ignore the range out of filesystem area */
+	if (offset + len - 1 < dev_start)
+		return -ENXIO;
+	if (offset > dev_end)
+		return -ENXIO;
+
+	/* Calculate the real range when it touches the boundary */
+	if (offset > dev_start)
+		offset -= dev_start;
+	else {
+		len -= dev_start - offset;
+		offset = 0;
+	}
+	if (offset + len - 1 > dev_end)
+		len = dev_end - offset + 1;
+
+	*daddr = BTOBB(offset);
+	*bblen = BTOBB(len);
+	return 0;
+}
+
+/* The external log device: the whole device is the log. */
+static void
+xfs_dax_notify_logdev_failure(
+	struct xfs_notify	*nf)
+{
+	struct xfs_failure_impact imp;
+
+	xfs_healthmon_report_media(nf->mp, XFS_DEV_LOG, nf->fr.daddr,
+			nf->fr.bbcount);
+	if (xfs_failure_log_impact(&nf->geo, &nf->fr, XFS_FAILURE_LOG_HINTS,
+			&imp))
+		xfs_notify_act(nf, &imp);
+}
+
+/*
+ * The filesystem goes down once, after the walk, so that every lost range is
+ * reported first: on removal because the device is going away whatever we
+ * found, on media loss if the core said so for any record.
+ */
+static int
+xfs_notify_finish(
+	struct xfs_notify	*nf,
+	int			error)
+{
+	struct xfs_mount	*mp = nf->mp;
+
+	if (nf->files)
+		xfs_notice(mp,
+"%s failure at daddr 0x%llx, %llu sectors: %llu file ranges, %llu of inodes in memory",
+			xfs_notify_mode_name(nf), nf->fr.daddr,
+			nf->fr.bbcount, nf->files, nf->incore);
+	if (nf->mode == XFS_FAILURE_PRE_REMOVE) {
+		xfs_force_shutdown(mp, SHUTDOWN_FORCE_UMOUNT);
+		return error;
+	}
+	if (error || nf->want_shutdown) {
+		xfs_force_shutdown(mp, SHUTDOWN_CORRUPT_ONDISK);
+		return error ? error : -EFSCORRUPTED;
+	}
+	return nf->error;
+}
+
+static int
+xfs_dax_notify_failure(
+	struct dax_device	*dax_dev,
+	u64			offset,
+	u64			len,
+	int			mf_flags)
+{
+	struct xfs_mount	*mp = dax_holder(dax_dev);
+	struct xfs_notify	nf = {
+		.mp		= mp,
+		.mf_flags	= mf_flags,
+		.mode		= (mf_flags & MF_MEM_PRE_REMOVE) ?
+				  XFS_FAILURE_PRE_REMOVE : XFS_FAILURE_MEDIA,
+	};
+	struct xfs_buftarg	*btp;
+	bool			kernel_frozen = false;
+	xfs_daddr_t		daddr;
+	uint64_t		bblen;
+	int			error;
+
+	if (!(mp->m_super->s_flags & SB_BORN)) {
+		xfs_warn(mp, "filesystem is not ready for notify_failure()!");
+		return -EIO;
+	}
+
+	if (mp->m_logdev_targp != mp->m_ddev_targp &&
+	    mp->m_logdev_targp->bt_daxdev == dax_dev) {
+		btp = mp->m_logdev_targp;
+		nf.fr.dev = XFS_FAILURE_DEV_LOG;
+	} else if (mp->m_rtdev_targp &&
+		   mp->m_rtdev_targp->bt_daxdev == dax_dev) {
+		btp = mp->m_rtdev_targp;
+		nf.fr.dev = XFS_FAILURE_DEV_RT;
+	} else {
+		btp = mp->m_ddev_targp;
+		nf.fr.dev = XFS_FAILURE_DEV_DATA;
+	}
+
+	error = xfs_dax_translate_range(btp, offset, len, &daddr, &bblen);
+	if (error)
+		return error;
+	xfs_notify_geo(mp, &nf.geo);
+	nf.fr.daddr = daddr;
+	nf.fr.bbcount = bblen;
+	/* Past the end of the filesystem nothing of ours was there. */
+	if (xfs_failure_range_check(&nf.geo, &nf.fr))
+		return -ENXIO;
+
+	if (nf.fr.dev == XFS_FAILURE_DEV_LOG) {
+		xfs_dax_notify_logdev_failure(&nf);
+		return xfs_notify_finish(&nf, 0);
+	}
+
+	xfs_healthmon_report_media(mp, nf.fr.dev == XFS_FAILURE_DEV_RT ?
+			XFS_DEV_RT : XFS_DEV_DATA, nf.fr.daddr, nf.fr.bbcount);
+
+	if (!xfs_has_rmapbt(mp)) {
+		xfs_debug(mp, "notify_failure() needs rmapbt enabled!");
+		return -EOPNOTSUPP;
+	}
+
+	if (nf.mode == XFS_FAILURE_PRE_REMOVE) {
+		xfs_info(mp, "Device is about to be removed!");
+		/*
+		 * Freeze fs to prevent new mappings from being created.
+		 * - Keep going on if others already hold the kernel forzen.
+		 * - Keep going on if other errors too because this device is
+		 *   starting to fail.
+		 * - If kernel frozen state is hold successfully here, thaw it
+		 *   here as well at the end.
+		 */
+		kernel_frozen = xfs_dax_notify_failure_freeze(mp) == 0;
+		nf.frozen = kernel_frozen;
+	}
+
+	nf.tp = xfs_trans_alloc_empty(mp);
+	if (nf.fr.dev == XFS_FAILURE_DEV_RT)
+		error = xfs_notify_rt(&nf);
+	else
+		error = xfs_notify_data(&nf);
+	xfs_trans_cancel(nf.tp);
+
+	error = xfs_notify_finish(&nf, error);
+
+	/* Thaw the fs if it has been frozen before. */
+	if (nf.mode == XFS_FAILURE_PRE_REMOVE)
+		xfs_dax_notify_failure_thaw(mp, kernel_frozen);
+
+	return error;
+}
+
+const struct dax_holder_operations xfs_dax_holder_operations = {
+	.notify_failure		= xfs_dax_notify_failure,
+};

@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# The guest half of tests/t/kernel-dax.sh (busybox sh, run by the rig's
+# /init from /job).  Two emulated pmem devices with DAX: pmem1 takes the
+# partial failures (madvise(MADV_HWPOISON) on a file's DAX page, and
+# memory_failure() on metadata and unmapped file pages through hwpoison's
+# debugfs corrupt-pfn), pmem0, never poisoned, the unbind.
+#
+# Everything measured goes to the console as "kdax: KEY VALUE..." lines,
+# kernel messages as "kdax: dmesg ...": the host decides what passed.  The
+# console comes back even when the guest must be powered off: after a hung
+# unbind nothing else is to be trusted.
+
+say() { echo "kdax: $*"; }
+now() { cut -d' ' -f1 /proc/uptime; }
+# A file's ino and the AG of its first extent.
+ino_of() { xfs_io -c 'stat' "$1" | awk '$1 == "stat.ino" { print $3 }'; }
+ag_of() { xfs_io -c 'bmap -v' "$1" | awk '$1 == "0:" { print $4; exit }'; }
+# daddr of a file's first block (bmap -v shows 512-byte units).
+daddr_of() {
+	xfs_io -c 'bmap -v' "$1" | awk '$1 == "0:" { split($3, a, "[.:]"); print a[1]; exit }'
+}
+dmesg_since() { dmesg -c | sed 's/^/kdax: dmesg /'; }
+
+# poison_daddr DEV DADDR: memory_failure() on the page of DEV holding DADDR.
+poison_daddr() {
+	res=$(cat "/sys/block/$1/device/resource")
+	pfn=$(( (res + $2 * 512) / 4096 ))
+	echo "$pfn" > /sys/kernel/debug/hwpoison/corrupt-pfn
+	say "poison-rc $1 $2 $?"
+}
+
+# alive LABEL PID: report whether a test process is still running.
+proc_state() {
+	if kill -0 "$2" 2>/dev/null; then
+		say "proc $1 alive"
+	else
+		wait "$2"
+		say "proc $1 exit $?"
+	fi
+}
+
+# mkfs_mount DEV MNT: a fresh 4-AG filesystem with rmapbt, mounted with DAX.
+mkfs_mount() {
+	mkfs.xfs -q -f -m rmapbt=1,reflink=0 -d agcount=4 "/dev/$1" || say "mkfs-failed $1"
+	mkdir -p "$2"
+	mount -t xfs -o dax=always "/dev/$1" "$2" || say "mount-failed $1"
+}
+
+# spread DIR N: make files DIR/dK/f (1 MiB each, K < N) whose data lands in
+# different AGs (a new directory goes to the next AG), print "ag FILE AG".
+spread() {
+	k=0
+	while [ $k -lt "$2" ]; do
+		mkdir "$1/d$k"
+		xfs_io -f -c 'pwrite -q -S 0x5a 0 1m' -c fsync "$1/d$k/f"
+		say "file $1/d$k/f ino $(ino_of "$1/d$k/f") ag $(ag_of "$1/d$k/f")"
+		k=$((k + 1))
+	done
+}
+
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+echo 4 > /proc/sys/kernel/printk
+# Signal every task mapping a poisoned page at once, not only the one that
+# touches it (a DAX page stays readable here: the media is only emulated).
+echo 1 > /proc/sys/vm/memory_failure_early_kill
+say "kernel $(uname -r) xfs $(cat /sys/module/xfs/taint 2>/dev/null)"
+for d in pmem0 pmem1; do
+	[ -b "/dev/$d" ] || { say "no-device $d"; exit 1; }
+	say "device $d $(basename "$(readlink "/sys/block/$d/device")") dax $(cat "/sys/block/$d/queue/dax")"
+done
+dmesg -c > /dev/null
+
+# --- partial failures on pmem1 -------------------------------------------
+P=/mnt/p
+mkfs_mount pmem1 $P
+spread $P 3
+a=$P/d0/f b=$P/d1/f c=$P/d2/f
+say "dax $(./daxmap dax $a)"
+xfs_io -f -c 'pwrite -q -S 0x5a 0 1m' /tmp/t
+./daxmap map a_all $a & pa=$!
+./daxmap map a_tail $a 128 128 & pt=$!
+./daxmap map b_all $b & pb=$!
+./daxmap open a_open $a & po=$!
+./daxmap map tmpfs /tmp/t & pm=$!
+sleep 2
+# c is closed and its inode evicted: its loss must still be reported.
+echo 2 > /proc/sys/vm/drop_caches
+dmesg -c > /dev/null
+say "step poison-data"
+./daxmap poison poisoner $a 5
+say "poisoner-exit $?"
+sleep 2
+proc_state a_all $pa
+proc_state a_tail $pt
+proc_state b_all $pb
+proc_state a_open $po
+proc_state tmpfs $pm
+xfs_io -f -c 'pwrite -q 0 4k' -c fsync $P/after-data > /dev/null 2>&1
+say "write-after poison-data $?"
+dmesg_since
+kill $pa $pt $pb $po $pm 2>/dev/null
+wait $pa $pt $pb $po $pm 2>/dev/null
+
+# A data block of a file nobody has in memory.
+say "step poison-unmapped"
+cdaddr=$(daddr_of $c)
+xfs_io -x -c 'freeze' -c 'thaw' $P
+echo 2 > /proc/sys/vm/drop_caches
+poison_daddr pmem1 "$cdaddr"
+sleep 1
+xfs_io -f -c 'pwrite -q 0 4k' -c fsync $P/after-unmapped > /dev/null 2>&1
+say "write-after poison-unmapped $?"
+dmesg_since
+
+# Metadata: the roots of rebuildable btrees, then of the rmapbt.  The
+# freeze writes the log back so that xfs_db reads what is current.
+agblocks=$(xfs_db -r -c 'sb 0' -c 'p agblocks' /dev/pmem1 | awk '{ print $3 }')
+meta() {
+	xfs_io -x -c 'freeze' -c 'thaw' $P
+	root=$(xfs_db -r -c "$2 $3" -c "p $4" /dev/pmem1 | awk '{ print $3 }')
+	say "step poison-$1 ag $3 agbno $root"
+	poison_daddr pmem1 $(( (agblocks * $3 + root) * 8 ))
+	sleep 1
+	xfs_io -f -c 'pwrite -q 0 4k' -c fsync "$P/after-$1" > /dev/null 2>&1
+	say "write-after poison-$1 $?"
+	say "sick $1 $(xfs_io -c "aginfo -a $3" $P 2>/dev/null | awk '$1 == "Sick:" { print $2 }')"
+	dmesg_since
+}
+meta bnobt agf 1 bnoroot
+meta cntbt agf 2 cntroot
+meta inobt agi 3 root
+meta rmapbt agf 1 rmaproot
+umount $P
+say "umount $P $?"
+
+# --- unbind of pmem0 ------------------------------------------------------
+U=/mnt/u
+mkfs_mount pmem0 $U
+spread $U 4
+./daxmap map u0 $U/d0/f & u0=$!
+./daxmap map u1 $U/d1/f & u1=$!
+./daxmap map u2 $U/d2/f & u2=$!
+./daxmap map u3 $U/d3/f & u3=$!
+./daxmap open uopen $U/d0/f & uo=$!
+./daxmap map utmpfs /tmp/t & ut=$!
+sleep 2
+ns=$(basename "$(readlink /sys/block/pmem0/device)")
+dmesg -c > /dev/null
+say "step unbind $ns"
+rm -f /tmp/unbound
+t0=$(now)
+(echo "$ns" > /sys/bus/nd/drivers/nd_pmem/unbind; touch /tmp/unbound) &
+ub=$!
+i=0
+while [ ! -e /tmp/unbound ] && [ $i -lt "${KDAX_UNBIND_WAIT:-30}0" ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if [ -e /tmp/unbound ]; then
+	say "unbind returned $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')"
+else
+	say "unbind hung after ${KDAX_UNBIND_WAIT:-30}s"
+	for t in 1 2; do
+		sed 's/^/kdax: stack /' "/proc/$ub/stack" 2>/dev/null
+		sleep 1
+	done
+fi
+sleep 1
+proc_state u0 $u0
+proc_state u1 $u1
+proc_state u2 $u2
+proc_state u3 $u3
+proc_state uopen $uo
+proc_state utmpfs $ut
+dmesg_since
+if [ ! -e /tmp/unbound ]; then
+	say "done (powering off: the unbind never returned)"
+	echo b > /proc/sysrq-trigger
+	sleep 30
+fi
+kill $uo $ut 2>/dev/null
+wait $uo $ut 2>/dev/null
+umount $U
+say "umount $U $?"
+dmesg_since
+say "done"
