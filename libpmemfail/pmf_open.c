@@ -219,6 +219,17 @@ pmf_read_sb(
 	    sb->sb_dblocks <= (uint64_t)(sb->sb_agcount - 1) * sb->sb_agblocks ||
 	    sb->sb_inodesize < XFS_DINODE_MIN_SIZE ||
 	    sb->sb_inodesize > XFS_DINODE_MAX_SIZE ||
+	    sb->sb_inodelog < XFS_DINODE_MIN_LOG ||
+	    sb->sb_inodelog > XFS_DINODE_MAX_LOG ||
+	    sb->sb_inodesize != (1U << sb->sb_inodelog) ||
+	    sb->sb_inodelog > sb->sb_blocklog ||
+	    /*
+	     * libxfs mounts a debugger's filesystem without checking these,
+	     * and every inode number is built from them: a wrong one makes
+	     * shifts past 64 bits.
+	     */
+	    sb->sb_inopblock != sb->sb_blocksize / sb->sb_inodesize ||
+	    sb->sb_inopblog != sb->sb_blocklog - sb->sb_inodelog ||
 	    sb->sb_logblocks == 0) {
 		snprintf(args->errmsg, sizeof(args->errmsg),
 			 "%s: corrupt superblock (inconsistent geometry)",
