@@ -247,6 +247,52 @@ pmf_read_sb(
 	return 0;
 }
 
+/*
+ * A realtime device with rtgroups starts with a superblock of its own that
+ * carries the filesystem's uuid; without rtgroups there is nothing on it to
+ * check but its size.  After an event (PMF_OPEN_DAMAGED) the superblock may
+ * be what was lost, but another filesystem's is still refused.
+ */
+static int
+pmf_check_rtsb(
+	struct pmf_open_args *args,
+	const struct xfs_sb *sb)
+{
+	char		buf[BBSIZE];
+	struct xfs_rtsb	*rsb = (struct xfs_rtsb *)buf;
+	char		ours[64], theirs[64];
+	ssize_t		n;
+	int		fd;
+
+	if (!xfs_sb_is_v5(sb) ||
+	    !(sb->sb_features_incompat & XFS_SB_FEAT_INCOMPAT_METADIR) ||
+	    !sb->sb_rgcount)
+		return 0;
+	fd = open(args->rt, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, sizeof(buf), XFS_RTSB_DADDR << BBSHIFT);
+	close(fd);
+	if (n != sizeof(buf) ||
+	    be32_to_cpu(rsb->rsb_magicnum) != XFS_RTSB_MAGIC) {
+		if (args->flags & PMF_OPEN_DAMAGED)
+			return 0;
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "realtime device %s has no realtime superblock (not the realtime device of this filesystem?)",
+			 args->rt);
+		return -EINVAL;
+	}
+	if (platform_uuid_compare(&rsb->rsb_uuid, (uuid_t *)&sb->sb_uuid)) {
+		platform_uuid_unparse(&rsb->rsb_uuid, theirs);
+		platform_uuid_unparse((uuid_t *)&sb->sb_uuid, ours);
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "realtime device belongs to another filesystem (rt uuid %s, filesystem uuid %s)",
+			 theirs, ours);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* The external log and realtime devices must match what the sb says. */
 static int
 pmf_check_companions(
@@ -295,6 +341,11 @@ pmf_check_companions(
 			 args->rt, (unsigned long long)rtbytes,
 			 (unsigned long long)size[PMF_DEV_RT]);
 		return -EINVAL;
+	}
+	if (args->rt) {
+		error = pmf_check_rtsb(args, sb);
+		if (error)
+			return error;
 	}
 	if (!args->log)
 		return 0;
