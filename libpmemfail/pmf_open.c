@@ -236,6 +236,20 @@ pmf_read_sb(
 			 args->data);
 		return -EUCLEAN;
 	}
+	/*
+	 * The log search (libxlog's xlog_init) sizes its sectors from these
+	 * without a check; libxfs's superblock verifier would refuse them,
+	 * but the superblock is read without it, as xfs_db reads it.
+	 */
+	if ((sb->sb_versionnum & XFS_SB_VERSION_SECTORBIT) ?
+	    (sb->sb_logsectlog < BBSHIFT || sb->sb_logsectlog > sb->sb_sectlog ||
+	     sb->sb_logsectsize != (1U << sb->sb_logsectlog)) :
+	    (sb->sb_logsectlog || sb->sb_logsectsize)) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: corrupt superblock (bad log sector size %u, log2 %u)",
+			 args->data, sb->sb_logsectsize, sb->sb_logsectlog);
+		return -EUCLEAN;
+	}
 	if (sb->sb_dblocks > (size >> sb->sb_blocklog)) {
 		snprintf(args->errmsg, sizeof(args->errmsg),
 			 "%s is truncated: the filesystem needs %llu bytes, the device has %llu",
