@@ -42,6 +42,8 @@ vg verify "$k/t0.data" --device data --whole
 cp --sparse=always "$k/t0.data" "$TMP/bad.img"
 "$XFS_DB" -x -c 'agf 1' -c 'fuzz -d rmaproot random' "$TMP/bad.img" > /dev/null 2>&1
 "$XFS_DB" -x -c 'agi 0' -c 'fuzz -d root random' "$TMP/bad.img" > /dev/null 2>&1
+# A root directory that fails its checks: libxfs_iget() leaks its fork.
+"$XFS_DB" -x -c 'inode 128' -c 'fuzz -d u3.sfdir3.hdr.parent.i4 random' "$TMP/bad.img" > /dev/null 2>&1
 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	--error-exitcode=99 --suppressions="$PMF_SRC/tests/valgrind.supp" \
 	--log-file="$TMP/vg.log" "$XFS_PMEM" simulate "$TMP/bad.img" --device data --whole \
