@@ -56,9 +56,9 @@ env -u LSAN_OPTIONS timeout $((secs + 120)) afl-fuzz -V "$secs" -s "$seed" -t 50
 	pmf_fail "afl-fuzz failed: $(tail -5 "$TMP/afl.log")"
 stats="$TMP/out/default/fuzzer_stats"
 [ -f "$stats" ] || pmf_fail "afl-fuzz left no statistics: $(tail -5 "$TMP/afl.log")"
-stat() { sed -n "s/^$1 *: //p" "$stats"; }
-echo "afl-fuzz: $(stat execs_done) execs, $(stat corpus_count) inputs, edges $(stat bitmap_cvg), $(stat saved_crashes) crashes, $(stat saved_hangs) hangs"
-[ "$(stat execs_done)" -gt 0 ] || pmf_fail "afl-fuzz ran nothing"
+afl_stat() { sed -n "s/^$1 *: //p" "$stats"; }
+echo "afl-fuzz: $(afl_stat execs_done) execs, $(afl_stat corpus_count) inputs, edges $(afl_stat bitmap_cvg), $(afl_stat saved_crashes) crashes, $(afl_stat saved_hangs) hangs"
+[ "$(afl_stat execs_done)" -gt 0 ] || pmf_fail "afl-fuzz ran nothing"
 for kind in crashes hangs; do
 	for f in "$TMP/out/default/$kind"/id:*; do
 		[ -f "$f" ] || continue
@@ -67,8 +67,8 @@ for kind in crashes hangs; do
 		cp "$f" "$PMF_BUILD/test-logs/fuzz-$kind-$(basename "$f" | cut -c1-9)"
 	done
 done
-[ "$(stat saved_crashes)" = 0 ] || pmf_fail "the fuzzer found crashes (seed $seed; inputs copied to $PMF_BUILD/test-logs)"
-[ "$(stat saved_hangs)" = 0 ] || pmf_fail "the fuzzer found hangs (seed $seed; inputs copied to $PMF_BUILD/test-logs)"
+[ "$(afl_stat saved_crashes)" = 0 ] || pmf_fail "the fuzzer found crashes (seed $seed; inputs copied to $PMF_BUILD/test-logs)"
+[ "$(afl_stat saved_hangs)" = 0 ] || pmf_fail "the fuzzer found hangs (seed $seed; inputs copied to $PMF_BUILD/test-logs)"
 # Every input the fuzzer kept, once more, with leak checking.
 leaks=0
 for f in "$TMP/out/default/queue"/id:*; do
