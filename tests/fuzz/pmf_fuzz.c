@@ -29,7 +29,8 @@
  *   bit 0	template 0 (parent pointers, internal log) or 1 (external log,
  *		no parent pointers: paths by directory walk)
  *   bit 1	PMF_QUERY_SCAN (the inode scan engine instead of rmapbt)
- *   bit 2	verify: pmf_check_impact() on every record, pmf_check_ag()
+ *   bit 2	verify: opened with PMF_OPEN_DAMAGED, pmf_check_impact() on
+ *		every record, pmf_check_ag() on every AG
  *   bit 3	PMF_QUERY_BEST_EFFORT
  *   bit 4	query the log device too
  *   bits 5,6	both set: leave the CRCs as mutated
@@ -454,6 +455,9 @@ fz_run(
 		args.log = log;
 	}
 
+	/* As xfs_pmem verify opens: after an event the log may be the loss. */
+	if (mode & FZ_VERIFY)
+		args.flags |= PMF_OPEN_DAMAGED;
 	error = pmf_open(&args, &ctx.fs);
 	fz_check_error("pmf_open", error, args.errmsg);
 	if (error)
