@@ -19,7 +19,8 @@ fuzzbuild=$("$PMF_SRC/tests/fuzz/build" "${PMF_BUILD%/}-fuzz") ||
 target="$fuzzbuild/tests/fuzz/pmf_fuzz"
 "$PMF_SRC/tests/fuzz/mkkit" "$XFSPROGS_DIR" "$TMP/kit" > "$TMP/mkkit.log" 2>&1 ||
 	pmf_fail "mkkit failed: $(tail -5 "$TMP/mkkit.log")"
-echo "kit: $(ls "$TMP/kit/seeds" | wc -l) seeds"
+seeds=("$TMP/kit"/seeds/*)
+echo "kit: ${#seeds[@]} seeds"
 
 # Outside afl-fuzz, LeakSanitizer too (afl-fuzz wants symbolize=0, and the
 # libxfs leaks can only be suppressed by their symbols: tests/lsan.supp;
@@ -70,12 +71,13 @@ done
 [ "$(afl_stat saved_crashes)" = 0 ] || pmf_fail "the fuzzer found crashes (seed $seed; inputs copied to $PMF_BUILD/test-logs)"
 [ "$(afl_stat saved_hangs)" = 0 ] || pmf_fail "the fuzzer found hangs (seed $seed; inputs copied to $PMF_BUILD/test-logs)"
 # Every input the fuzzer kept, once more, with leak checking.
-leaks=0
+leaks=0 kept=0
 for f in "$TMP/out/default/queue"/id:*; do
+	kept=$((kept + 1))
 	lsan "$f" && continue
 	leaks=$((leaks + 1))
 	echo "$(basename "$f"): $(grep -m5 -E 'ERROR|runtime error|#[0-4] ' "$TMP/err")"
 	cp "$f" "$PMF_BUILD/test-logs/fuzz-leak-$(basename "$f" | cut -c1-9)"
 done
 [ $leaks = 0 ] || pmf_fail "$leaks inputs of the corpus fail under LeakSanitizer (seed $seed)"
-echo "no crashes, no hangs; $(ls "$TMP/out/default/queue" | grep -c '^id:') corpus inputs clean under LeakSanitizer"
+echo "no crashes, no hangs; $kept corpus inputs clean under LeakSanitizer"
