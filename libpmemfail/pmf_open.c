@@ -250,6 +250,21 @@ pmf_read_sb(
 			 args->data, sb->sb_logsectsize, sb->sb_logsectlog);
 		return -EUCLEAN;
 	}
+	/*
+	 * With sparse inodes the inode alignment must be the chunk size, as
+	 * the kernel's superblock verifier says.  Without it libxfs looks
+	 * every inode up in the inode btree instead of computing where it
+	 * is, and a corrupt AGI on that path overflows libxfs's btree cursor.
+	 */
+	if (xfs_sb_is_v5(sb) &&
+	    (sb->sb_features_incompat & XFS_SB_FEAT_INCOMPAT_SPINODES) &&
+	    sb->sb_inoalignmt != ((XFS_INODES_PER_CHUNK * sb->sb_inodesize) >>
+				  sb->sb_blocklog)) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: corrupt superblock (inode alignment %u does not match the inode chunk)",
+			 args->data, sb->sb_inoalignmt);
+		return -EUCLEAN;
+	}
 	if (sb->sb_dblocks > (size >> sb->sb_blocklog)) {
 		snprintf(args->errmsg, sizeof(args->errmsg),
 			 "%s is truncated: the filesystem needs %llu bytes, the device has %llu",
