@@ -251,6 +251,18 @@ pmf_read_sb(
 		return -EUCLEAN;
 	}
 	/*
+	 * libxfs_mount() exit(1)s on these, and 1 is our "data lost" status:
+	 * refuse them here, with a message and an error code.
+	 */
+	if (!(sb->sb_versionnum & XFS_SB_VERSION_NLINKBIT) ||
+	    !(sb->sb_versionnum & XFS_SB_VERSION_DIRV2BIT) ||
+	    !xfs_sb_good_version(sb)) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: unsupported superblock version or features (versionnum 0x%x, incompat 0x%x)",
+			 args->data, sb->sb_versionnum, sb->sb_features_incompat);
+		return -EOPNOTSUPP;
+	}
+	/*
 	 * With sparse inodes the inode alignment must be the chunk size, as
 	 * the kernel's superblock verifier says.  Without it libxfs looks
 	 * every inode up in the inode btree instead of computing where it

@@ -135,6 +135,14 @@ cp --sparse=always "$TMP/int.img" "$TMP/badgeo.img"
 bad 8 "badgeo.img: corrupt superblock (bad log sector size 0, log2 3)" \
 	"$XFS_PMEM" simulate "$TMP/badgeo.img" --device log --whole
 
+# Features this libxfs does not know: libxfs would exit(1), which is
+# simulate's "data lost"; refused with exit 8 instead.
+cp --sparse=always "$TMP/int.img" "$TMP/badfeat.img"
+"$XFS_DB" -x -c 'sb 0' -c 'write -d versionnum 0xb495' "$TMP/badfeat.img" > /dev/null 2>&1 ||
+	pmf_fail "xfs_db could not write versionnum"
+bad 8 "badfeat.img: unsupported superblock version or features (versionnum 0xb495, incompat 0x" \
+	"$XFS_PMEM" simulate "$TMP/badfeat.img" --device data --whole
+
 # The range: every bad number, for verify and repair too.
 for c in simulate verify repair; do
 	r=("$XFS_PMEM" "$c" "$TMP/fs.img" -l "$TMP/fs.log" --device data)
