@@ -135,6 +135,12 @@ cp --sparse=always "$TMP/int.img" "$TMP/badgeo.img"
 bad 8 "badgeo.img: corrupt superblock (bad log sector size 0, log2 3)" \
 	"$XFS_PMEM" simulate "$TMP/badgeo.img" --device log --whole
 
+cp --sparse=always "$TMP/int.img" "$TMP/badalign.img"
+"$XFS_DB" -x -c 'sb 0' -c 'write -d inoalignmt 0' "$TMP/badalign.img" > /dev/null 2>&1 ||
+	pmf_fail "xfs_db could not write inoalignmt"
+bad 8 "badalign.img: corrupt superblock (inode alignment 0 does not match the inode chunk)" \
+	"$XFS_PMEM" info "$TMP/badalign.img"
+
 # Features this libxfs does not know: libxfs would exit(1), which is
 # simulate's "data lost"; refused with exit 8 instead.
 cp --sparse=always "$TMP/int.img" "$TMP/badfeat.img"
