@@ -298,10 +298,62 @@ pmf_read_sb(
 	    sb->sb_dblocks <= (uint64_t)(sb->sb_agcount - 1) * sb->sb_agblocks ||
 	    sb->sb_inodesize < XFS_DINODE_MIN_SIZE ||
 	    sb->sb_inodesize > XFS_DINODE_MAX_SIZE ||
+	    sb->sb_inodelog < XFS_DINODE_MIN_LOG ||
+	    sb->sb_inodelog > XFS_DINODE_MAX_LOG ||
+	    sb->sb_inodesize != (1U << sb->sb_inodelog) ||
+	    sb->sb_inodelog > sb->sb_blocklog ||
+	    /*
+	     * libxfs mounts a debugger's filesystem without checking these,
+	     * and every inode number is built from them: a wrong one makes
+	     * shifts past 64 bits.
+	     */
+	    sb->sb_inopblock != sb->sb_blocksize / sb->sb_inodesize ||
+	    sb->sb_inopblog != sb->sb_blocklog - sb->sb_inodelog ||
 	    sb->sb_logblocks == 0) {
 		snprintf(args->errmsg, sizeof(args->errmsg),
 			 "%s: corrupt superblock (inconsistent geometry)",
 			 args->data);
+		return -EUCLEAN;
+	}
+	/*
+	 * The log search (libxlog's xlog_init) sizes its sectors from these
+	 * without a check; libxfs's superblock verifier would refuse them,
+	 * but the superblock is read without it, as xfs_db reads it.
+	 */
+	if ((sb->sb_versionnum & XFS_SB_VERSION_SECTORBIT) ?
+	    (sb->sb_logsectlog < BBSHIFT || sb->sb_logsectlog > sb->sb_sectlog ||
+	     sb->sb_logsectsize != (1U << sb->sb_logsectlog)) :
+	    (sb->sb_logsectlog || sb->sb_logsectsize)) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: corrupt superblock (bad log sector size %u, log2 %u)",
+			 args->data, sb->sb_logsectsize, sb->sb_logsectlog);
+		return -EUCLEAN;
+	}
+	/*
+	 * libxfs_mount() exit(1)s on these, and 1 is our "data lost" status:
+	 * refuse them here, with a message and an error code.
+	 */
+	if (!(sb->sb_versionnum & XFS_SB_VERSION_NLINKBIT) ||
+	    !(sb->sb_versionnum & XFS_SB_VERSION_DIRV2BIT) ||
+	    !xfs_sb_good_version(sb)) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: unsupported superblock version or features (versionnum 0x%x, incompat 0x%x)",
+			 args->data, sb->sb_versionnum, sb->sb_features_incompat);
+		return -EOPNOTSUPP;
+	}
+	/*
+	 * With sparse inodes the inode alignment must be the chunk size, as
+	 * the kernel's superblock verifier says.  Without it libxfs looks
+	 * every inode up in the inode btree instead of computing where it
+	 * is, and a corrupt AGI on that path overflows libxfs's btree cursor.
+	 */
+	if (xfs_sb_is_v5(sb) &&
+	    (sb->sb_features_incompat & XFS_SB_FEAT_INCOMPAT_SPINODES) &&
+	    sb->sb_inoalignmt != ((XFS_INODES_PER_CHUNK * sb->sb_inodesize) >>
+				  sb->sb_blocklog)) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: corrupt superblock (inode alignment %u does not match the inode chunk)",
+			 args->data, sb->sb_inoalignmt);
 		return -EUCLEAN;
 	}
 	if (sb->sb_dblocks > (size >> sb->sb_blocklog)) {
@@ -311,6 +363,52 @@ pmf_read_sb(
 			 (unsigned long long)sb->sb_dblocks << sb->sb_blocklog,
 			 (unsigned long long)size);
 		return -EUCLEAN;
+	}
+	return 0;
+}
+
+/*
+ * A realtime device with rtgroups starts with a superblock of its own that
+ * carries the filesystem's uuid; without rtgroups there is nothing on it to
+ * check but its size.  After an event (PMF_OPEN_DAMAGED) the superblock may
+ * be what was lost, but another filesystem's is still refused.
+ */
+static int
+pmf_check_rtsb(
+	struct pmf_open_args *args,
+	const struct xfs_sb *sb)
+{
+	char		buf[BBSIZE];
+	struct xfs_rtsb	*rsb = (struct xfs_rtsb *)buf;
+	char		ours[64], theirs[64];
+	ssize_t		n;
+	int		fd;
+
+	if (!xfs_sb_is_v5(sb) ||
+	    !(sb->sb_features_incompat & XFS_SB_FEAT_INCOMPAT_METADIR) ||
+	    !sb->sb_rgcount)
+		return 0;
+	fd = open(args->rt, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, sizeof(buf), XFS_RTSB_DADDR << BBSHIFT);
+	close(fd);
+	if (n != sizeof(buf) ||
+	    be32_to_cpu(rsb->rsb_magicnum) != XFS_RTSB_MAGIC) {
+		if (args->flags & PMF_OPEN_DAMAGED)
+			return 0;
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "realtime device %s has no realtime superblock (not the realtime device of this filesystem?)",
+			 args->rt);
+		return -EINVAL;
+	}
+	if (platform_uuid_compare(&rsb->rsb_uuid, (uuid_t *)&sb->sb_uuid)) {
+		platform_uuid_unparse(&rsb->rsb_uuid, theirs);
+		platform_uuid_unparse((uuid_t *)&sb->sb_uuid, ours);
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "realtime device belongs to another filesystem (rt uuid %s, filesystem uuid %s)",
+			 theirs, ours);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -363,6 +461,11 @@ pmf_check_companions(
 			 args->rt, (unsigned long long)rtbytes,
 			 (unsigned long long)size[PMF_DEV_RT]);
 		return -EINVAL;
+	}
+	if (args->rt) {
+		error = pmf_check_rtsb(args, sb);
+		if (error)
+			return error;
 	}
 	if (!args->log)
 		return 0;

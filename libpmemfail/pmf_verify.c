@@ -574,9 +574,9 @@ pmf_sweep_btree(
 	int			error = 0;
 
 	sw->nr = 0;
-	if (root == 0 || root >= mp->m_sb.sb_agblocks)
-		return 0;
-	error = pmf_sweep_push(sw, root);
+	/* A root outside the AG: nothing to sweep, but the cursor is ours. */
+	if (root != 0 && root < mp->m_sb.sb_agblocks)
+		error = pmf_sweep_push(sw, root);
 	while (!error && sw->nr) {
 		xfs_agblock_t		agbno = sw->stack[--sw->nr];
 		xfs_daddr_t		daddr = XFS_AGB_TO_DADDR(mp, sw->agno, agbno);

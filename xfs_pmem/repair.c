@@ -337,6 +337,34 @@ plan_missed(
 	return 0;
 }
 
+/*
+ * --apply writes to every device it was given: xfs_repair, the unmapping
+ * and the undo file's replay all need them writable.  Find out before the
+ * plan, not halfway through the repair (an immutable or read-only image).
+ */
+static int
+repair_check_writable(
+	const struct repair_args	*ra)
+{
+	const char			*paths[3] = { ra->data, ra->log, ra->rt };
+
+	for (int i = 0; i < 3; i++) {
+		int			fd;
+
+		if (!paths[i])
+			continue;
+		fd = open(paths[i], O_RDWR);
+		if (fd < 0) {
+			xfs_pmem_err("%s device %s is not writable: %s",
+					pmf_device_name(i), paths[i],
+					strerror(errno));
+			return XFS_PMEM_EXIT_ERROR;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 /* The child's work: exit 0 with the plan on @fd, or print why and exit 8. */
 static int
 plan_child(
@@ -354,6 +382,10 @@ plan_child(
 			PMF_OPEN_DAMAGED | (ra->apply ? PMF_OPEN_UNMOUNTED : 0),
 			&pc.fs))
 		return XFS_PMEM_EXIT_ERROR;
+	if (ra->apply && repair_check_writable(ra)) {
+		pmf_close(pc.fs);
+		return XFS_PMEM_EXIT_ERROR;
+	}
 	pmf_get_geometry(pc.fs, &geo);
 	error = xfs_pmem_range("repair", ra->dev, ra->whole, ra->offset,
 			ra->length, &geo, &range);

@@ -120,3 +120,96 @@ if [ "$(id -u)" = 0 ]; then
 	bad 8 "without rmapbt the kernel's GETFSMAP cannot name owners" "${on[@]}" --device data --offset 0 --length 4k
 	pmf_umount "$TMP/mnt"
 fi
+
+# Devices of another filesystem, XFS or not.
+truncate -s 80M "$TMP/ext4.img"
+mkfs.ext4 -q -F "$TMP/ext4.img" > /dev/null 2>&1 || pmf_fail "mkfs.ext4 failed"
+truncate -s 200M "$TMP/ext4rt.img"
+mkfs.ext4 -q -F "$TMP/ext4rt.img" > /dev/null 2>&1 || pmf_fail "mkfs.ext4 failed"
+for n in 1 2; do
+	truncate -s 200M "$TMP/g$n.rt"
+	pmf_mkfs "$TMP/g$n.img" 600M -- -m metadir=1 -r rtdev="$TMP/g$n.rt",rgcount=4
+done
+for cmd in info "simulate --device data --offset 0 --length 4k" \
+	   "verify --device data --offset 0 --length 4k"; do
+	# shellcheck disable=SC2086
+	set -- $cmd
+	bad 8 "ext4.img is not an XFS filesystem (bad superblock magic 0x00000000)" \
+		"$XFS_PMEM" "$@" "$TMP/ext4.img"
+	bad 8 "not an XFS filesystem" "$XFS_PMEM" "$@" "$TMP/random.bin"
+	bad 8 "too small for a superblock" "$XFS_PMEM" "$@" "$TMP/empty.img"
+	bad 8 "truncated" "$XFS_PMEM" "$@" "$TMP/trunc.img" -l "$TMP/fs.log"
+	bad 8 "external log" "$XFS_PMEM" "$@" "$TMP/fs.img"
+	bad 8 "another filesystem" "$XFS_PMEM" "$@" "$TMP/fs.img" -l "$TMP/other.log"
+	bad 8 "internal log" "$XFS_PMEM" "$@" "$TMP/int.img" -l "$TMP/fs.log"
+	bad 8 "realtime section" "$XFS_PMEM" "$@" "$TMP/g1.img"
+	bad 8 "no realtime section" "$XFS_PMEM" "$@" "$TMP/int.img" -r "$TMP/g1.rt"
+	bad 8 "realtime device belongs to another filesystem (rt uuid" \
+		"$XFS_PMEM" "$@" "$TMP/g1.img" -r "$TMP/g2.rt"
+done
+# simulate and info refuse a log with no records; verify, after an event,
+# takes one (the log may be what was lost), but never another's records.
+for cmd in info "simulate --device data --offset 0 --length 4k"; do
+	# shellcheck disable=SC2086
+	set -- $cmd
+	bad 8 "log device has no XFS log records" "$XFS_PMEM" "$@" "$TMP/fs.img" -l "$TMP/ext4.img"
+	bad 8 "has no realtime superblock" "$XFS_PMEM" "$@" "$TMP/g1.img" -r "$TMP/ext4rt.img"
+done
+# A realtime device without rtgroups has no superblock: only its size is
+# checked, and a same-sized device of another filesystem is taken (its
+# answers come from the data device's metadata).
+truncate -s 200M "$TMP/rt2.rt"
+pmf_mkfs "$TMP/rt2.img" 600M -- -m rmapbt=0 -r rtdev="$TMP/rt2.rt"
+pmf_expect_exit 0 "$XFS_PMEM" info "$TMP/rt.img" -r "$TMP/rt2.rt"
+echo "ok: legacy realtime device of another filesystem of the same size is taken"
+bad 8 "realtime device .* is too small" "$XFS_PMEM" info "$TMP/rt.img" -r "$TMP/fs.log"
+
+# Superblocks whose geometry disagrees with itself (the fuzzer's first
+# find: an inode-per-block log that libxfs mounts without a check).
+for field in "inopblog 7" "inopblock 9" "inodelog 10" "agblklog 3"; do
+	cp --sparse=always "$TMP/int.img" "$TMP/badgeo.img"
+	"$XFS_DB" -x -c 'sb 0' -c "write -d $field" "$TMP/badgeo.img" > /dev/null 2>&1 ||
+		pmf_fail "xfs_db could not write $field"
+	bad 8 "badgeo.img: corrupt superblock (inconsistent geometry)" \
+		"$XFS_PMEM" info "$TMP/badgeo.img"
+done
+# A log sector size the log search would size its reads by (the second).
+cp --sparse=always "$TMP/int.img" "$TMP/badgeo.img"
+"$XFS_DB" -x -c 'sb 0' -c 'write -d logsectlog 3' "$TMP/badgeo.img" > /dev/null 2>&1 ||
+	pmf_fail "xfs_db could not write logsectlog"
+bad 8 "badgeo.img: corrupt superblock (bad log sector size 0, log2 3)" \
+	"$XFS_PMEM" simulate "$TMP/badgeo.img" --device log --whole
+
+cp --sparse=always "$TMP/int.img" "$TMP/badalign.img"
+"$XFS_DB" -x -c 'sb 0' -c 'write -d inoalignmt 0' "$TMP/badalign.img" > /dev/null 2>&1 ||
+	pmf_fail "xfs_db could not write inoalignmt"
+bad 8 "badalign.img: corrupt superblock (inode alignment 0 does not match the inode chunk)" \
+	"$XFS_PMEM" info "$TMP/badalign.img"
+
+# Features this libxfs does not know: libxfs would exit(1), which is
+# simulate's "data lost"; refused with exit 8 instead.
+cp --sparse=always "$TMP/int.img" "$TMP/badfeat.img"
+"$XFS_DB" -x -c 'sb 0' -c 'write -d versionnum 0xb495' "$TMP/badfeat.img" > /dev/null 2>&1 ||
+	pmf_fail "xfs_db could not write versionnum"
+bad 8 "badfeat.img: unsupported superblock version or features (versionnum 0xb495, incompat 0x" \
+	"$XFS_PMEM" simulate "$TMP/badfeat.img" --device data --whole
+
+# The range: every bad number, for verify and repair too.
+for c in simulate verify repair; do
+	r=("$XFS_PMEM" "$c" "$TMP/fs.img" -l "$TMP/fs.log" --device data)
+	bad 8 "past the end of the data device" "${r[@]}" --offset "$size" --length 1
+	bad 8 "past the end of the data device" "${r[@]}" --offset 599m --length 2m
+	bad 8 "past the end of the log device" "$XFS_PMEM" "$c" "$TMP/fs.img" -l "$TMP/fs.log" \
+		--device log --offset 80m --length 1
+	bad 8 "the filesystem has no rt device" "$XFS_PMEM" "$c" "$TMP/fs.img" -l "$TMP/fs.log" \
+		--device rt --whole
+	bad 16 "$c: bad length '0': it must be positive" "${r[@]}" --offset 0 --length 0
+	bad 16 "$c: bad offset '-1'" "${r[@]}" --offset -1 --length 4k
+	bad 16 "$c: bad length '4q'" "${r[@]}" --offset 0 --length 4q
+	bad 16 "$c: bad length '1.5m'" "${r[@]}" --offset 0 --length 1.5m
+	bad 16 "$c: bad length '1mb'" "${r[@]}" --offset 0 --length 1mb
+	bad 16 "$c: offset + length overflows" "${r[@]}" --offset 18446744073709551615 --length 2
+	bad 16 "$c: bad offset '99999999999999999999'" "${r[@]}" --offset 99999999999999999999 --length 1
+	bad 16 "$c: bad length '20000000t'" "${r[@]}" --offset 0 --length 20000000t
+	bad 16 "$c: bad offset ''" "${r[@]}" --offset "" --length 1
+done

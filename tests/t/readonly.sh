@@ -3,7 +3,8 @@
 #
 # Analysis never writes.  The images are made read-only (mode 0444) and
 # immutable (chattr +i: even root cannot open them for writing), every
-# analysis command still works, strace shows no open for writing, and the
+# analysis command (info, simulate, verify, repair without --apply, our
+# xfs_db's commands) still works, strace shows no open for writing, and the
 # images are byte-identical afterwards.
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
@@ -35,6 +36,12 @@ run "$XFS_PMEM" info "$img" -l "$log" --json
 run "$XFS_PMEM" simulate "$img" -l "$log" --device data --whole --json
 run "$XFS_PMEM" simulate "$img" -l "$log" --device data --offset 0 --length 64m --scan
 run "$XFS_PMEM" simulate "$img" -l "$log" --device log --whole
+# verify reads back every block the prediction names and sweeps the AGs:
+# still read-only.  So is repair's plan (no --apply).
+run "$XFS_PMEM" verify "$img" -l "$log" --device data --whole --json
+run "$XFS_PMEM" verify "$img" -l "$log" --device data --offset 0 --length 64m --scan
+run "$XFS_PMEM" verify "$img" -l "$log" --device log --whole
+run "$XFS_PMEM" repair "$img" -l "$log" --device data --offset 0 --length 64m
 run "$PMF_XFS_DB" -r -l "$log" -c pmfinfo -c 'failmap -d 0 131072' -c 'failmap -l 0 1024' "$img"
 
 after=$(pmf_sha "$img" "$log")
