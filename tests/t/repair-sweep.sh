@@ -140,7 +140,7 @@ for i in $(seq "${PMF_REPAIR_FIRST:-1}" "$count"); do
 		pmf_fail "scenario $i: undo did not restore the damaged images"
 	pmf_mount "$TMP/chk.img" "$TMP/mnt" "$TMP/chk.log"
 	out=$("$PYTHON" "$CHECK" check "$TMP/mnt" "$TMP/snap.json" "$TMP/man.json" \
-		"$TMP/pred.json" "$agshift") || pmf_fail "scenario $i: $out"
+		"$TMP/pred.json" "$agshift" 2>&1) || pmf_fail "scenario $i: $out"
 	# The kernel's GETFSMAP: no free space is left in the failed range.
 	"$XFS_IO" -c "fsmap -d -m" "$TMP/mnt" > "$TMP/fsmap.csv" ||
 		pmf_fail "scenario $i: GETFSMAP failed"
