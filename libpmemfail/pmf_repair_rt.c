@@ -19,6 +19,14 @@
  */
 #include "pmf_priv.h"
 
+/*
+ * libxfs exports this (libxfs/trans.c) but declares it only in its private
+ * libxfs_priv.h, which a libxfs client cannot include; without it the call
+ * below is an implicit declaration, which gcc lets through silently because
+ * xfs_trans_mod_sb expands from a system header (clang does not).
+ */
+void libxfs_trans_mod_sb(struct xfs_trans *tp, uint field, long delta);
+
 #define PMF_QUARANTINE_RT	"pmemfail-quarantine-rt"
 
 /*
