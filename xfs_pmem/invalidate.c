@@ -284,22 +284,40 @@ inv_scan(
 	return error;
 }
 
-/* Has @pid let go of its mappings (exited; a zombie has none)? */
+/*
+ * Has @pid let go of its mappings?  Not when /proc/PID/maps is empty:
+ * exit_mm() detaches the mm before exit_mmap() unmaps its pages, so maps
+ * reads empty while they are still mapped and cannot leave the page cache.
+ * A zombie whose thread group is gone has finished exit_mmap().
+ */
 static bool
 inv_gone(
 	pid_t		pid)
 {
 	char		p[64];
+	char		buf[1024];
+	const char	*rp;
 	FILE		*f;
-	int		c;
+	size_t		n;
+	char		state;
+	long		threads;
 
-	snprintf(p, sizeof(p), "/proc/%d/maps", (int)pid);
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
 	f = fopen(p, "r");
 	if (!f)
 		return true;
-	c = fgetc(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
-	return c == EOF;
+	buf[n] = '\0';
+	/* The command name may hold anything: fields resume after its ')'. */
+	rp = strrchr(buf, ')');
+	if (!rp)
+		return false;
+	/* state is field 3, num_threads field 20: 16 fields between. */
+	if (sscanf(rp + 1, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %ld",
+		   &state, &threads) != 2)
+		return false;
+	return (state == 'Z' || state == 'X') && threads <= 1;
 }
 
 /*
