@@ -100,6 +100,10 @@ int pmf_inobt_walk(struct pmf_fs *fs, xfs_btree_query_range_fn fn,
 int pmf_rt_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		struct pmf_sink *sink);
 
+/* pmf_repair.c */
+int pmf_quarantine_file(struct pmf_fs *fs, const char *name, uint16_t diflags,
+		struct xfs_inode **ipp);
+
 /* pmf_repair_rt.c */
 int pmf_rt_load_inodes(struct pmf_fs *fs);
 

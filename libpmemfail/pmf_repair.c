@@ -191,14 +191,18 @@ pmf_mark_lost(
 #define PMF_QUARANTINE		"pmemfail-quarantine"
 
 /*
- * The quarantine file, /pmemfail-quarantine: a regular file that owns the
- * failed blocks nobody else does, so that they are never handed out again.
- * Its file offsets are the blocks' own filesystem block numbers, so that
- * the file says where each one is.
+ * A quarantine file in the root directory: /pmemfail-quarantine, a regular
+ * file that owns the failed data device blocks nobody else does, so that
+ * they are never handed out again, or /pmemfail-quarantine-rt, its realtime
+ * twin (@diflags XFS_DIFLAG_REALTIME).  Its file offsets are the blocks'
+ * own block numbers, so that the file says where each one is.  An existing
+ * file of that name is returned as it is: the caller checks its type.
  */
-static int
-pmf_quarantine_inode(
+int
+pmf_quarantine_file(
 	struct pmf_fs		*fs,
+	const char		*name,
+	uint16_t		diflags,
 	struct xfs_inode	**ipp)
 {
 	struct xfs_mount	*mp = fs->mp;
@@ -207,8 +211,8 @@ pmf_quarantine_inode(
 		.mode		= S_IFREG | 0400,
 	};
 	struct xfs_name		xname = {
-		.name		= (const unsigned char *)PMF_QUARANTINE,
-		.len		= strlen(PMF_QUARANTINE),
+		.name		= (const unsigned char *)name,
+		.len		= strlen(name),
 		.type		= XFS_DIR3_FT_REG_FILE,
 	};
 	struct xfs_dir_update	du = { .name = &xname };
@@ -239,6 +243,11 @@ pmf_quarantine_inode(
 	if (error) {
 		libxfs_trans_cancel(tp);
 		goto out_parent;
+	}
+	if (diflags) {
+		/* Empty yet, so it may still become a realtime file. */
+		du.ip->i_diflags |= diflags;
+		libxfs_trans_log_inode(tp, du.ip, XFS_ILOG_CORE);
 	}
 	libxfs_trans_ijoin(tp, du.dp, 0);
 	error = libxfs_dir_create_child(tp, nres, &du);
@@ -401,7 +410,7 @@ pmf_quarantine(
 		return 0;
 	error = pmf_quarantine_walk(fs, ext, n, NULL);
 	if (!error) {
-		error = pmf_quarantine_inode(fs, &ip);
+		error = pmf_quarantine_file(fs, PMF_QUARANTINE, 0, &ip);
 		if (error)
 			pmf_seterr(fs, error, "cannot make /%s: %s",
 					PMF_QUARANTINE, strerror(-error));

@@ -112,80 +112,6 @@ out:
 	return error;
 }
 
-/* The realtime quarantine file, made in the root directory on first use. */
-static int
-pmf_quarantine_rt_inode(
-	struct pmf_fs		*fs,
-	struct xfs_inode	**ipp)
-{
-	struct xfs_mount	*mp = fs->mp;
-	struct xfs_icreate_args	args = {
-		.idmap		= libxfs_nop_idmap,
-		.mode		= S_IFREG | 0400,
-	};
-	struct xfs_name		xname = {
-		.name		= (const unsigned char *)PMF_QUARANTINE_RT,
-		.len		= strlen(PMF_QUARANTINE_RT),
-		.type		= XFS_DIR3_FT_REG_FILE,
-	};
-	struct xfs_dir_update	du = { .name = &xname };
-	struct xfs_trans	*tp;
-	xfs_ino_t		ino;
-	unsigned int		nres;
-	int			error;
-
-	error = libxfs_iget(mp, NULL, mp->m_sb.sb_rootino, 0, &du.dp);
-	if (error)
-		return error;
-	error = libxfs_dir_lookup(NULL, du.dp, &xname, &ino, NULL);
-	if (!error) {
-		libxfs_irele(du.dp);
-		error = libxfs_iget(mp, NULL, ino, 0, ipp);
-		if (!error && (!S_ISREG(VFS_I(*ipp)->i_mode) ||
-			       !XFS_IS_REALTIME_INODE(*ipp))) {
-			libxfs_irele(*ipp);
-			*ipp = NULL;
-			error = -EEXIST;
-		}
-		return error;
-	}
-	error = libxfs_parent_start(mp, &du.ppargs);
-	if (error)
-		goto out_dp;
-	args.pip = du.dp;
-	nres = libxfs_create_space_res(mp, xname.len);
-	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_create, nres, 0, 0, &tp);
-	if (error)
-		goto out_parent;
-	error = libxfs_dialloc(&tp, &args, &ino);
-	if (!error)
-		error = libxfs_icreate(tp, ino, &args, &du.ip);
-	if (error) {
-		libxfs_trans_cancel(tp);
-		goto out_parent;
-	}
-	/* Empty yet, so it may still become a realtime file. */
-	du.ip->i_diflags |= XFS_DIFLAG_REALTIME;
-	libxfs_trans_log_inode(tp, du.ip, XFS_ILOG_CORE);
-	libxfs_trans_ijoin(tp, du.dp, 0);
-	error = libxfs_dir_create_child(tp, nres, &du);
-	if (error) {
-		libxfs_trans_cancel(tp);
-		libxfs_irele(du.ip);
-		goto out_parent;
-	}
-	error = libxfs_trans_commit(tp);
-	if (error)
-		libxfs_irele(du.ip);
-	else
-		*ipp = du.ip;
-out_parent:
-	libxfs_parent_finish(mp, du.ppargs);
-out_dp:
-	libxfs_irele(du.dp);
-	return error;
-}
-
 /*
  * Mark the free rt extents [start, start + len) of @rtg allocated: the
  * mirror of xfs_rtfree_range().  The free extent around them loses its
@@ -365,14 +291,17 @@ pmf_quarantine_rt(
 	if (error)
 		return error;
 	/* The file is on the data device: it cannot land on rt blocks. */
-	error = pmf_quarantine_rt_inode(fs, &ip);
-	if (error == -EEXIST)
-		return pmf_seterr(fs, error,
-				"/%s exists and is not a realtime regular file",
-				PMF_QUARANTINE_RT);
+	error = pmf_quarantine_file(fs, PMF_QUARANTINE_RT, XFS_DIFLAG_REALTIME,
+			&ip);
 	if (error)
 		return pmf_seterr(fs, error, "cannot make /%s: %s",
 				PMF_QUARANTINE_RT, strerror(-error));
+	if (!S_ISREG(VFS_I(ip)->i_mode) || !XFS_IS_REALTIME_INODE(ip)) {
+		libxfs_irele(ip);
+		return pmf_seterr(fs, -EEXIST,
+				"/%s exists and is not a realtime regular file",
+				PMF_QUARANTINE_RT);
+	}
 	error = pmf_quarantine_rt_walk(fs, ext, n, ip);
 	*ino = ip->i_ino;
 	libxfs_irele(ip);
