@@ -101,6 +101,7 @@ int pmf_rt_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		struct pmf_sink *sink);
 
 /* pmf_repair.c */
+int pmf_writable(struct pmf_fs *fs);
 int pmf_quarantine_file(struct pmf_fs *fs, const char *name, uint16_t diflags,
 		struct xfs_inode **ipp);
 

@@ -13,7 +13,7 @@
 
 #define PMF_LOST_ATTR		"pmemfail.lost"
 
-static int
+int
 pmf_writable(
 	struct pmf_fs	*fs)
 {

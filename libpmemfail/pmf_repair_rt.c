@@ -275,8 +275,9 @@ pmf_quarantine_rt(
 	int				error;
 
 	fs->errmsg[0] = '\0';
-	if (!fs->writable)
-		return pmf_seterr(fs, -EROFS, "the filesystem was opened read-only");
+	error = pmf_writable(fs);
+	if (error)
+		return error;
 	if (xfs_has_rtgroups(mp) && xfs_has_rmapbt(mp))
 		return pmf_seterr(fs, -EOPNOTSUPP,
 				"this build's libxfs cannot keep realtime rmap btrees");
