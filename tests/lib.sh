@@ -141,6 +141,19 @@ pmf_expect_exit() {
 		pmf_fail "'$*' exited $rc, expected $want: $(head -c 300 "$TMP/err")"
 }
 
+# pmf_bad CODE PATTERN CMD...: exit CODE and exactly one stderr line,
+# "xfs_pmem: ...PATTERN...", as every bad input must get.
+pmf_bad() {
+	local code=$1 pattern=$2
+	shift 2
+	pmf_expect_exit "$code" "$@"
+	[ "$(wc -l < "$TMP/err")" = 1 ] ||
+		pmf_fail "'$*' printed $(wc -l < "$TMP/err") stderr lines: $(cat "$TMP/err")"
+	grep -q -- "^xfs_pmem: .*$pattern" "$TMP/err" ||
+		pmf_fail "'$*': message '$(cat "$TMP/err")' does not match '$pattern'"
+	echo "ok: $* -> $(cat "$TMP/err")"
+}
+
 # Guest tests boot the QEMU guest once per run, in the lane scripts/test
 # gives PMF_GUEST_PLAIN_BUILD; elsewhere (PMF_SKIP_GUEST=1) they skip.
 # Sets GUEST_PMEM: the -Werror build's xfs_pmem when given, else ours.

@@ -9,17 +9,6 @@
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 
-bad() {
-	local code=$1 pattern=$2
-	shift 2
-	pmf_expect_exit "$code" "$@"
-	[ "$(wc -l < "$TMP/err")" = 1 ] ||
-		pmf_fail "'$*' printed $(wc -l < "$TMP/err") stderr lines: $(cat "$TMP/err")"
-	grep -q -- "^xfs_pmem: .*$pattern" "$TMP/err" ||
-		pmf_fail "'$*': message '$(cat "$TMP/err")' does not match '$pattern'"
-	echo "ok: $* -> $(cat "$TMP/err")"
-}
-
 img="$TMP/fs.img" log="$TMP/fs.log"
 pmf_mkfs "$img" 600M "$log" 80M -- -m rmapbt=1,reflink=1
 pmf_mount "$img" "$TMP/mnt" "$log"
@@ -33,9 +22,9 @@ rw="is mounted read-write on $TMP/mnt; unmount it or query the mount point"
 for dev in "$img" "$PMF_DATADEV"; do
 	pmf_expect_exit 0 "$XFS_PMEM" info "$dev" -l "$log"
 	pmf_expect_exit 0 "$XFS_PMEM" simulate "$dev" -l "$log" --device data --offset 310m --length 4k
-	bad 8 "$dev $rw" "$XFS_PMEM" verify "$dev" -l "$log" --device data --offset 0 --length 1m
-	bad 8 "$dev $rw" "$XFS_PMEM" repair "$dev" -l "$log" --device data --offset 0 --length 1m
-	bad 8 "$dev is mounted on $TMP/mnt; unmount it first" \
+	pmf_bad 8 "$dev $rw" "$XFS_PMEM" verify "$dev" -l "$log" --device data --offset 0 --length 1m
+	pmf_bad 8 "$dev $rw" "$XFS_PMEM" repair "$dev" -l "$log" --device data --offset 0 --length 1m
+	pmf_bad 8 "$dev is mounted on $TMP/mnt; unmount it first" \
 		"$XFS_PMEM" inject "$dev" -l "$log" --device data --offset 310m --length 4k --yes
 done
 pmf_umount "$TMP/mnt"
@@ -48,9 +37,9 @@ mount -o ro,logdev="$l" "$d" "$TMP/ro" || pmf_fail "read-only mount failed"
 _pmf_mounts+=("$TMP/ro")
 pmf_expect_exit 0 "$XFS_PMEM" simulate "$img" -l "$log" --device data --offset 310m --length 4k
 echo "ok: simulate on a read-only mount"
-bad 8 "fs.img is mounted on $TMP/ro; unmount it first" \
+pmf_bad 8 "fs.img is mounted on $TMP/ro; unmount it first" \
 	"$XFS_PMEM" repair "$img" -l "$log" --device data --offset 310m --length 4k --apply
-bad 8 "fs.img is mounted on $TMP/ro; unmount it first" \
+pmf_bad 8 "fs.img is mounted on $TMP/ro; unmount it first" \
 	"$XFS_PMEM" inject "$img" -l "$log" --device data --offset 310m --length 4k --yes
 [ ! -s "$TMP/out" ] || pmf_fail "repair printed a plan for a mounted filesystem"
 pmf_umount "$TMP/ro"
@@ -60,12 +49,12 @@ pmf_umount "$TMP/ro"
 before=$(pmf_sha "$img" "$log")
 trap 'chattr -i "$img" "$log" 2>/dev/null; pmf_cleanup' EXIT
 chattr +i "$img" 2>/dev/null || pmf_skip "chattr +i not supported on $TMP"
-bad 8 "data device $img is not writable: Operation not permitted" \
+pmf_bad 8 "data device $img is not writable: Operation not permitted" \
 	"$XFS_PMEM" repair "$img" -l "$log" --device data --offset 310m --length 4k --apply \
 	--undo "$TMP/u1" --manifest "$TMP/m1.json"
 chattr -i "$img"
 chattr +i "$log"
-bad 8 "log device $log is not writable: Operation not permitted" \
+pmf_bad 8 "log device $log is not writable: Operation not permitted" \
 	"$XFS_PMEM" repair "$img" -l "$log" --device data --offset 310m --length 4k --apply \
 	--undo "$TMP/u1" --manifest "$TMP/m1.json"
 chattr -i "$log"
