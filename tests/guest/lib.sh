@@ -39,11 +39,11 @@ guest_need_pkgs() {
 	# Try the lists we have first; refresh them only if that fails.
 	aptlog=$(mktemp /tmp/pmf-guest-apt.XXXXXX)
 	# shellcheck disable=SC2086
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	if ! DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
 		--no-install-recommends $missing > "$aptlog" 2>&1; then
 		# shellcheck disable=SC2086
-		if ! { apt-get update -qq &&
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		if ! { apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+			DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
 				--no-install-recommends $missing; } > "$aptlog" 2>&1; then
 			tail -n 20 "$aptlog" >&2
 			rm -f "$aptlog"
