@@ -32,12 +32,14 @@ poison_daddr() {
 }
 
 # alive LABEL PID: report whether a test process is still running.
+# A line of a later unbind round starts with $pre ("round N ").
+pre=""
 proc_state() {
 	if kill -0 "$2" 2>/dev/null; then
-		say "proc $1 alive"
+		say "${pre}proc $1 alive"
 	else
 		wait "$2"
-		say "proc $1 exit $?"
+		say "${pre}proc $1 exit $?"
 	fi
 }
 
@@ -114,6 +116,47 @@ xfs_io -f -c 'pwrite -q 0 4k' -c fsync $P/after-unmapped > /dev/null 2>&1
 say "write-after poison-unmapped $?"
 dmesg_since
 
+# bmbt: a leaf of the data fork's extent btree of two files with 512
+# extents each, one kept open (its inode in memory: the inode is marked
+# sick) and one nobody has in memory (its AG is marked as having a bad
+# inode).  Inode numbers and AGs are read before the caches are dropped:
+# looking at a file would bring its inode back.
+frag() {
+	mkdir -p "$P/$1"
+	awk 'BEGIN { for (i = 0; i < 1024; i += 2) printf "pwrite -q %d 4096\n", i * 4096; print "fsync" }' |
+		xfs_io -f "$P/$1/f" > /dev/null
+}
+# bmbt_daddr INO: daddr of the first leaf of INO's data fork btree.
+bmbt_daddr() {
+	fsb=$(xfs_db -r -c "inode $1" -c 'p u3.bmbt.ptrs' /dev/pmem1 |
+		awk '{ split($3, a, ":"); print a[2] }')
+	xfs_db -r -c "convert fsb $fsb daddr" /dev/pmem1 | awk '{ print $2 }' | tr -d '()'
+}
+frag bo
+frag bc
+bo_ino=$(ino_of $P/bo/f)
+bc_ino=$(ino_of $P/bc/f)
+./daxmap open bo_open $P/bo/f & pbo=$!
+xfs_io -x -c 'freeze' -c 'thaw' $P
+bc_ag=$(xfs_db -r -c "convert ino $bc_ino agno" /dev/pmem1 | awk '{ print $2 }' | tr -d '()')
+say "file $P/bo/f ino $bo_ino format $(xfs_db -r -c "inode $bo_ino" -c 'p core.format' /dev/pmem1 | awk '{ print $3 }')"
+say "file $P/bc/f ino $bc_ino inode-ag $bc_ag"
+for w in bo bc; do
+	eval "ino=\$${w}_ino"
+	d=$(bmbt_daddr "$ino")
+	echo 2 > /proc/sys/vm/drop_caches
+	say "step poison-bmbt-$w ino $ino daddr $d"
+	poison_daddr pmem1 "$d"
+	sleep 1
+	xfs_io -f -c 'pwrite -q 0 4k' -c fsync "$P/after-bmbt-$w" > /dev/null 2>&1
+	say "write-after poison-bmbt-$w $?"
+	dmesg_since
+done
+say "bs-sick bo $(xfs_io -c "bulkstat_single $bo_ino" $P | awk '$1 == "bs_sick" { print $3 }')"
+say "sick inodes-ag $bc_ag $(xfs_io -c "aginfo -a $bc_ag" $P 2>/dev/null | awk '$1 == "Sick:" { print $2 }')"
+kill $pbo 2>/dev/null
+wait $pbo 2>/dev/null
+
 # Metadata: the roots of rebuildable btrees, then of the rmapbt.  The
 # freeze writes the log back so that xfs_db reads what is current.
 agblocks=$(xfs_db -r -c 'sb 0' -c 'p agblocks' /dev/pmem1 | awk '{ print $3 }')
@@ -136,53 +179,95 @@ umount $P
 say "umount $P $?"
 
 # --- unbind of pmem0 ------------------------------------------------------
+# unbind_round: a fresh filesystem on pmem0, processes mapping files in all
+# four AGs, one with a file open but not mapped, one mapping tmpfs; unbind
+# pmem0's namespace under them; report; unmount.  Lines start with $pre,
+# process labels with $lp ("rN_" in round N > 1).  Returns 1 if the unbind
+# never returned.
 U=/mnt/u
-mkfs_mount pmem0 $U
-spread $U 4
-./daxmap map u0 $U/d0/f & u0=$!
-./daxmap map u1 $U/d1/f & u1=$!
-./daxmap map u2 $U/d2/f & u2=$!
-./daxmap map u3 $U/d3/f & u3=$!
-./daxmap open uopen $U/d0/f & uo=$!
-./daxmap map utmpfs /tmp/t & ut=$!
-sleep 2
-ns=$(basename "$(readlink /sys/block/pmem0/device)")
-dmesg -c > /dev/null
-say "step unbind $ns"
-rm -f /tmp/unbound
-t0=$(now)
-(echo "$ns" > /sys/bus/nd/drivers/nd_pmem/unbind; touch /tmp/unbound) &
-ub=$!
-i=0
-while [ ! -e /tmp/unbound ] && [ $i -lt "${KDAX_UNBIND_WAIT:-30}0" ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ -e /tmp/unbound ]; then
-	say "unbind returned $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')"
-else
-	say "unbind hung after ${KDAX_UNBIND_WAIT:-30}s"
-	for t in 1 2; do
-		sed 's/^/kdax: stack /' "/proc/$ub/stack" 2>/dev/null
-		sleep 1
+lp=""
+unbind_round() {
+	# Re-arm the WARN_ON_ONCE()s, so that every round can show one.
+	echo 1 > /sys/kernel/debug/clear_warn_once 2>/dev/null
+	mkfs_mount pmem0 $U
+	if [ -z "$pre" ]; then
+		spread $U 4
+	else
+		spread $U 4 > /dev/null
+	fi
+	./daxmap map "${lp}u0" $U/d0/f & u0=$!
+	./daxmap map "${lp}u1" $U/d1/f & u1=$!
+	./daxmap map "${lp}u2" $U/d2/f & u2=$!
+	./daxmap map "${lp}u3" $U/d3/f & u3=$!
+	./daxmap open "${lp}uopen" $U/d0/f & uo=$!
+	./daxmap map "${lp}utmpfs" /tmp/t & ut=$!
+	sleep 2
+	ns=$(basename "$(readlink /sys/block/pmem0/device)")
+	dmesg -c > /dev/null
+	say "${pre}step unbind $ns"
+	rm -f /tmp/unbound
+	t0=$(now)
+	(echo "$ns" > /sys/bus/nd/drivers/nd_pmem/unbind; touch /tmp/unbound) &
+	ub=$!
+	i=0
+	while [ ! -e /tmp/unbound ] && [ $i -lt "${KDAX_UNBIND_WAIT:-30}0" ]; do
+		sleep 0.1
+		i=$((i + 1))
 	done
-fi
-sleep 1
-proc_state u0 $u0
-proc_state u1 $u1
-proc_state u2 $u2
-proc_state u3 $u3
-proc_state uopen $uo
-proc_state utmpfs $ut
-dmesg_since
-if [ ! -e /tmp/unbound ]; then
+	if [ -e /tmp/unbound ]; then
+		say "${pre}unbind returned $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')"
+	else
+		say "${pre}unbind hung after ${KDAX_UNBIND_WAIT:-30}s"
+		for t in 1 2; do
+			sed "s/^/kdax: ${pre}stack /" "/proc/$ub/stack" 2>/dev/null
+			sleep 1
+		done
+	fi
+	sleep 1
+	proc_state u0 $u0
+	proc_state u1 $u1
+	proc_state u2 $u2
+	proc_state u3 $u3
+	proc_state uopen $uo
+	proc_state utmpfs $ut
+	dmesg_since
+	[ -e /tmp/unbound ] || return 1
+	kill $uo $ut 2>/dev/null
+	wait $uo $ut 2>/dev/null
+	umount $U
+	say "${pre}umount $U $?"
+	dmesg_since
+}
+
+# After a hung unbind nothing else is to be trusted.
+power_off_hung() {
 	say "done (powering off: the unbind never returned)"
 	echo b > /proc/sysrq-trigger
 	sleep 30
-fi
-kill $uo $ut 2>/dev/null
-wait $uo $ut 2>/dev/null
-umount $U
-say "umount $U $?"
-dmesg_since
+}
+
+# rebind NS: give the namespace back to nd_pmem and wait for /dev/pmem0.
+rebind() {
+	echo "$1" > /sys/bus/nd/drivers/nd_pmem/bind
+	i=0
+	while [ ! -b /dev/pmem0 ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -b /dev/pmem0 ]
+}
+
+unbind_round || power_off_hung
+# More rounds (KDAX_UNBIND_ROUNDS=N on the kernel command line) give races
+# between the removal and the exit of the tasks it kills more chances to
+# show; each starts from a rebound namespace and a fresh filesystem.
+r=2
+while [ $r -le "${KDAX_UNBIND_ROUNDS:-1}" ]; do
+	pre="round $r " lp="r${r}_"
+	rebind "$ns" || { say "${pre}rebind-failed $ns"; break; }
+	unbind_round || power_off_hung
+	r=$((r + 1))
+done
+pre=""
+say "rounds $((r - 1))"
 say "done"

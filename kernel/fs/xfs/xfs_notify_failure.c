@@ -61,8 +61,14 @@ struct xfs_notify {
 	uint64_t			files;	/* file ranges hit */
 	uint64_t			incore;	/* ... of inodes in memory */
 	bool				want_shutdown;
-	bool				frozen;	/* by us, for removal */
 	int				error;	/* first kill failure */
+	struct list_head		revoked; /* xfs_notify_held */
+};
+
+/* An inode whose mappings removal revoked, held until after the shutdown. */
+struct xfs_notify_held {
+	struct list_head		list;
+	struct xfs_inode		*ip;
 };
 
 static void
@@ -92,6 +98,94 @@ xfs_notify_mode_name(
 }
 
 /*
+ * dax_break_layout() calls this while a page is still busy, typically
+ * because a task we killed is still tearing down its page tables.  Let go
+ * of the mmap lock while waiting, as xfs_wait_dax_page() does for
+ * truncate: a task pinning the page may need it to get on.
+ */
+static void
+xfs_notify_wait_dax_page(
+	struct inode		*inode)
+{
+	struct xfs_inode	*ip = XFS_I(inode);
+
+	xfs_iunlock(ip, XFS_MMAPLOCK_EXCL);
+	schedule();
+	xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
+}
+
+/*
+ * Keep the reference to an inode whose mappings removal revoked, for
+ * xfs_notify_drop_revoked().  Records of one file tend to come in a row:
+ * hold it once.  Returns false if it is held already (drop the reference).
+ */
+static bool
+xfs_notify_hold(
+	struct xfs_notify	*nf,
+	struct xfs_inode	*ip)
+{
+	struct xfs_notify_held	*h;
+
+	if (!list_empty(&nf->revoked) &&
+	    list_last_entry(&nf->revoked, struct xfs_notify_held, list)->ip == ip)
+		return false;
+	h = kmalloc(sizeof(*h), GFP_NOFS | __GFP_NOFAIL);
+	h->ip = ip;
+	list_add_tail(&h->list, &nf->revoked);
+	return true;
+}
+
+/*
+ * Device removal, once the filesystem is shut down: take the page cache
+ * entries of every file whose mappings we revoked out, so that nothing
+ * points into the device once it is gone (evicting an inode with such an
+ * entry left oopses on the removed device's struct pages).
+ *
+ * Not before the shutdown: until then a task that was sent SIGBUS but has
+ * not died yet faults pages back in, and the new entries outlive the
+ * device.  After it, no fault can map anything.  And not with
+ * invalidate_inode_pages2_range(): for DAX it deletes the entries first and
+ * unmaps the page tables after, and a page that a dying task still maps
+ * (its exit_mmap() runs concurrently, out of reach of mf_dax_kill_procs())
+ * keeps a reference when its entry goes, which fs/dax.c warns of; it also
+ * leaves dirty entries behind.  dax_break_layout() unmaps first, waits until
+ * no page is referenced, then deletes every entry: the order truncate uses.
+ */
+static void
+xfs_notify_drop_revoked(
+	struct xfs_notify	*nf)
+{
+	struct xfs_notify_held	*h, *n;
+
+	list_for_each_entry_safe(h, n, &nf->revoked, list) {
+		struct inode	*inode = VFS_I(h->ip);
+		int		error;
+
+		if (dax_mapping(inode->i_mapping)) {
+			xfs_ilock(h->ip, XFS_MMAPLOCK_EXCL);
+			error = dax_break_layout_inode(inode,
+					xfs_notify_wait_dax_page);
+			if (error) {
+				/* Interrupted: a warning beats an oops. */
+				xfs_warn(nf->mp,
+"device removal: ino 0x%llx: waiting for busy DAX pages interrupted, error %d",
+					I_INO(h->ip), error);
+				unmap_mapping_pages(inode->i_mapping, 0, 0,
+						false);
+				dax_delete_mapping_range(inode->i_mapping, 0,
+						LLONG_MAX);
+			}
+			xfs_iunlock(h->ip, XFS_MMAPLOCK_EXCL);
+		} else {
+			invalidate_inode_pages2(inode->i_mapping);
+		}
+		xfs_irele(h->ip);
+		list_del(&h->list);
+		kfree(h);
+	}
+}
+
+/*
  * Kill the tasks mapping a lost (or vanishing) file range and report the
  * loss.  The log line comes first and for every range, in memory or not:
  * it is the one record of a lost range of a file nobody had open.
@@ -107,7 +201,6 @@ xfs_notify_file(
 	struct xfs_inode		*ip;
 	pgoff_t				pgoff = imp->offset >> PAGE_SHIFT;
 	unsigned long			pgcnt;
-	bool				locked = true;
 	int				error;
 
 	pgcnt = ((imp->offset + imp->length - 1) >> PAGE_SHIFT) - pgoff + 1;
@@ -133,36 +226,21 @@ xfs_notify_file(
 			imp->ino, imp->offset, imp->length);
 
 	mapping = VFS_I(ip)->i_mapping;
-	/*
-	 * On removal the pages are still readable, and a task that is being
-	 * killed may fault them back in between the unmap and the
-	 * invalidation, leaving DAX entries that point into a device about
-	 * to vanish.  Hold off page faults for the both of them.  A frozen
-	 * filesystem has no write fault waiting on the AGF we hold, so the
-	 * lock can be taken here; otherwise only try.
-	 */
-	if (nf->mode == XFS_FAILURE_PRE_REMOVE) {
-		if (nf->frozen)
-			xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
-		else if (!xfs_ilock_nowait(ip, XFS_MMAPLOCK_EXCL))
-			locked = false;
-	} else {
-		locked = false;
-	}
 	if ((act & XFS_FAILURE_ACT_KILL) && dax_mapping(mapping)) {
 		error = mf_dax_kill_procs(mapping, pgoff, pgcnt, nf->mf_flags);
 		if (error && !nf->error)
 			nf->error = error;
 	}
-	/* The pages stay good until the device goes: drop them now. */
-	if ((act & XFS_FAILURE_ACT_UNMAP) && nf->mode == XFS_FAILURE_PRE_REMOVE)
-		invalidate_inode_pages2_range(mapping, pgoff,
-					      pgoff + pgcnt - 1);
-	if (locked)
-		xfs_iunlock(ip, XFS_MMAPLOCK_EXCL);
 	if (act & XFS_FAILURE_ACT_RECORD)
 		fserror_report_data_lost(VFS_I(ip), imp->offset, imp->length,
 				GFP_NOFS);
+	/*
+	 * The pages stay good until the device goes; their page cache entries
+	 * are dropped after the shutdown, by xfs_notify_drop_revoked().
+	 */
+	if ((act & XFS_FAILURE_ACT_UNMAP) &&
+	    nf->mode == XFS_FAILURE_PRE_REMOVE && xfs_notify_hold(nf, ip))
+		return;
 	xfs_irele(ip);
 }
 
@@ -236,12 +314,22 @@ xfs_notify_sick(
 		if (incore) {
 			xfs_inode_mark_sick(ip, mask);
 			xfs_irele(ip);
+		} else {
+			/*
+			 * Reading the inode in from a failing device only to
+			 * mark it would be a bad idea.  Say instead what the
+			 * kernel says of a bad inode it has let go: that the
+			 * AG has one, so that scrub looks at its inodes.
+			 */
+			xfs_agno_mark_sick(mp, XFS_INO_TO_AGNO(mp, imp->ino),
+					XFS_SICK_AG_INODES);
 		}
 		xfs_warn(mp,
-"media failure: %s of ino 0x%llx lost at daddr 0x%llx, %llu sectors%s",
+"media failure: %s of ino 0x%llx lost at daddr 0x%llx, %llu sectors, %s",
 			xfs_failure_owner_name(imp->owner), imp->ino,
 			imp->daddr, imp->bbcount,
-			incore ? ", marked sick" : " (not in memory)");
+			incore ? "marked sick" :
+				 "not in memory: its AG's inodes marked sick");
 		return;
 	}
 
@@ -591,6 +679,7 @@ xfs_dax_notify_failure(
 		.mf_flags	= mf_flags,
 		.mode		= (mf_flags & MF_MEM_PRE_REMOVE) ?
 				  XFS_FAILURE_PRE_REMOVE : XFS_FAILURE_MEDIA,
+		.revoked	= LIST_HEAD_INIT(nf.revoked),
 	};
 	struct xfs_buftarg	*btp;
 	bool			kernel_frozen = false;
@@ -650,7 +739,6 @@ xfs_dax_notify_failure(
 		 *   here as well at the end.
 		 */
 		kernel_frozen = xfs_dax_notify_failure_freeze(mp) == 0;
-		nf.frozen = kernel_frozen;
 	}
 
 	nf.tp = xfs_trans_alloc_empty(mp);
@@ -661,6 +749,7 @@ xfs_dax_notify_failure(
 	xfs_trans_cancel(nf.tp);
 
 	error = xfs_notify_finish(&nf, error);
+	xfs_notify_drop_revoked(&nf);
 
 	/* Thaw the fs if it has been frozen before. */
 	if (nf.mode == XFS_FAILURE_PRE_REMOVE)
