@@ -53,6 +53,47 @@ guest_need_pkgs() {
 	rm -f "$aptlog"
 }
 
+# Print the archive URI that the machine's own apt configuration uses for the
+# main Debian archive (as scripts/xfsprogs-fetch does): we never name a
+# mirror ourselves.
+guest_archive_uri() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '
+			/^[ \t]*$/ { if (uri != "" && suite ~ /(^| )[a-z]+( |$)/) { print uri; exit } uri = ""; suite = "" }
+			/^URIs:/ { uri = $2 }
+			/^Suites:/ { $1 = ""; suite = $0 }
+			END { if (uri != "" && suite ~ /(^| )[a-z]+( |$)/) print uri }
+		' "$f"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		awk '$1 == "deb" && $3 !~ /-/ { print $2 }' "$f"
+	done
+}
+
+# guest_setup_apt DIR SUITE: a private apt configuration for SUITE (main)
+# in DIR, leaving the machine's own alone; sets apt_opts.
+apt_opts=()
+guest_setup_apt() {
+	local aptdir="$1" suite="$2" uri
+	# sed -n 1p, not head: an early reader exit would fail the pipe.
+	uri=$(guest_archive_uri | grep -v -- '-security' | sed -n 1p) || uri=""
+	[ -n "$uri" ] || die "no Debian archive found in this machine's apt sources"
+	mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$aptdir/etc"
+	echo "deb $uri $suite main" > "$aptdir/etc/sources.list"
+	apt_opts=(-o "Dir::Etc::SourceList=$aptdir/etc/sources.list"
+		-o "Dir::Etc::SourceParts=/nonexistent"
+		-o "Dir::State::Lists=$aptdir/lists"
+		-o "Dir::Cache=$aptdir/cache"
+		-o "APT::Architecture=amd64"
+		-o "APT::Sandbox::User=root")
+	log "reading the $suite package lists"
+	apt-get "${apt_opts[@]}" update -qq >&2 ||
+		die "apt-get update for $suite failed"
+}
+
 # guest_sha FILE...: one short digest over the contents of the files.
 guest_sha() {
 	sha256sum "$@" | cut -d' ' -f1 | sha256sum | cut -c1-16

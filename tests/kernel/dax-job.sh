@@ -12,36 +12,9 @@
 # console comes back even when the guest must be powered off: after a hung
 # unbind nothing else is to be trusted.
 
-say() { echo "kdax: $*"; }
-now() { cut -d' ' -f1 /proc/uptime; }
-# A file's ino and the AG of its first extent.
-ino_of() { xfs_io -c 'stat' "$1" | awk '$1 == "stat.ino" { print $3 }'; }
+. ./kdax-guest.sh
+# The AG of a file's first extent.
 ag_of() { xfs_io -c 'bmap -v' "$1" | awk '$1 == "0:" { print $4; exit }'; }
-# daddr of a file's first block (bmap -v shows 512-byte units).
-daddr_of() {
-	xfs_io -c 'bmap -v' "$1" | awk '$1 == "0:" { split($3, a, "[.:]"); print a[1]; exit }'
-}
-dmesg_since() { dmesg -c | sed 's/^/kdax: dmesg /'; }
-
-# poison_daddr DEV DADDR: memory_failure() on the page of DEV holding DADDR.
-poison_daddr() {
-	res=$(cat "/sys/block/$1/device/resource")
-	pfn=$(( (res + $2 * 512) / 4096 ))
-	echo "$pfn" > /sys/kernel/debug/hwpoison/corrupt-pfn
-	say "poison-rc $1 $2 $?"
-}
-
-# alive LABEL PID: report whether a test process is still running.
-# A line of a later unbind round starts with $pre ("round N ").
-pre=""
-proc_state() {
-	if kill -0 "$2" 2>/dev/null; then
-		say "${pre}proc $1 alive"
-	else
-		wait "$2"
-		say "${pre}proc $1 exit $?"
-	fi
-}
 
 # mkfs_mount DEV MNT: a fresh 4-AG filesystem with rmapbt, mounted with DAX.
 mkfs_mount() {
@@ -202,27 +175,7 @@ unbind_round() {
 	./daxmap open "${lp}uopen" $U/d0/f & uo=$!
 	./daxmap map "${lp}utmpfs" /tmp/t & ut=$!
 	sleep 2
-	ns=$(basename "$(readlink /sys/block/pmem0/device)")
-	dmesg -c > /dev/null
-	say "${pre}step unbind $ns"
-	rm -f /tmp/unbound
-	t0=$(now)
-	(echo "$ns" > /sys/bus/nd/drivers/nd_pmem/unbind; touch /tmp/unbound) &
-	ub=$!
-	i=0
-	while [ ! -e /tmp/unbound ] && [ $i -lt "${KDAX_UNBIND_WAIT:-30}0" ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if [ -e /tmp/unbound ]; then
-		say "${pre}unbind returned $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')"
-	else
-		say "${pre}unbind hung after ${KDAX_UNBIND_WAIT:-30}s"
-		for t in 1 2; do
-			sed "s/^/kdax: ${pre}stack /" "/proc/$ub/stack" 2>/dev/null
-			sleep 1
-		done
-	fi
+	unbind_step pmem0
 	sleep 1
 	proc_state u0 $u0
 	proc_state u1 $u1
@@ -231,19 +184,12 @@ unbind_round() {
 	proc_state uopen $uo
 	proc_state utmpfs $ut
 	dmesg_since
-	[ -e /tmp/unbound ] || return 1
+	[ $hung = 0 ] || return 1
 	kill $uo $ut 2>/dev/null
 	wait $uo $ut 2>/dev/null
 	umount $U
 	say "${pre}umount $U $?"
 	dmesg_since
-}
-
-# After a hung unbind nothing else is to be trusted.
-power_off_hung() {
-	say "done (powering off: the unbind never returned)"
-	echo b > /proc/sysrq-trigger
-	sleep 30
 }
 
 # rebind NS: give the namespace back to nd_pmem and wait for /dev/pmem0.

@@ -18,7 +18,9 @@
  *
  * Every line starts with "daxmap LABEL pid PID:".  On SIGBUS a process
  * prints the signal's si_code and the page of the mapping it hit, then
- * exits with status 42, so the job can tell who was killed and why.
+ * exits with status 42, so the job can tell who was killed and why.  Lines
+ * also go to the file named by $DAXMAP_LOG, if set: the serial console
+ * mixes kernel messages into lines, a file does not.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,6 +42,7 @@
 #endif
 
 static const char	*label = "?";
+static int		logfd = -1;	/* $DAXMAP_LOG */
 static char		*base;
 static long		pagesize;
 
@@ -79,17 +82,32 @@ sigbus(
 		base ? (long)(((char *)si->si_addr - base) / pagesize) : -1L);
 	if (write(1, buf, n) < 0)
 		_exit(43);
+	if (logfd >= 0 && write(logfd, buf, n) < 0)
+		_exit(43);
 	_exit(42);
 }
 
+/*
+ * One write() per line: the console is shared with other mappers and the
+ * kernel, and a line written in pieces comes back interleaved.
+ */
 static void
 say(
 	const char	*fmt,
 	const char	*arg)
 {
-	printf("daxmap %s pid %d: ", label, getpid());
-	printf(fmt, arg);
-	putchar('\n');
+	char		msg[160];
+	char		buf[256];
+	int		n;
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	n = snprintf(buf, sizeof(buf), "daxmap %s pid %d: %s\n", label,
+			getpid(), msg);
+	fflush(stdout);
+	if (write(1, buf, n) < 0)
+		exit(1);
+	if (logfd >= 0 && write(logfd, buf, n) < 0)
+		exit(1);
 }
 
 static void
@@ -228,6 +246,9 @@ main(
 	if (argc < 4)
 		goto usage;
 	label = argv[2];
+	if (getenv("DAXMAP_LOG"))
+		logfd = open(getenv("DAXMAP_LOG"),
+			     O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	sigaction(SIGBUS, &sa, NULL);
 	if (!strcmp(argv[1], "map") && (argc == 4 || argc == 6))
 		do_map(argv[3], argc == 6 ? atol(argv[4]) : 0,

@@ -31,152 +31,113 @@
 pmf_require_root
 pmf_require_guest
 
-guest="$PMF_SRC/tests/guest"
-mkdir -p "$TMP/job"
-gcc -static -O2 -Wall -Wextra -Werror -o "$TMP/job/daxmap" \
-	"$PMF_SRC/tests/kernel/daxmap.c" || pmf_fail "cannot build tests/kernel/daxmap.c statically"
-cp "$PMF_SRC/tests/kernel/dax-job.sh" "$TMP/job/job.sh"
-
-start=$(date +%s)
-ko=$("$guest/xfs-ko-build") || pmf_fail "tests/guest/xfs-ko-build failed"
-echo "our xfs.ko: $ko (ready after $(( $(date +%s) - start ))s)"
+. "$PMF_SRC/tests/kernel/kdax-host.sh"
+kdax_setup "$PMF_SRC/tests/kernel/dax-job.sh"
 
 rounds=${PMF_KDAX_ROUNDS:-3}
-# boot NAME [run args]: one guest boot; its exit status is in rc_NAME.
 boot() {
-	local name=$1 rc t0
-	shift
-	t0=$(date +%s)
-	"$guest/run" --timeout "${PMF_GUEST_TIMEOUT:-900}" --xfsprogs "$XFSPROGS_DIR" \
-		--pmem 512 --pmem 512 --module hwpoison_inject \
-		--append "KDAX_UNBIND_ROUNDS=$rounds" \
-		--job "$TMP/job" --out "$TMP/out-$name" "$@" 2> "$TMP/run-$name.err"
-	rc=$?
-	echo "$name: guest exit $rc after $(( $(date +%s) - t0 ))s"
-	[ -f "$TMP/out-$name/console.log" ] ||
-		pmf_fail "$name: no console came back: $(tail -n 3 "$TMP/run-$name.err")"
-	tr -d '\r' < "$TMP/out-$name/console.log" | sed -n -e 's/.*kdax: //p' -e t \
-		-e 's/.*\(daxmap [a-z0-9_]* pid [0-9]*: .*\)/\1/p' > "$TMP/$name.kdax"
-	mkdir -p "$PMF_BUILD/test-logs"
-	cp "$TMP/out-$name/console.log" "$PMF_BUILD/test-logs/kernel-dax-$name.console"
-	eval "rc_$name=$rc"
+	kdax_boot kernel-dax "$1" --pmem 512 --pmem 512 --module hwpoison_inject \
+		--append "KDAX_UNBIND_ROUNDS=$rounds" "${@:2}"
 }
 boot stock
-boot ours --xfs-ko "$ko"
+boot ours --xfs-ko "$kdax_ko"
 
-# Facts from one boot's kdax lines.
-k() { grep -E "$2" "$TMP/$1.kdax"; }
-proc() { k "$1" "^proc $2 " | awk '{ print $3 }' | sed -n 1p; }
-hexino() { printf '0x%x' "$(k "$1" "^file $2 ino " | awk '{ print $4 }')"; }
-# The dmesg lines of one step: from "step NAME" to the next step.
-step_dmesg() {
-	awk -v s="step $2" '$0 ~ /^step / { on = ($0 ~ "^" s) } on && /^dmesg / { print }' \
-		"$TMP/$1.kdax"
-}
-
-# verdicts NAME: set v_NAME_CHECK=ok|FAIL for every check.
 checks="unbind-returns unbind-kill unbind-spare poison-kill poison-spare
 poison-no-shutdown remove-vs-loss bnobt-sick cntbt-sick inobt-sick
-bmbt-sick-incore bmbt-sick-cold rmapbt-shutdown log-mapped log-unmapped unbind-repeat no-warning"
-verdicts() {
-	local n=$1 c t ok ino
-	for c in $checks; do
-		ok=0
-		case $c in
-		unbind-returns)
-			t=$(k "$n" '^unbind returned ' | awk '{ print $3 }')
-			[ -n "$t" ] && ok=1
-			eval "t_$n=\${t:-hung}" ;;
-		unbind-kill)
-			# Every mapper, in every AG, got SIGBUS for the whole device.
-			ok=1
+bmbt-sick-incore bmbt-sick-cold rmapbt-shutdown log-mapped log-unmapped
+unbind-repeat no-warning"
+# kdax_check NAME CHECK: ok=1 if CHECK holds in boot NAME.
+kdax_check() {
+	local n=$1 c=$2 t ino
+	case $c in
+	unbind-returns)
+		kdax_unbind_time "$n" ;;
+	unbind-kill)
+		# Every mapper, in every AG, got SIGBUS for the whole device.
+		ok=1
+		for p in u0 u1 u2 u3; do
+			[ "$(proc "$n" $p)" = exit ] &&
+				k "$n" "^proc $p exit 42" > /dev/null &&
+				k "$n" "^daxmap $p pid [0-9]+: SIGBUS BUS_MCEERR_A[OR]" > /dev/null ||
+				ok=0
+		done ;;
+	unbind-spare)
+		[ "$(proc "$n" uopen)" = alive ] && [ "$(proc "$n" utmpfs)" = alive ] && ok=1 ;;
+	poison-kill)
+		k "$n" '^proc a_all exit 42' > /dev/null &&
+			k "$n" '^daxmap a_all pid [0-9]+: SIGBUS BUS_MCEERR_A[OR] page 5([^0-9]|$)' > /dev/null &&
+			ok=1 ;;
+	poison-spare)
+		[ "$(proc "$n" a_tail)" = alive ] && [ "$(proc "$n" b_all)" = alive ] &&
+			[ "$(proc "$n" a_open)" = alive ] && [ "$(proc "$n" tmpfs)" = alive ] &&
+			ok=1 ;;
+	poison-no-shutdown)
+		k "$n" '^write-after poison-data 0$' > /dev/null &&
+			k "$n" '^write-after poison-unmapped 0$' > /dev/null && ok=1 ;;
+	remove-vs-loss)
+		# Removal revokes mappings and loses nothing; poison loses data.
+		step_dmesg "$n" unbind | grep -q 'mappings revoked' &&
+			! step_dmesg "$n" unbind | grep -q 'data lost' &&
+			step_dmesg "$n" poison-data | grep -q 'data lost' && ok=1 ;;
+	bnobt-sick|cntbt-sick|inobt-sick)
+		local s=${c%-sick} bit
+		case $s in bnobt) bit=16 ;; cntbt) bit=32 ;; inobt) bit=192 ;; esac
+		t=$(k "$n" "^sick $s " | awk '{ print $3 }')
+		k "$n" "^write-after poison-$s 0$" > /dev/null &&
+			[ -n "$t" ] && [ $(( t & bit )) != 0 ] && ok=1 ;;
+	bmbt-sick-incore)
+		# XFS_BS_SICK_BMBTD in bulkstat of the file kept open.
+		ino=$(printf '0x%x' "$(k "$n" '^file /mnt/p/bo/f ino ' | awk '{ print $4 }')")
+		t=$(k "$n" '^bs-sick bo ' | awk '{ print $3 }')
+		k "$n" '^file /mnt/p/bo/f .* format 3$' > /dev/null &&
+			k "$n" '^write-after poison-bmbt-bo 0$' > /dev/null &&
+			[ -n "$t" ] && [ $(( t & 2 )) != 0 ] &&
+			step_dmesg "$n" poison-bmbt-bo |
+			grep -q "bmbt of ino $ino lost at .*, marked sick" && ok=1 ;;
+	bmbt-sick-cold)
+		# XFS_AG_GEOM_SICK_INODES of the AG of the evicted inode.
+		t=$(k "$n" '^sick inodes-ag ' | awk '{ print $4 }')
+		k "$n" '^write-after poison-bmbt-bc 0$' > /dev/null &&
+			[ -n "$t" ] && [ $(( t & 1024 )) != 0 ] &&
+			step_dmesg "$n" poison-bmbt-bc |
+			grep -q "bmbt of ino .* not in memory: its AG's inodes marked sick" &&
+			ok=1 ;;
+	rmapbt-shutdown)
+		! k "$n" '^write-after poison-rmapbt 0$' > /dev/null &&
+			step_dmesg "$n" poison-rmapbt | grep -qi 'shut.*down' && ok=1 ;;
+	log-mapped)
+		ino=$(hexino "$n" /mnt/p/d0/f)
+		step_dmesg "$n" poison-data |
+			grep -q "data lost: ino $ino offset 20480 length 4096" && ok=1 ;;
+	log-unmapped)
+		ino=$(hexino "$n" /mnt/p/d2/f)
+		step_dmesg "$n" poison-unmapped |
+			grep -q "data lost: ino $ino offset 0 length 4096 (not in memory)" && ok=1 ;;
+	unbind-repeat)
+		# Every later round: returned, killed all four, spared the
+		# others, unmounted.
+		k "$n" "^rounds $rounds\$" > /dev/null && ok=1
+		local r=2
+		while [ $r -le "$rounds" ]; do
+			k "$n" "^round $r unbind returned " > /dev/null &&
+				k "$n" "^round $r umount /mnt/u 0\$" > /dev/null &&
+				k "$n" "^round $r proc uopen alive\$" > /dev/null &&
+				k "$n" "^round $r proc utmpfs alive\$" > /dev/null || ok=0
 			for p in u0 u1 u2 u3; do
-				[ "$(proc "$n" $p)" = exit ] &&
-					k "$n" "^proc $p exit 42" > /dev/null &&
-					k "$n" "^daxmap $p pid [0-9]+: SIGBUS BUS_MCEERR_A[OR]" > /dev/null ||
+				k "$n" "^round $r proc $p exit 42\$" > /dev/null &&
+					k "$n" "^daxmap r${r}_$p pid [0-9]+: SIGBUS BUS_MCEERR_A[OR]" > /dev/null ||
 					ok=0
-			done ;;
-		unbind-spare)
-			[ "$(proc "$n" uopen)" = alive ] && [ "$(proc "$n" utmpfs)" = alive ] && ok=1 ;;
-		poison-kill)
-			k "$n" '^proc a_all exit 42' > /dev/null &&
-				k "$n" '^daxmap a_all pid [0-9]+: SIGBUS BUS_MCEERR_A[OR] page 5$' > /dev/null &&
-				ok=1 ;;
-		poison-spare)
-			[ "$(proc "$n" a_tail)" = alive ] && [ "$(proc "$n" b_all)" = alive ] &&
-				[ "$(proc "$n" a_open)" = alive ] && [ "$(proc "$n" tmpfs)" = alive ] &&
-				ok=1 ;;
-		poison-no-shutdown)
-			k "$n" '^write-after poison-data 0$' > /dev/null &&
-				k "$n" '^write-after poison-unmapped 0$' > /dev/null && ok=1 ;;
-		remove-vs-loss)
-			# Removal revokes mappings and loses nothing; poison loses data.
-			step_dmesg "$n" unbind | grep -q 'mappings revoked' &&
-				! step_dmesg "$n" unbind | grep -q 'data lost' &&
-				step_dmesg "$n" poison-data | grep -q 'data lost' && ok=1 ;;
-		bnobt-sick|cntbt-sick|inobt-sick)
-			local s=${c%-sick} bit
-			case $s in bnobt) bit=16 ;; cntbt) bit=32 ;; inobt) bit=192 ;; esac
-			t=$(k "$n" "^sick $s " | awk '{ print $3 }')
-			k "$n" "^write-after poison-$s 0$" > /dev/null &&
-				[ -n "$t" ] && [ $(( t & bit )) != 0 ] && ok=1 ;;
-		bmbt-sick-incore)
-			# XFS_BS_SICK_BMBTD in bulkstat of the file kept open.
-			ino=$(printf '0x%x' "$(k "$n" '^file /mnt/p/bo/f ino ' | awk '{ print $4 }')")
-			t=$(k "$n" '^bs-sick bo ' | awk '{ print $3 }')
-			k "$n" '^file /mnt/p/bo/f .* format 3$' > /dev/null &&
-				k "$n" '^write-after poison-bmbt-bo 0$' > /dev/null &&
-				[ -n "$t" ] && [ $(( t & 2 )) != 0 ] &&
-				step_dmesg "$n" poison-bmbt-bo |
-				grep -q "bmbt of ino $ino lost at .*, marked sick" && ok=1 ;;
-		bmbt-sick-cold)
-			# XFS_AG_GEOM_SICK_INODES of the AG of the evicted inode.
-			t=$(k "$n" '^sick inodes-ag ' | awk '{ print $4 }')
-			k "$n" '^write-after poison-bmbt-bc 0$' > /dev/null &&
-				[ -n "$t" ] && [ $(( t & 1024 )) != 0 ] &&
-				step_dmesg "$n" poison-bmbt-bc |
-				grep -q "bmbt of ino .* not in memory: its AG's inodes marked sick" &&
-				ok=1 ;;
-		rmapbt-shutdown)
-			! k "$n" '^write-after poison-rmapbt 0$' > /dev/null &&
-				step_dmesg "$n" poison-rmapbt | grep -qi 'shut.*down' && ok=1 ;;
-		log-mapped)
-			ino=$(hexino "$n" /mnt/p/d0/f)
-			step_dmesg "$n" poison-data |
-				grep -q "data lost: ino $ino offset 20480 length 4096" && ok=1 ;;
-		log-unmapped)
-			ino=$(hexino "$n" /mnt/p/d2/f)
-			step_dmesg "$n" poison-unmapped |
-				grep -q "data lost: ino $ino offset 0 length 4096 (not in memory)" && ok=1 ;;
-		unbind-repeat)
-			# Every later round: returned, killed all four, spared the
-			# others, unmounted.
-			k "$n" "^rounds $rounds\$" > /dev/null && ok=1
-			local r=2
-			while [ $r -le "$rounds" ]; do
-				k "$n" "^round $r unbind returned " > /dev/null &&
-					k "$n" "^round $r umount /mnt/u 0\$" > /dev/null &&
-					k "$n" "^round $r proc uopen alive\$" > /dev/null &&
-					k "$n" "^round $r proc utmpfs alive\$" > /dev/null || ok=0
-				for p in u0 u1 u2 u3; do
-					k "$n" "^round $r proc $p exit 42\$" > /dev/null &&
-						k "$n" "^daxmap r${r}_$p pid [0-9]+: SIGBUS BUS_MCEERR_A[OR]" > /dev/null ||
-						ok=0
-				done
-				r=$((r + 1))
-			done ;;
-		no-warning)
-			! grep -qaE 'WARNING:|BUG:|Oops' "$TMP/out-$n/console.log" && ok=1 ;;
-		esac
-		if [ $ok = 1 ]; then
-			eval "v_${n}_${c//-/_}=ok"
-		else
-			eval "v_${n}_${c//-/_}=FAIL"
-		fi
-	done
+			done
+			r=$((r + 1))
+		done ;;
+	no-warning)
+		kdax_complained "$n" || ok=1 ;;
+	esac
 }
-verdicts stock
-verdicts ours
+# shellcheck disable=SC2086
+kdax_verdicts stock $checks
+# shellcheck disable=SC2086
+kdax_verdicts ours $checks
 
 # The files of the unbind sit in several AGs, or the test proves nothing.
 nag=$(k ours '^file /mnt/u/' | awk '{ print $6 }' | sort -u | wc -l)
@@ -184,19 +145,7 @@ echo "unbind: files in $nag distinct AGs"
 [ "$nag" -ge 3 ] || pmf_fail "the unbind's files sit in only $nag AGs"
 k ours '^dax ' | grep -q '^dax dax 1$' || pmf_fail "the files are not DAX (statx)"
 
-printf '%-20s %-8s %-8s\n' CHECK stock ours
-fails=""
-for c in $checks; do
-	s=v_stock_${c//-/_}
-	o=v_ours_${c//-/_}
-	printf '%-20s %-8s %-8s\n' "$c" "${!s}" "${!o}"
-	[ "${!o}" = ok ] || fails="$fails $c"
-done
-printf '%-20s %-8s %-8s\n' "unbind time (s)" "$t_stock" "$t_ours"
-echo "stock guest exit $rc_stock, ours $rc_ours"
-# Show what the kernel complained of, if it did.
-grep -aE 'WARNING:|BUG:|Oops' "$TMP/out-ours/console.log" | sed -n 1,3p
-[ -z "$fails" ] || pmf_fail "our xfs.ko failed:$fails (console: $PMF_BUILD/test-logs/kernel-dax-ours.console)"
-[ "$rc_ours" = 0 ] || pmf_fail "our guest did not finish cleanly (exit $rc_ours)"
+# shellcheck disable=SC2086
+kdax_finish kernel-dax $checks
 k ours '^umount /mnt/u 0$' > /dev/null || pmf_fail "our fs did not unmount after the unbind"
 echo "ok"

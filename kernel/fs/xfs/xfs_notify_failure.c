@@ -333,11 +333,15 @@ xfs_notify_sick(
 		return;
 	}
 
-	mask = xfs_notify_group_sick_mask(imp);
-	if (mask && imp->dev == XFS_FAILURE_DEV_RT)
-		xfs_rgno_mark_sick(mp, imp->agno, mask);
-	else if (mask)
-		xfs_agno_mark_sick(mp, imp->agno, mask);
+	if (imp->dev == XFS_FAILURE_DEV_RT) {
+		/* Only the rt superblock is a group structure on the device. */
+		if (imp->owner == XFS_FOWN_FS_HEADERS)
+			xfs_rgno_mark_sick(mp, imp->agno, XFS_SICK_RG_SUPER);
+	} else {
+		mask = xfs_notify_group_sick_mask(imp);
+		if (mask)
+			xfs_agno_mark_sick(mp, imp->agno, mask);
+	}
 	xfs_warn(mp,
 "media failure: %s of %s %u lost at daddr 0x%llx, %llu sectors, marked sick",
 		xfs_failure_owner_name(imp->owner),
