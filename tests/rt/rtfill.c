@@ -29,47 +29,7 @@
 #include <unistd.h>
 #include <xfs/xfs.h>
 
-static FILE	*out;
-static uint64_t	rng;
-
-static uint64_t
-rnd(void)
-{
-	/* xorshift64*: reproducible from the seed, no libc state. */
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 2685821657736338717ULL;
-}
-
-static uint64_t
-rnd_below(uint64_t n)
-{
-	return n ? rnd() % n : 0;
-}
-
-static void
-die(const char *what, const char *path)
-{
-	fprintf(stderr, "rtfill: %s %s: %s\n", what, path, strerror(errno));
-	exit(1);
-}
-
-static void
-set_xflags(const char *path, unsigned int set)
-{
-	struct fsxattr	fa;
-	int		fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		die("open", path);
-	if (ioctl(fd, FS_IOC_FSGETXATTR, &fa) < 0)
-		die("FSGETXATTR", path);
-	fa.fsx_xflags |= set;
-	if (ioctl(fd, FS_IOC_FSSETXATTR, &fa) < 0)
-		die("FSSETXATTR", path);
-	close(fd);
-}
+#include "rtutil.h"
 
 static void
 write_at(int fd, const char *path, uint64_t off, uint64_t len)
@@ -125,7 +85,6 @@ static int
 dump_one(const char *path, const struct stat *st, int type,
 	 struct FTW *ftw __attribute__((unused)))
 {
-	static struct getbmapx	map[1 + 4096];
 	struct fsxattr		fa;
 	int			fd;
 
@@ -139,27 +98,7 @@ dump_one(const char *path, const struct stat *st, int type,
 	fprintf(out, "F %llu %u %d %s\n", (unsigned long long)st->st_ino,
 			(unsigned int)st->st_nlink,
 			!!(fa.fsx_xflags & FS_XFLAG_REALTIME), path);
-	memset(map, 0, sizeof(map[0]));
-	map[0].bmv_length = -1;
-	map[0].bmv_count = 1 + 4096;
-	map[0].bmv_iflags = BMV_IF_PREALLOC | BMV_IF_NO_HOLES;
-	/* One call per file; more extents than this is a bug in this test. */
-	if (ioctl(fd, XFS_IOC_GETBMAPX, map) < 0)
-		die("GETBMAPX", path);
-	if (map[0].bmv_entries >= 4096) {
-		fprintf(stderr, "rtfill: %s has too many extents\n", path);
-		exit(1);
-	}
-	for (int i = 1; i <= map[0].bmv_entries; i++) {
-		if (map[i].bmv_block < 0)
-			continue;
-		fprintf(out, "E %llu %lld %lld %lld %s\n",
-				(unsigned long long)st->st_ino,
-				(long long)map[i].bmv_offset,
-				(long long)map[i].bmv_length,
-				(long long)map[i].bmv_block,
-				(map[i].bmv_oflags & BMV_OF_PREALLOC) ? "u" : "-");
-	}
+	dump_extents(fd, path, st->st_ino);
 	close(fd);
 	return 0;
 }
@@ -170,6 +109,8 @@ main(int argc, char **argv)
 	char		path[4096];
 	const char	*mnt;
 	unsigned long	nfiles;
+
+	rt_prog = "rtfill";
 
 	if (argc != 5) {
 		fprintf(stderr, "usage: rtfill MNT SEED NFILES OUT\n");

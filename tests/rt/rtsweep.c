@@ -38,47 +38,7 @@
 
 #define BLOCK		4096
 
-static FILE	*out;
-static uint64_t	rng;
-
-static uint64_t
-rnd(void)
-{
-	/* xorshift64*: reproducible from the seed, no libc state. */
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 2685821657736338717ULL;
-}
-
-static uint64_t
-rnd_below(uint64_t n)
-{
-	return n ? rnd() % n : 0;
-}
-
-static void
-die(const char *what, const char *path)
-{
-	fprintf(stderr, "rtsweep: %s %s: %s\n", what, path, strerror(errno));
-	exit(1);
-}
-
-static void
-set_xflags(const char *path, unsigned int set)
-{
-	struct fsxattr	fa;
-	int		fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		die("open", path);
-	if (ioctl(fd, FS_IOC_FSGETXATTR, &fa) < 0)
-		die("FSGETXATTR", path);
-	fa.fsx_xflags |= set;
-	if (ioctl(fd, FS_IOC_FSSETXATTR, &fa) < 0)
-		die("FSSETXATTR", path);
-	close(fd);
-}
+#include "rtutil.h"
 
 /* Random bytes, so that every block of every file differs. */
 static void
@@ -198,7 +158,6 @@ static int
 dump_one(const char *path, const struct stat *st, int type,
 	 struct FTW *ftw __attribute__((unused)))
 {
-	static struct getbmapx	map[1 + 4096];
 	static bool		*seen;
 	static size_t		nseen;
 	struct fsxattr		fa;
@@ -231,26 +190,7 @@ dump_one(const char *path, const struct stat *st, int type,
 		return 0;
 	}
 	seen[st->st_ino] = true;
-	memset(map, 0, sizeof(map[0]));
-	map[0].bmv_length = -1;
-	map[0].bmv_count = 1 + 4096;
-	map[0].bmv_iflags = BMV_IF_PREALLOC | BMV_IF_NO_HOLES;
-	if (ioctl(fd, XFS_IOC_GETBMAPX, map) < 0)
-		die("GETBMAPX", path);
-	if (map[0].bmv_entries >= 4096) {
-		fprintf(stderr, "rtsweep: %s has too many extents\n", path);
-		exit(1);
-	}
-	for (int i = 1; i <= map[0].bmv_entries; i++) {
-		if (map[i].bmv_block < 0)
-			continue;
-		fprintf(out, "E %llu %lld %lld %lld %s\n",
-				(unsigned long long)st->st_ino,
-				(long long)map[i].bmv_offset,
-				(long long)map[i].bmv_length,
-				(long long)map[i].bmv_block,
-				(map[i].bmv_oflags & BMV_OF_PREALLOC) ? "u" : "-");
-	}
+	dump_extents(fd, path, st->st_ino);
 	vlen = fgetxattr(fd, "trusted.pmemfail.lost", val, sizeof(val));
 	if (vlen > 0) {
 		fprintf(out, "A %llu ", (unsigned long long)st->st_ino);
@@ -268,6 +208,7 @@ dump_one(const char *path, const struct stat *st, int type,
 int
 main(int argc, char **argv)
 {
+	rt_prog = "rtsweep";
 	if (argc == 5 && !strcmp(argv[1], "fill")) {
 		rng = strtoull(argv[3], NULL, 0) * 0x9E3779B97F4A7C15ULL | 1;
 		return fill(argv[2], strtoul(argv[4], NULL, 0));
