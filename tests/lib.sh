@@ -154,6 +154,48 @@ pmf_bad() {
 	echo "ok: $* -> $(cat "$TMP/err")"
 }
 
+# pmf_guest_dm_job DIR BINARY...: a guest job directory DIR holding the
+# guest kernel's dm-mod.ko and the host's BINARY... (dmsetup, xfs_pmem) with
+# every shared library ldd names for them in DIR/lib, for jobs that put
+# device-mapper error targets under a filesystem (the host has no dm).
+pmf_guest_dm_job() {
+	local job=$1 kdir kver dm b l
+	shift
+	mkdir -p "$job/lib"
+	kdir=$("$PMF_SRC/tests/guest/kernel-fetch") || pmf_fail "no guest kernel"
+	kver=$(ls "$kdir/lib/modules")
+	dm=$(modprobe -d "$kdir" -S "$kver" --show-depends dm_mod |
+		awk '$1 == "insmod" { print $2 }')
+	case $dm in
+	*.xz) xz -dc "$dm" > "$job/dm-mod.ko" ;;
+	*.zst) zstd -qdc "$dm" > "$job/dm-mod.ko" ;;
+	*) cp "$dm" "$job/dm-mod.ko" ;;
+	esac
+	for b in "$@"; do
+		cp "$b" "$job/"
+		for l in $(ldd "$b" | grep -o '/[^ ]*'); do
+			cp -L "$l" "$job/lib/"
+		done
+	done
+}
+
+# pmf_dm_error_table SIZE START LEN [START LEN]...: a device-mapper table
+# over /dev/vda (SIZE sectors) with error targets over the given sector
+# ranges (ascending, disjoint) and linear targets in between.
+pmf_dm_error_table() {
+	local size=$1 pos=0 s l
+	shift
+	while [ $# -ge 2 ]; do
+		s=$1 l=$2
+		shift 2
+		[ "$s" -gt "$pos" ] && echo "$pos $((s - pos)) linear /dev/vda $pos"
+		echo "$s $l error"
+		pos=$((s + l))
+	done
+	[ "$pos" -lt "$size" ] && echo "$pos $((size - pos)) linear /dev/vda $pos"
+	return 0
+}
+
 # Guest tests boot the QEMU guest once per run, in the lane scripts/test
 # gives PMF_GUEST_PLAIN_BUILD; elsewhere (PMF_SKIP_GUEST=1) they skip.
 # Sets GUEST_PMEM: the -Werror build's xfs_pmem when given, else ours.

@@ -33,32 +33,13 @@ echo "victim's data at sectors $dstart+$dlen; inobt root at sector $istart"
 
 # The job: dm-mod from the guest kernel, dmsetup and xfs_pmem with their libraries.
 job=$TMP/job
-mkdir -p "$job/lib"
-kdir=$("$PMF_SRC/tests/guest/kernel-fetch") || pmf_fail "no guest kernel"
-kver=$(ls "$kdir/lib/modules")
-dm=$(modprobe -d "$kdir" -S "$kver" --show-depends dm_mod | awk '$1 == "insmod" { print $2 }')
-case $dm in
-*.xz) xz -dc "$dm" > "$job/dm-mod.ko" ;;
-*.zst) zstd -qdc "$dm" > "$job/dm-mod.ko" ;;
-*) cp "$dm" "$job/dm-mod.ko" ;;
-esac
-for b in "$(command -v dmsetup)" "$GUEST_PMEM"; do
-	cp "$b" "$job/"
-	for l in $(ldd "$b" | grep -o '/[^ ]*'); do
-		cp -L "$l" "$job/lib/"
-	done
-done
+pmf_guest_dm_job "$job" "$(command -v dmsetup)" "$GUEST_PMEM"
 size=$(( $(stat -c %s "$img") / 512 ))
+# Two error ranges over /dev/vda: the inobt root and the victim's extent.
+pmf_dm_error_table "$size" "$istart" "$ilen" "$dstart" "$dlen" > "$job/table"
 cat > "$job/job.sh" <<EOF
 insmod ./dm-mod.ko || exit 3
 export LD_LIBRARY_PATH=/job/lib DM_DISABLE_UDEV=1
-# Two error ranges over /dev/vda: the inobt root and the victim's extent.
-printf '%s\n' \\
-	"0 $istart linear /dev/vda 0" \\
-	"$istart $ilen error" \\
-	"$((istart + ilen)) $((dstart - istart - ilen)) linear /dev/vda $((istart + ilen))" \\
-	"$dstart $dlen error" \\
-	"$((dstart + dlen)) $((size - dstart - dlen)) linear /dev/vda $((dstart + dlen))" > table
 ./dmsetup create bad table || exit 4
 ./xfs_pmem verify /dev/mapper/bad --device data --offset $((dstart * 512)) \\
 	--length $((dlen * 512)) --json -b > \$OUT/data.json 2> \$OUT/data.err

@@ -44,37 +44,19 @@ echo "victim (inode $vino) at sectors $dstart+$dlen; AG 1 inobt root at sector $
 [ "$dstart" -lt "$istart" ] || pmf_fail "expected the file data before AG 1's inobt root"
 
 job=$TMP/job
-mkdir -p "$job/lib"
+mkdir -p "$job"
 gcc -static -O2 -Wall -Wextra -Werror -isystem "$XFSPROGS_DIR/include" \
 	-I"$PMF_SRC/libpmemfail" -o "$job/verifymedia" \
 	"$PMF_SRC/tests/online/verifymedia.c" ||
 	pmf_fail "cannot build tests/online/verifymedia.c statically"
-kdir=$("$PMF_SRC/tests/guest/kernel-fetch") || pmf_fail "no guest kernel"
-kver=$(ls "$kdir/lib/modules")
-dm=$(modprobe -d "$kdir" -S "$kver" --show-depends dm_mod | awk '$1 == "insmod" { print $2 }')
-case $dm in
-*.xz) xz -dc "$dm" > "$job/dm-mod.ko" ;;
-*.zst) zstd -qdc "$dm" > "$job/dm-mod.ko" ;;
-*) cp "$dm" "$job/dm-mod.ko" ;;
-esac
 # The daemon runs once (a mount has one health monitor): in the sanitizer
 # lane, the sanitizer build, for its pipes, child and JSON writing.
-for b in "$(command -v dmsetup)" "$XFS_PMEM"; do
-	cp "$b" "$job/"
-	for l in $(ldd "$b" | grep -o '/[^ ]*'); do
-		cp -L "$l" "$job/lib/"
-	done
-done
+pmf_guest_dm_job "$job" "$(command -v dmsetup)" "$XFS_PMEM"
 size=$(( $(stat -c %s "$img") / 512 ))
+pmf_dm_error_table "$size" "$dstart" "$dlen" "$istart" "$ilen" > "$job/table"
 cat > "$job/job.sh" <<EOF
 insmod ./dm-mod.ko || exit 3
 export LD_LIBRARY_PATH=/job/lib DM_DISABLE_UDEV=1
-printf '%s\n' \\
-	"0 $dstart linear /dev/vda 0" \\
-	"$dstart $dlen error" \\
-	"$((dstart + dlen)) $((istart - dstart - dlen)) linear /dev/vda $((dstart + dlen))" \\
-	"$istart $ilen error" \\
-	"$((istart + ilen)) $((size - istart - ilen)) linear /dev/vda $((istart + ilen))" > table
 ./dmsetup create bad table || exit 4
 mkdir -p /mnt
 mount -t xfs /dev/mapper/bad /mnt || exit 5
