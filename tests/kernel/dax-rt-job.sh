@@ -12,7 +12,8 @@
 # failure on the realtime superblock; then the unbind of pmem0 under
 # processes mapping realtime files in both rtgroups, one mapping a file of
 # the data device, one with a realtime file open but not mapped and one
-# mapping tmpfs.  "kdax: KEY VALUE..." lines on the console; the host
+# mapping tmpfs.  Last, on a new filesystem whose external log is /dev/pmem1,
+# a memory failure on a page of the log.  "kdax: KEY VALUE..." lines on the console; the host
 # decides what passed.
 
 . ./kdax-guest.sh
@@ -102,5 +103,30 @@ kill $ud $uo $ut 2>/dev/null
 wait $ud $uo $ut 2>/dev/null
 umount $R
 say "umount $R $?"
+dmesg_since
+
+# --- a lost page of an external log on pmem1 --------------------------------
+# The kernel cannot tell a live part of the log from a dead one: the
+# filesystem must go down, and say where; a mapper of a data device file
+# (page cache, no DAX) lives on.
+L=/mnt/l
+mkfs.xfs -q -f -m rmapbt=1 -l logdev=/dev/pmem1 /dev/vda || say "mkfs-failed log"
+mkdir -p $L
+mount -t xfs -o logdev=/dev/pmem1 /dev/vda $L || say "mount-failed log"
+xfs_io -f -c 'pwrite -q -S 0x5a 0 1m' -c fsync $L/f
+./daxmap map l_data $L/f & ld=$!
+sleep 1
+dmesg -c > /dev/null
+say "step poison-log"
+poison_daddr pmem1 8
+sleep 1
+xfs_io -f -c 'pwrite -q 0 4k' -c fsync $L/after-log > /dev/null 2>&1
+say "write-after poison-log $?"
+proc_state l_data $ld
+dmesg_since
+kill $ld 2>/dev/null
+wait $ld 2>/dev/null
+umount $L
+say "umount $L $?"
 dmesg_since
 say "done"

@@ -16,7 +16,9 @@
 #   - log the lost file range and the removal of each realtime file;
 #   - mark the realtime superblock's rtgroup sick and stay up (it is a copy
 #     of the primary superblock);
-#   - unmount afterwards and log no kernel warning.
+#   - unmount afterwards and log no kernel warning;
+#   - on a lost page of an external log (a second pmem) shut down, saying
+#     where, sparing the mapper of a data device file.
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 pmf_require_guest
@@ -29,14 +31,15 @@ cp -a "$sid" "$TMP/job/sid"
 boot() {
 	rm -f "$TMP/data.img"
 	truncate -s 512m "$TMP/data.img"
-	kdax_boot kernel-dax-rt "$1" --pmem 512 --module hwpoison_inject \
+	kdax_boot kernel-dax-rt "$1" --pmem 512 --pmem 64 --module hwpoison_inject \
 		--disk "$TMP/data.img" "${@:2}"
 }
 boot stock
 boot ours --xfs-ko "$kdax_ko"
 
 checks="poison-kill poison-spare poison-no-shutdown log-lost rtsb-sick
-unbind-returns unbind-kill unbind-spare remove-logged umount no-warning"
+unbind-returns unbind-kill unbind-spare remove-logged umount log-shutdown
+log-logged log-spare no-warning"
 # kdax_check NAME CHECK: ok=1 if CHECK holds in boot NAME.
 kdax_check() {
 	local n=$1 c=$2 t f
@@ -80,6 +83,17 @@ kdax_check() {
 		step_dmesg "$n" unbind | grep -q 'data lost' && ok=0 ;;
 	umount)
 		k "$n" '^umount /mnt/r 0$' > /dev/null && ok=1 ;;
+	log-shutdown)
+		! k "$n" '^write-after poison-log 0$' > /dev/null &&
+			k "$n" '^write-after poison-log ' > /dev/null &&
+			step_dmesg "$n" poison-log | grep -qi 'shut.*down' && ok=1 ;;
+	log-logged)
+		step_dmesg "$n" poison-log |
+			grep -q 'log lost at daddr 0x8 of the log device, 8 sectors: cannot go on' &&
+			ok=1 ;;
+	log-spare)
+		[ "$(proc "$n" l_data)" = alive ] && k "$n" '^umount /mnt/l 0$' > /dev/null &&
+			ok=1 ;;
 	no-warning)
 		kdax_complained "$n" || ok=1 ;;
 	esac

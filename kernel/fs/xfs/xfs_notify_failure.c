@@ -370,7 +370,13 @@ xfs_notify_act(
 	if (act & XFS_FAILURE_ACT_SICK)
 		xfs_notify_sick(nf, imp);
 
-	if (act & XFS_FAILURE_ACT_SHUTDOWN) {
+	if ((act & XFS_FAILURE_ACT_SHUTDOWN) &&
+	    imp->dev == XFS_FAILURE_DEV_LOG) {
+		xfs_alert(nf->mp,
+"media failure: log lost at daddr 0x%llx of the log device, %llu sectors: cannot go on",
+			imp->daddr, imp->bbcount);
+		nf->want_shutdown = true;
+	} else if (act & XFS_FAILURE_ACT_SHUTDOWN) {
 		xfs_alert(nf->mp,
 "media failure: %s of %s %u lost at daddr 0x%llx, %llu sectors: cannot go on",
 			xfs_failure_owner_name(imp->owner),
