@@ -304,8 +304,9 @@ pmf_agfl_find(
 
 /*
  * The rmapbt gives the AGFL's spare blocks to the AG btrees, so a block of
- * an ag-btree record with no btree magic may be a spare: nothing lives in
- * it.
+ * an ag-btree record may be a spare: nothing lives in it, whatever it holds.
+ * mkfs does not zero the spares, so one may still carry a btree block of an
+ * older filesystem on the device, which fails the structure checks.
  */
 static bool
 pmf_on_agfl(
@@ -354,15 +355,14 @@ pmf_check_one(
 				"read back; file data has no checksum");
 	} else if (imp->owner == PMF_OWN_INODES) {
 		pmf_check_inode_block(fs, bp, imp->agno, res);
+	} else if (imp->owner == PMF_OWN_AG_BTREE && imp->dev == PMF_DEV_DATA &&
+		   pmf_on_agfl(fs, imp->agno, daddr)) {
+		pmf_check_set(res, PMF_CHECK_NONE,
+				"spare block on the AGFL: nothing lives there");
 	} else if (!(kind = pmf_sniff(bp->b_addr))) {
-		if (imp->owner == PMF_OWN_AG_BTREE && imp->dev == PMF_DEV_DATA &&
-		    pmf_on_agfl(fs, imp->agno, daddr))
-			pmf_check_set(res, PMF_CHECK_NONE,
-					"spare block on the AGFL: nothing lives there");
-		else
-			pmf_check_set(res, PMF_CHECK_CORRUPT,
-					"block at daddr 0x%llx has no metadata magic",
-					(unsigned long long)daddr);
+		pmf_check_set(res, PMF_CHECK_CORRUPT,
+				"block at daddr 0x%llx has no metadata magic",
+				(unsigned long long)daddr);
 	} else {
 		pmf_check_kind(fs, bp, imp->dev == PMF_DEV_DATA ?
 				imp->agno : NULLAGNUMBER, kind, res);

@@ -7,6 +7,8 @@
 # agree that they are damaged.  Then verify must:
 #   - call both intact before the damage (exit 0), and the data it read
 #     "readable";
+#   - call a spare AGFL block that holds a stale btree block a spare, not
+#     corrupt;
 #   - flag the flipped inobt block "corrupt" in the row the prediction
 #     (simulate) lists as an inobt hit, exit bit 2;
 #   - flag the zeroed AGF of AG 1 "corrupt", exit bit 4, even though the
@@ -68,6 +70,21 @@ row inobt intact "$inobt_off"
 vrun 0 --offset "$ag1" --length 4k
 row ag-headers intact
 "$XFS_REPAIR" -n "$img" > /dev/null 2>&1 || pmf_fail "xfs_repair -n: the fresh image is not clean"
+
+# A spare block on AG 1's AGFL that still holds a btree block of AG 0, as
+# one of an older filesystem on the device may (mkfs does not zero the
+# spares): it fails the structure checks, but nothing lives there.
+spare=$("$XFS_DB" -r -c 'agfl 1' -c 'print bno' "$img" | tr ' ' '\n' |
+	sed -n 's/^[0-9]*:\([0-9][0-9]*\)$/\1/p' | head -n 1)
+rmaproot=$("$XFS_DB" -r -c 'agf 0' -c 'print rmaproot' "$img" | awk '{print $3}')
+[ -n "$spare" ] && [ -n "$rmaproot" ] || pmf_fail "xfs_db gave no AGFL spare or rmapbt root"
+dd if="$img" of="$img" bs="$bs" skip="$rmaproot" seek=$((agblocks + spare)) count=1 \
+	conv=notrunc status=none || pmf_fail "cannot copy the rmapbt root onto the spare"
+"$XFS_REPAIR" -n "$img" > /dev/null 2>&1 || pmf_fail "xfs_repair -n: a stale AGFL spare is damage"
+vrun 0 --offset $((ag1 + spare * bs)) --length "$bs"
+row ag-btree none $((ag1 + spare * bs))
+grep -q 'spare block on the AGFL' "$TMP/v.json" ||
+	pmf_fail "verify does not call the stale block a spare: $(cat "$TMP/v.json")"
 
 # The prediction names the inobt block, before and after the damage.
 "$XFS_PMEM" simulate "$img" --device data --offset "$inobt_off" --length "$bs" \
