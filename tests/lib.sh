@@ -154,6 +154,20 @@ pmf_bad() {
 	echo "ok: $* -> $(cat "$TMP/err")"
 }
 
+# pmf_first_extent FILE START LEN: set the variables named START and LEN to
+# FILE's first extent, in device sectors, as bmap shows it ("0: [0..511]:
+# 1234..1745"); fails the test if there is none.
+pmf_first_extent() {
+	local ext s e
+
+	ext=$("$XFS_IO" -r -c bmap "$1" |
+		sed -n 's/^[[:space:]]*0: \[[0-9]*\.\.[0-9]*\]: \([0-9]*\)\.\.\([0-9]*\)$/\1 \2/p')
+	read -r s e <<< "$ext"
+	[ -n "$s" ] || pmf_fail "no extent from bmap of $1"
+	printf -v "$2" '%s' "$s"
+	printf -v "$3" '%s' "$((e - s + 1))"
+}
+
 # pmf_guest_dm_job DIR BINARY...: a guest job directory DIR holding the
 # guest kernel's dm-mod.ko and the host's BINARY... (dmsetup, xfs_pmem) with
 # every shared library ldd names for them in DIR/lib, for jobs that put

@@ -19,12 +19,8 @@ TEST_DIR=$TMP TEST_DEV=$img QA_CHECK_FS=1 \
 pmf_mount "$img" "$TMP/mnt"
 "$XFS_IO" -f -c 'pwrite -S 0x61 0 256k' -c fsync "$TMP/mnt/victim" > /dev/null
 "$XFS_IO" -f -c 'pwrite -S 0x62 0 64k' -c fsync "$TMP/mnt/bystander" > /dev/null
-# "0: [0..511]: 1234..1745": the first extent, in device sectors.
-ext=$("$XFS_IO" -r -c bmap "$TMP/mnt/victim" | sed -n 's/^[[:space:]]*0: \[[0-9]*\.\.[0-9]*\]: \([0-9]*\)\.\.\([0-9]*\)$/\1 \2/p')
+pmf_first_extent "$TMP/mnt/victim" dstart dlen
 pmf_umount "$TMP/mnt"
-read -r dstart dend <<< "$ext"
-[ -n "$dstart" ] || pmf_fail "no extent from bmap"
-dlen=$((dend - dstart + 1))
 bs=$("$XFS_DB" -r -c 'sb 0' -c 'print blocksize' "$img" | awk '{print $3}')
 root=$("$XFS_DB" -r -c 'agi 0' -c 'print root' "$img" | awk '{print $3}')
 istart=$((root * bs / 512)) ilen=$((bs / 512))
