@@ -498,14 +498,33 @@ pmf_online_handle(
 	h->ha_fid.fid_ino = ino;
 }
 
+/* Open inode @ino of generation @gen by handle: an fd, or -errno. */
+int
+pmf_online_open_handle(
+	const struct pmf_fs	*fs,
+	uint64_t		ino,
+	uint32_t		gen,
+	int			oflags)
+{
+	struct xfs_fsop_handlereq hreq = { 0 };
+	struct xfs_handle	h;
+	int			fd;
+
+	pmf_online_handle(fs, ino, gen, &h);
+	hreq.fd = fs->online->fd;
+	hreq.oflags = oflags;
+	hreq.ihandle = &h;
+	hreq.ihandlen = sizeof(h);
+	fd = ioctl(fs->online->fd, XFS_IOC_OPEN_BY_HANDLE, &hreq);
+	return fd < 0 ? -errno : fd;
+}
+
 int
 pmf_open_inode(
 	struct pmf_fs		*fs,
 	uint64_t		ino,
 	int			oflags)
 {
-	struct xfs_fsop_handlereq hreq = { 0 };
-	struct xfs_handle	h;
 	uint32_t		gen;
 	int			fd, error;
 
@@ -516,15 +535,10 @@ pmf_open_inode(
 	if (error)
 		return pmf_seterr(fs, error, "inode %llu: %s",
 				(unsigned long long)ino, strerror(-error));
-	pmf_online_handle(fs, ino, gen, &h);
-	hreq.fd = fs->online->fd;
-	hreq.oflags = oflags;
-	hreq.ihandle = &h;
-	hreq.ihandlen = sizeof(h);
-	fd = ioctl(fs->online->fd, XFS_IOC_OPEN_BY_HANDLE, &hreq);
+	fd = pmf_online_open_handle(fs, ino, gen, oflags);
 	if (fd < 0)
-		return pmf_seterr(fs, -errno, "inode %llu: cannot open by handle: %s",
-				(unsigned long long)ino, strerror(errno));
+		return pmf_seterr(fs, fd, "inode %llu: cannot open by handle: %s",
+				(unsigned long long)ino, strerror(-fd));
 	return fd;
 }
 

@@ -30,5 +30,7 @@ int pmf_online_gen(struct pmf_fs *fs, uint64_t ino, uint32_t *gen,
 		uint16_t *mode);
 void pmf_online_handle(const struct pmf_fs *fs, uint64_t ino, uint32_t gen,
 		struct xfs_handle *h);
+int pmf_online_open_handle(const struct pmf_fs *fs, uint64_t ino,
+		uint32_t gen, int oflags);
 
 #endif /* PMF_ONLINE_H */

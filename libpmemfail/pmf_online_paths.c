@@ -21,9 +21,7 @@ pmf_online_open_dir(
 {
 	uint32_t		gen;
 	uint16_t		mode;
-	int			error, fd;
-	struct xfs_fsop_handlereq hreq = { 0 };
-	struct xfs_handle	h;
+	int			error;
 
 	if (ino == fs->online->rootino)
 		return openat(fs->online->fd, ".", O_RDONLY | O_DIRECTORY);
@@ -32,13 +30,7 @@ pmf_online_open_dir(
 		return error;
 	if (!S_ISDIR(mode))
 		return -ENOTDIR;
-	pmf_online_handle(fs, ino, gen, &h);
-	hreq.fd = fs->online->fd;
-	hreq.oflags = O_RDONLY;
-	hreq.ihandle = &h;
-	hreq.ihandlen = sizeof(h);
-	fd = ioctl(fs->online->fd, XFS_IOC_OPEN_BY_HANDLE, &hreq);
-	return fd < 0 ? -errno : fd;
+	return pmf_online_open_handle(fs, ino, gen, O_RDONLY);
 }
 
 int
