@@ -93,8 +93,21 @@ print("  quarantine: %d rt blocks (%d unwritten) at their rt block numbers, as t
 PY
 }
 
+# repair_pass K WHAT (inside run()): repair --apply with undoK and mK.json;
+# it must exit 1, leave xfs_repair -n clean and quarantine the range.
+repair_pass() {
+	local k=$1 what=$2 rc
+	"$XFS_PMEM" repair w.data "${dev[@]}" --device rt --offset "$off" --length "$len" \
+		--apply --undo "undo$k" --manifest "m$k.json" > "r$k.out" 2>&1
+	rc=$?
+	[ $rc = 1 ] || pmf_fail "$set $n: $what exited $rc: $(tail -3 "r$k.out")"
+	"$XFS_REPAIR" -n "${dev[@]}" w.data > rn.log 2>&1 ||
+		pmf_fail "$set $n: xfs_repair -n after the $what: $(grep -v '^ ' rn.log | tail -5)"
+	check_quarantine "$set" "$off" "$len" "m$k.json" w.data "${dbdev[@]}" || exit 1
+}
+
 run() {
-	local set=$1 n=$2 off=$3 len=$4 rc
+	local set=$1 n=$2 off=$3 len=$4
 	shift 4
 	local dev=("$@") dbdev=()
 	[ "$set" = l ] && dbdev=(-l w.log)
@@ -108,21 +121,9 @@ run() {
 	for f in data rt log; do
 		[ -f "w.$f" ] && cp --sparse=always "w.$f" "dmg.$f"
 	done
-	"$XFS_PMEM" repair w.data "${dev[@]}" --device rt --offset "$off" --length "$len" \
-		--apply --undo undo1 --manifest m1.json > r1.out 2>&1
-	rc=$?
-	[ $rc = 1 ] || pmf_fail "$set $n: repair exited $rc: $(tail -3 r1.out)"
-	"$XFS_REPAIR" -n "${dev[@]}" w.data > rn.log 2>&1 ||
-		pmf_fail "$set $n: xfs_repair -n is not clean: $(grep -v '^ ' rn.log | tail -5)"
-	check_quarantine "$set" "$off" "$len" m1.json w.data "${dbdev[@]}" || exit 1
+	repair_pass 1 repair
 	# Again: the quarantined blocks are now the quarantine file's data.
-	"$XFS_PMEM" repair w.data "${dev[@]}" --device rt --offset "$off" --length "$len" \
-		--apply --undo undo2 --manifest m2.json > r2.out 2>&1
-	rc=$?
-	[ $rc = 1 ] || pmf_fail "$set $n: second repair exited $rc: $(tail -3 r2.out)"
-	"$XFS_REPAIR" -n "${dev[@]}" w.data > rn.log 2>&1 ||
-		pmf_fail "$set $n: xfs_repair -n after the second repair: $(grep -v '^ ' rn.log | tail -5)"
-	check_quarantine "$set" "$off" "$len" m2.json w.data "${dbdev[@]}" || exit 1
+	repair_pass 2 "second repair"
 	"$PYTHON" - m1.json m2.json <<'PY' || pmf_fail "$set $n: second manifest"
 import json, sys
 m1, m2 = (json.load(open(p)) for p in sys.argv[1:])
