@@ -41,7 +41,11 @@ def simulate(binary, target, dev, args):
 
 def geometry(binary, target):
     p = subprocess.run([binary, "info", *target, "--json", "--bytes"],
-                       capture_output=True, text=True, check=True)
+                       capture_output=True, text=True)
+    if p.returncode:
+        # Say why: a bare CalledProcessError hides xfs_pmem's own message.
+        sys.exit("info %s: exit %d: %s" % (" ".join(target), p.returncode,
+                                           p.stderr.strip()))
     return json.loads(p.stdout)["filesystems"][0]
 
 
