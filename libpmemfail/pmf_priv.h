@@ -49,6 +49,10 @@ int pmf_grow(void **array, size_t *cap, size_t need, size_t size);
 int pmf_attach(struct xfs_mount *mp, const struct libxfs_init *xi,
 		struct pmf_fs **fsp);
 
+/* pmf_compat.c */
+int pmf_check_libxfs_support(struct pmf_open_args *args,
+		const struct xfs_sb *sb);
+
 /* pmf_geometry.c */
 void pmf_fill_geometry(struct pmf_fs *fs);
 
