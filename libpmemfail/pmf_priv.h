@@ -41,6 +41,23 @@ struct pmf_fs {
 	char			errmsg[PMF_ERRMSG_LEN];
 };
 
+/*
+ * An empty transaction, on any libxfs: newer ones (configure's check)
+ * return it, as they cannot fail to make one.
+ */
+static inline int
+pmf_trans_alloc_empty(
+	struct xfs_mount	*mp,
+	struct xfs_trans	**tpp)
+{
+#ifdef HAVE_LIBXFS_TRANS_ALLOC_EMPTY_RETURNS
+	*tpp = libxfs_trans_alloc_empty(mp);
+	return 0;
+#else
+	return libxfs_trans_alloc_empty(mp, tpp);
+#endif
+}
+
 int pmf_seterr(struct pmf_fs *fs, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int pmf_grow(void **array, size_t *cap, size_t need, size_t size);

@@ -42,7 +42,7 @@ pmf_rt_load_inodes(
 	struct xfs_trans	*tp;
 	int			error;
 
-	error = libxfs_trans_alloc_empty(mp, &tp);
+	error = pmf_trans_alloc_empty(mp, &tp);
 	if (error)
 		return error;
 	if (xfs_has_rtgroups(mp) && !mp->m_rtdirip)

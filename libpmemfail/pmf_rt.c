@@ -257,7 +257,7 @@ pmf_rt_group_free(
 	lo = max(rs->first, gfirst) - gfirst;
 	hi = min(rs->last, gfirst + gblocks - 1) - gfirst;
 
-	error = libxfs_trans_alloc_empty(mp, &tp);
+	error = pmf_trans_alloc_empty(mp, &tp);
 	if (error)
 		return error;
 	/* With rtgroups the bitmaps are found under the metadir's /rtgroups. */
