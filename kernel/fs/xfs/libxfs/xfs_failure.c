@@ -507,6 +507,57 @@ xfs_failure_rmap_impact(
 	return true;
 }
 
+/*
+ * Realtime device block of block @rgbno of rtgroup @rgno.  An rtgroup's
+ * blocks are contiguous on the device, rgblocks apart (the rtbno that
+ * libxfs uses is segmented instead; it is not a device address).
+ */
+uint64_t
+xfs_failure_rtgroup_block(
+	const struct xfs_failure_geo	*geo,
+	uint32_t			rgno,
+	uint32_t			rgbno)
+{
+	return (uint64_t)rgno * geo->rgblocks + rgbno;
+}
+
+/*
+ * The next rtgroup that a realtime range touches, and its slice of it,
+ * exactly as xfs_failure_next_group() does for the AGs of the data device.
+ * Only for filesystems with rtgroups.
+ */
+bool
+xfs_failure_next_rtgroup(
+	const struct xfs_failure_geo	*geo,
+	const struct xfs_failure_range	*fr,
+	struct xfs_failure_group	*grp)
+{
+	uint32_t			shift = xfs_failure_bbshift(geo);
+	uint64_t			first = fr->daddr >> shift;
+	uint64_t			last = (fr->daddr + fr->bbcount - 1) >> shift;
+	uint64_t			g_first, g_last;
+	uint32_t			rgno;
+
+	if (fr->dev != XFS_FAILURE_DEV_RT || fr->bbcount == 0 ||
+	    !geo->rgblocks)
+		return false;
+	if (last >= geo->rblocks)
+		last = geo->rblocks - 1;
+	if (grp->agno == NULLAGNUMBER)
+		rgno = div_u64(first, geo->rgblocks);
+	else
+		rgno = grp->agno + 1;
+	g_first = xfs_failure_rtgroup_block(geo, rgno, 0);
+	if (g_first > last)
+		return false;
+	g_last = g_first + geo->rgblocks - 1;
+
+	grp->agno = rgno;
+	grp->low_agbno = first > g_first ? first - g_first : 0;
+	grp->high_agbno = (last < g_last ? last : g_last) - g_first;
+	return true;
+}
+
 /* Which rtgroup, and where in it, holds realtime device block @rtblock? */
 static void
 xfs_failure_rtgroup(
@@ -516,7 +567,8 @@ xfs_failure_rtgroup(
 {
 	if (geo->rgblocks) {
 		imp->agno = div_u64(rtblock, geo->rgblocks);
-		imp->agbno = rtblock - (uint64_t)imp->agno * geo->rgblocks;
+		imp->agbno = rtblock -
+			xfs_failure_rtgroup_block(geo, imp->agno, 0);
 	}
 	/* Without rtgroups a realtime block may not fit a group block. */
 }
