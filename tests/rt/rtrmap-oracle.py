@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Check `xfs_pmem simulate --device rt` on a realtime rmap filesystem
+against the guest kernel's GETFSMAP, record for record.
+
+  rtrmap-oracle.py --xfs-pmem BIN --data IMG --rt IMG --rt-size BYTES
+                   --fsmap FSMAP.txt --mnt /mnt [--seed N] [--count N]
+
+FSMAP.txt is what tests/rt/rtfsmap wrote in the guest.  With realtime rmap
+GETFSMAP -r reads the rtrmapbt and is exact: every byte of every range must
+get the same owner, inode, file offset and unwritten and shared flags, and
+every file the same paths.  Seeded random ranges plus the device's edges
+and the whole device.  Prints the seed; exits 1 on the first mismatch.
+"""
+import argparse
+import json
+import random
+import subprocess
+import sys
+
+FMR_OF_PREALLOC = 0x1
+FMR_OF_ATTR_FORK = 0x2
+FMR_OF_EXTENT_MAP = 0x4
+FMR_OF_SHARED = 0x8
+FMR_OF_SPECIAL_OWNER = 0x10
+# Special owners (FMR_OWNER(type, code)) as xfs_pmem names them: the
+# generic free and unknown, and XFS_FMR_OWN_FS, the rt superblock.
+SPECIAL = {1: "free", 2: "unknown", (ord("X") << 32) | 1: "ag-headers"}
+
+
+def parse(path, mnt):
+    rtdev, recs, paths = None, [], {}
+    for line in open(path):
+        f = line.rstrip("\n").split(" ", 2)
+        if f[0] == "R":
+            rtdev = int(f[1])
+        elif f[0] == "P":
+            p = f[2][len(mnt):] if f[2].startswith(mnt) else f[2]
+            paths.setdefault(int(f[1]), set()).add(p)
+    for line in open(path):
+        f = line.split()
+        if f[0] != "M" or int(f[1]) != rtdev:
+            continue
+        phys, length, owner, off = (int(x) for x in f[2:6])
+        flags = int(f[6], 16)
+        if flags & FMR_OF_SPECIAL_OWNER:
+            kind, ino = SPECIAL.get(owner, "special-%x" % owner), 0
+        elif flags & (FMR_OF_ATTR_FORK | FMR_OF_EXTENT_MAP):
+            kind, ino = "other", owner
+        else:
+            kind, ino = "data", owner
+        recs.append((phys, length, kind, ino, off,
+                     bool(flags & FMR_OF_PREALLOC), bool(flags & FMR_OF_SHARED)))
+    return recs, paths
+
+
+def merge(pieces):
+    """Pieces that continue each other (device, file, flags) are one."""
+    out = []
+    for p in sorted(pieces):
+        if out:
+            q = out[-1]
+            if q[0] + q[1] == p[0] and q[2:4] == p[2:4] and q[5:] == p[5:] and \
+                    (q[2] != "data" or q[4] + q[1] == p[4]):
+                out[-1] = (q[0], q[1] + p[1]) + q[2:]
+                continue
+        out.append(p)
+    return out
+
+
+def expect(recs, s, e):
+    out = []
+    for phys, length, kind, ino, off, unw, shared in recs:
+        cs, ce = max(phys, s), min(phys + length, e)
+        if cs < ce:
+            foff = off + cs - phys if kind == "data" else 0
+            out.append((cs, ce - cs, kind, ino, foff, unw, shared))
+    return merge(out)
+
+
+def simulate(args, start, length):
+    cmd = [args.xfs_pmem, "simulate", args.data, "-r", args.rt,
+           "--device", "rt", "--offset", str(start), "--length", str(length),
+           "--json", "--bytes", "-o", "dev,start,length,owner,inode,foffset,flags,path"]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode & ~7 or p.stderr:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), p.returncode,
+                                                p.stderr.strip()[:2000]))
+    return json.loads(p.stdout)["impacts"]
+
+
+def observed(impacts):
+    out, paths = [], {}
+    for imp in impacts:
+        flags = imp.get("flags") or ""
+        kind = imp["owner"]
+        if kind in ("attr", "bmbt", "attr-bmbt"):
+            kind = "other"
+        ino = imp.get("inode") or 0
+        foff = imp.get("foffset") or 0 if kind == "data" else 0
+        out.append((imp["start"], imp["length"], kind, ino, foff,
+                    "unwritten" in flags, "shared" in flags))
+        if kind == "data":
+            paths[ino] = set(p for p in imp.get("path") or [] if p)
+    return merge(out), paths
+
+
+def ranges(rng, size, count):
+    out = [(0, size), (0, 512), (0, 4096), (size - 512, 512),
+           (size - 4096, 4096), (size // 2 - 1000, 3000)]
+    for _ in range(count):
+        length = int(2 ** rng.uniform(9, 26))
+        start = rng.randrange(0, size - 512)
+        if rng.random() < 0.7:
+            start = start // 4096 * 4096
+        out.append((start, max(1, min(length, size - start))))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--xfs-pmem", required=True)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--rt", required=True)
+    ap.add_argument("--rt-size", type=int, required=True)
+    ap.add_argument("--fsmap", required=True)
+    ap.add_argument("--mnt", default="/mnt")
+    ap.add_argument("--seed", type=int, default=random.randrange(1 << 30))
+    ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--min-shared", type=int, default=0,
+                    help="fail unless GETFSMAP has this many shared records")
+    args = ap.parse_args()
+    print("seed %d" % args.seed)
+    rng = random.Random(args.seed)
+    recs, paths = parse(args.fsmap, args.mnt)
+    nshared = sum(1 for r in recs if r[6])
+    print("%d rt records in GETFSMAP, %d of them shared, %d files"
+          % (len(recs), nshared, len(paths)))
+    if not recs or nshared < args.min_shared:
+        print("too few records or shared extents to prove anything")
+        sys.exit(1)
+    checked = nrecs = 0
+    for start, length in ranges(rng, args.rt_size, args.count):
+        s = start // 512 * 512
+        e = -(-(start + length) // 512) * 512
+        want = expect(recs, s, e)
+        got, got_paths = observed(simulate(args, start, length))
+        if want != got:
+            print("MISMATCH in rt range %d+%d:" % (start, length))
+            print("  only the kernel: %s" % sorted(set(want) - set(got))[:10])
+            print("  only xfs_pmem:   %s" % sorted(set(got) - set(want))[:10])
+            sys.exit(1)
+        for ino, p in got_paths.items():
+            if p != paths.get(ino, set()):
+                print("MISMATCH paths of inode %d: want %s got %s"
+                      % (ino, sorted(paths.get(ino, set())), sorted(p)))
+                sys.exit(1)
+        checked += 1
+        nrecs += len(want)
+    print("%d rt ranges (%d records) match the guest kernel's GETFSMAP (seed %d)"
+          % (checked, nrecs, args.seed))
+
+
+if __name__ == "__main__":
+    main()
