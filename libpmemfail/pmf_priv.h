@@ -70,6 +70,9 @@ int pmf_attach(struct xfs_mount *mp, const struct libxfs_init *xi,
 int pmf_check_libxfs_support(struct pmf_open_args *args,
 		const struct xfs_sb *sb);
 
+/* pmf_metafile.c */
+const char *pmf_metadir_name(const struct pmf_fs *fs, uint64_t ino);
+
 /* pmf_geometry.c */
 void pmf_fill_geometry(struct pmf_fs *fs);
 

@@ -25,10 +25,17 @@ FMR_OF_SHARED = 0x8
 FMR_OF_SPECIAL_OWNER = 0x10
 # Special owners (FMR_OWNER(type, code)) as xfs_pmem names them: the
 # generic free and unknown, and XFS_FMR_OWN_FS, the rt superblock.
-SPECIAL = {1: "free", 2: "unknown", (ord("X") << 32) | 1: "ag-headers"}
+X = ord("X") << 32
+SPECIAL = {1: "free", 2: "unknown", X | 1: "ag-headers", X | 2: "log",
+           X | 3: "ag-btree", X | 4: "inobt", X | 5: "inodes",
+           X | 6: "refcountbt", X | 7: "cow"}
+# xfs_pmem names the AG btrees one by one; GETFSMAP lumps some together.
+LUMP = {"bnobt": "ag-btree", "cntbt": "ag-btree", "rmapbt": "ag-btree",
+        "finobt": "inobt", "attr": "other", "bmbt": "other",
+        "attr-bmbt": "other"}
 
 
-def parse(path, mnt):
+def parse(path, mnt, device):
     rtdev, recs, paths = None, [], {}
     for line in open(path):
         f = line.rstrip("\n").split(" ", 2)
@@ -39,7 +46,7 @@ def parse(path, mnt):
             paths.setdefault(int(f[1]), set()).add(p)
     for line in open(path):
         f = line.split()
-        if f[0] != "M" or int(f[1]) != rtdev:
+        if f[0] != "M" or (int(f[1]) == rtdev) != (device == "rt"):
             continue
         phys, length, owner, off = (int(x) for x in f[2:6])
         flags = int(f[6], 16)
@@ -80,8 +87,9 @@ def expect(recs, s, e):
 
 def simulate(args, start, length):
     cmd = [args.xfs_pmem, "simulate", args.data, "-r", args.rt,
-           "--device", "rt", "--offset", str(start), "--length", str(length),
-           "--json", "--bytes", "-o", "dev,start,length,owner,inode,foffset,flags,path"]
+           "--device", args.device, "--offset", str(start), "--length", str(length),
+           "--json", "--bytes", "-o",
+           "dev,start,length,owner,inode,foffset,flags,metafile,path"]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode & ~7 or p.stderr:
         raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), p.returncode,
@@ -90,19 +98,19 @@ def simulate(args, start, length):
 
 
 def observed(impacts):
-    out, paths = [], {}
+    out, paths, meta = [], {}, {}
     for imp in impacts:
         flags = imp.get("flags") or ""
-        kind = imp["owner"]
-        if kind in ("attr", "bmbt", "attr-bmbt"):
-            kind = "other"
+        kind = LUMP.get(imp["owner"], imp["owner"])
         ino = imp.get("inode") or 0
         foff = imp.get("foffset") or 0 if kind == "data" else 0
         out.append((imp["start"], imp["length"], kind, ino, foff,
                     "unwritten" in flags, "shared" in flags))
-        if kind == "data":
+        if imp.get("metafile"):
+            meta[ino] = imp["metafile"]
+        elif kind in ("data", "other"):
             paths[ino] = set(p for p in imp.get("path") or [] if p)
-    return merge(out), paths
+    return merge(out), paths, meta
 
 
 def ranges(rng, size, count):
@@ -122,7 +130,12 @@ def main():
     ap.add_argument("--xfs-pmem", required=True)
     ap.add_argument("--data", required=True)
     ap.add_argument("--rt", required=True)
-    ap.add_argument("--rt-size", type=int, required=True)
+    ap.add_argument("--device", choices=("rt", "data"), default="rt")
+    ap.add_argument("--size", type=int, required=True,
+                    help="bytes of the device's section")
+    ap.add_argument("--root-ino", type=int, default=128)
+    ap.add_argument("--rgcount", type=int, default=0,
+                    help="data device: the rtgroups whose metafiles must be named")
     ap.add_argument("--fsmap", required=True)
     ap.add_argument("--mnt", default="/mnt")
     ap.add_argument("--seed", type=int, default=random.randrange(1 << 30))
@@ -132,33 +145,52 @@ def main():
     args = ap.parse_args()
     print("seed %d" % args.seed)
     rng = random.Random(args.seed)
-    recs, paths = parse(args.fsmap, args.mnt)
+    recs, paths = parse(args.fsmap, args.mnt, args.device)
     nshared = sum(1 for r in recs if r[6])
-    print("%d rt records in GETFSMAP, %d of them shared, %d files"
-          % (len(recs), nshared, len(paths)))
+    metafiles = {}
+    print("%d %s records in GETFSMAP, %d of them shared, %d files"
+          % (len(recs), args.device, len(recs) and nshared, len(paths)))
     if not recs or nshared < args.min_shared:
         print("too few records or shared extents to prove anything")
         sys.exit(1)
     checked = nrecs = 0
-    for start, length in ranges(rng, args.rt_size, args.count):
+    for start, length in ranges(rng, args.size, args.count):
         s = start // 512 * 512
         e = -(-(start + length) // 512) * 512
         want = expect(recs, s, e)
-        got, got_paths = observed(simulate(args, start, length))
+        got, got_paths, got_meta = observed(simulate(args, start, length))
+        metafiles.update(got_meta)
         if want != got:
-            print("MISMATCH in rt range %d+%d:" % (start, length))
+            print("MISMATCH in %s range %d+%d:" % (args.device, start, length))
             print("  only the kernel: %s" % sorted(set(want) - set(got))[:10])
             print("  only xfs_pmem:   %s" % sorted(set(got) - set(want))[:10])
             sys.exit(1)
         for ino, p in got_paths.items():
+            # The root directory and the inodes of the metadata tree have
+            # no path a walk of the tree finds.
+            if ino == args.root_ino and p == {"/"}:
+                continue
+            # Only regular files' paths are known (directories own data
+            # device blocks too).
+            if args.device == "data" and ino not in paths:
+                continue
             if p != paths.get(ino, set()):
                 print("MISMATCH paths of inode %d: want %s got %s"
                       % (ino, sorted(paths.get(ino, set())), sorted(p)))
                 sys.exit(1)
         checked += 1
         nrecs += len(want)
-    print("%d rt ranges (%d records) match the guest kernel's GETFSMAP (seed %d)"
-          % (checked, nrecs, args.seed))
+    print("%d %s ranges (%d records) match the guest kernel's GETFSMAP (seed %d)"
+          % (checked, args.device, nrecs, args.seed))
+    if metafiles:
+        print("metafiles named: %s" % ", ".join(sorted(set(metafiles.values()))))
+    # Every rtgroup's bitmap and summary have blocks on the data device.
+    want = set(["rtgroups dir"] if args.rgcount else [])
+    for g in range(args.rgcount):
+        want |= {"rtgroup %d bitmap" % g, "rtgroup %d summary" % g}
+    if not want <= set(metafiles.values()):
+        print("metafiles not named: %s" % sorted(want - set(metafiles.values())))
+        sys.exit(1)
 
 
 if __name__ == "__main__":

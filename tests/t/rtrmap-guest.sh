@@ -11,8 +11,11 @@
 # One guest boot fills both (tests/rt/rtfill) and writes every GETFSMAP
 # record and every path (tests/rt/rtfsmap).  On the host `xfs_pmem simulate
 # --device rt` must match on seeded random ranges, the edges and the whole
-# device (tests/rt/rtrmap-oracle.py), xfs_repair -n must find the images
-# clean, and the analysis must leave them byte-identical.
+# device (tests/rt/rtrmap-oracle.py), and so must the data device, with the
+# metadata directory tree's inodes (each rtgroup's bitmap, summary, rmap
+# and refcount, the /rtgroups directory) named as metafiles; xfs_repair -n
+# must find the images clean, and the analysis must leave them
+# byte-identical.
 #
 # Needs a build on a libxfs with realtime rmap (xfsprogs 6.14 or later,
 # configure --with-xfsprogs=DIR); the CI build (6.13) skips it.
@@ -86,13 +89,25 @@ before=$(pmf_sha a.data a.rt b.data b.rt)
 oracle() {
 	local bin=$1 n=$2 s=$3
 	"$PYTHON" "$PMF_SRC/tests/rt/rtrmap-oracle.py" --xfs-pmem "$bin" \
-		--data a.data --rt a.rt --rt-size $((1 << 30)) \
+		--data a.data --rt a.rt --size $((1 << 30)) \
 		--fsmap out/a-fsmap.txt --mnt /mnt/a --seed "$s" --count "$n" ||
 		pmf_fail "A: rt ranges differ from the guest kernel's GETFSMAP"
 	"$PYTHON" "$PMF_SRC/tests/rt/rtrmap-oracle.py" --xfs-pmem "$bin" \
-		--data b.data --rt b.rt --rt-size $((1 << 30)) --min-shared 50 \
+		--data b.data --rt b.rt --size $((1 << 30)) --min-shared 50 \
 		--fsmap out/b-fsmap.txt --mnt /mnt/b --seed "$((s + 1))" --count "$n" ||
 		pmf_fail "B: rt ranges differ from the guest kernel's GETFSMAP"
+	# The data devices of the same filesystems: the metadata directory
+	# tree's inodes must be named as metafiles.
+	"$PYTHON" "$PMF_SRC/tests/rt/rtrmap-oracle.py" --xfs-pmem "$bin" \
+		--device data --data a.data --rt a.rt --size $((512 << 20)) \
+		--rgcount 4 --fsmap out/a-fsmap.txt --mnt /mnt/a \
+		--seed "$((s + 2))" --count "$((n / 4))" ||
+		pmf_fail "A: data ranges differ from the guest kernel's GETFSMAP"
+	"$PYTHON" "$PMF_SRC/tests/rt/rtrmap-oracle.py" --xfs-pmem "$bin" \
+		--device data --data b.data --rt b.rt --size $((512 << 20)) \
+		--rgcount 3 --fsmap out/b-fsmap.txt --mnt /mnt/b \
+		--seed "$((s + 3))" --count "$((n / 4))" ||
+		pmf_fail "B: data ranges differ from the guest kernel's GETFSMAP"
 }
 oracle "$GUEST_PMEM" "$count" "$seed"
 if [ -n "${PMF_ASAN_BUILD:-}" ]; then
