@@ -109,6 +109,8 @@ int pmf_agwalk_record(struct pmf_agwalk *info,
 		const struct xfs_rmap_irec *rec);
 int pmf_agwalk_finish(struct pmf_agwalk *info,
 		const struct xfs_failure_group *grp, int error);
+void pmf_rmap_keys(const struct xfs_failure_group *grp,
+		struct xfs_rmap_irec *low, struct xfs_rmap_irec *high);
 
 /* pmf_query.c: report how far a long scan has come */
 void pmf_progress(struct pmf_fs *fs, uint64_t done, uint64_t total);

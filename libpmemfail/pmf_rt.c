@@ -354,7 +354,8 @@ pmf_rtrmap_shared(
 	xfs_extlen_t			flen;
 	int				error;
 
-	if (!xfs_has_reflink(rs->fs->mp) || XFS_RMAP_NON_INODE_OWNER(rec->rm_owner) ||
+	if (!xfs_has_reflink(rs->fs->mp) ||
+	    XFS_RMAP_NON_INODE_OWNER(rec->rm_owner) ||
 	    (rec->rm_flags & (XFS_RMAP_ATTR_FORK | XFS_RMAP_BMBT_BLOCK)) ||
 	    lo > hi)
 		return 0;
@@ -417,24 +418,16 @@ pmf_rtrmap_group(
 	const struct xfs_failure_group	*grp)
 {
 	struct xfs_mount		*mp = rs->fs->mp;
-	struct xfs_rmap_irec		low = {
-		.rm_startblock = grp->low_agbno,
-	};
-	struct xfs_rmap_irec		high = {
-		.rm_startblock = grp->high_agbno,
-		.rm_owner = ULLONG_MAX,
-		.rm_offset = ULLONG_MAX,
-		.rm_flags = XFS_RMAP_ATTR_FORK | XFS_RMAP_BMBT_BLOCK |
-			    XFS_RMAP_UNWRITTEN,
-	};
+	struct xfs_rmap_irec		low, high;
 	struct pmf_rtrmap		w = { .rs = rs };
 	struct xfs_btree_cur		*cur;
 	int				error;
 
 	w.rtg = libxfs_rtgroup_get(mp, grp->agno);
 	if (!w.rtg)
-		return pmf_seterr(rs->fs, -EFSCORRUPTED, "rtgroup %u: no such rtgroup",
-				grp->agno);
+		return pmf_seterr(rs->fs, -EFSCORRUPTED,
+				"rtgroup %u: no such rtgroup", grp->agno);
+	pmf_rmap_keys(grp, &low, &high);
 	error = pmf_trans_alloc_empty(mp, &w.tp);
 	if (!error)
 		error = pmf_rtrmap_load(&w);
