@@ -13,10 +13,18 @@ every file the same paths.  Seeded random ranges plus the device's edges
 and the whole device.  Prints the seed; exits 1 on the first mismatch.
 """
 import argparse
+import importlib.util
 import json
+import os
 import random
 import subprocess
 import sys
+
+# The ranges (edges, whole device, seeded random) are rt-oracle.py's.
+_spec = importlib.util.spec_from_file_location(
+    "rt_oracle", os.path.join(os.path.dirname(__file__), "rt-oracle.py"))
+rt_oracle = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(rt_oracle)
 
 FMR_OF_PREALLOC = 0x1
 FMR_OF_ATTR_FORK = 0x2
@@ -133,18 +141,6 @@ def observed(impacts):
     return merge(out), paths, meta
 
 
-def ranges(rng, size, count):
-    out = [(0, size), (0, 512), (0, 4096), (size - 512, 512),
-           (size - 4096, 4096), (size // 2 - 1000, 3000)]
-    for _ in range(count):
-        length = int(2 ** rng.uniform(9, 26))
-        start = rng.randrange(0, size - 512)
-        if rng.random() < 0.7:
-            start = start // 4096 * 4096
-        out.append((start, max(1, min(length, size - start))))
-    return out
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--xfs-pmem", required=True)
@@ -175,7 +171,7 @@ def main():
         print("too few records or shared extents to prove anything")
         sys.exit(1)
     checked = nrecs = 0
-    for start, length in ranges(rng, args.size, args.count):
+    for start, length in rt_oracle.ranges(rng, args.size, args.count):
         s = start // 512 * 512
         e = -(-(start + length) // 512) * 512
         want = expect(recs, share, s, e)
