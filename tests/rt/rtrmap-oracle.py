@@ -14,10 +14,8 @@ and the whole device.  Prints the seed; exits 1 on the first mismatch.
 """
 import argparse
 import importlib.util
-import json
 import os
 import random
-import subprocess
 import sys
 
 # The ranges (edges, whole device, seeded random) are rt-oracle.py's.
@@ -118,11 +116,7 @@ def simulate(args, start, length):
            "--device", args.device, "--offset", str(start), "--length", str(length),
            "--json", "--bytes", "-o",
            "dev,start,length,owner,inode,foffset,flags,metafile,path"]
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode & ~7 or p.stderr:
-        raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), p.returncode,
-                                                p.stderr.strip()[:2000]))
-    return json.loads(p.stdout)["impacts"]
+    return rt_oracle.run_impacts(cmd)
 
 
 def observed(impacts):
