@@ -17,6 +17,7 @@
 #ifndef PMF_HEALTHMON_H
 #define PMF_HEALTHMON_H
 
+#include "config.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
@@ -133,12 +134,14 @@ struct xfs_verify_media {
 
 #define XFS_VERIFY_MEDIA_REPORT	(1 << 0)
 
-/* me_dev (and fsmap's fmr_device on internal rt devices) */
+/* me_dev (and fsmap's fmr_device on internal rt devices); 6.15+ has it */
+#ifndef HAVE_XFS_ENUM_XFS_DEVICE
 enum xfs_device {
 	XFS_DEV_DATA	= 1,
 	XFS_DEV_LOG	= 2,
 	XFS_DEV_RT	= 3,
 };
+#endif
 
 #define XFS_IOC_VERIFY_MEDIA	_IOWR('X', 70, struct xfs_verify_media)
 #endif /* XFS_IOC_VERIFY_MEDIA */

@@ -605,6 +605,9 @@ pmf_open(
 	error = pmf_read_sb(args, size[PMF_DEV_DATA], &sb);
 	if (error)
 		return error;
+	error = pmf_check_libxfs_support(args, &sb);
+	if (error)
+		return error;
 	error = pmf_check_companions(args, &sb, size);
 	if (error)
 		return error;

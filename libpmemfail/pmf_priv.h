@@ -41,6 +41,23 @@ struct pmf_fs {
 	char			errmsg[PMF_ERRMSG_LEN];
 };
 
+/*
+ * An empty transaction, on any libxfs: newer ones (configure's check)
+ * return it, as they cannot fail to make one.
+ */
+static inline int
+pmf_trans_alloc_empty(
+	struct xfs_mount	*mp,
+	struct xfs_trans	**tpp)
+{
+#ifdef HAVE_LIBXFS_TRANS_ALLOC_EMPTY_RETURNS
+	*tpp = libxfs_trans_alloc_empty(mp);
+	return 0;
+#else
+	return libxfs_trans_alloc_empty(mp, tpp);
+#endif
+}
+
 int pmf_seterr(struct pmf_fs *fs, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int pmf_grow(void **array, size_t *cap, size_t need, size_t size);
@@ -48,6 +65,13 @@ int pmf_grow(void **array, size_t *cap, size_t need, size_t size);
 /* pmf_open.c */
 int pmf_attach(struct xfs_mount *mp, const struct libxfs_init *xi,
 		struct pmf_fs **fsp);
+
+/* pmf_compat.c */
+int pmf_check_libxfs_support(struct pmf_open_args *args,
+		const struct xfs_sb *sb);
+
+/* pmf_metafile.c */
+const char *pmf_metadir_name(const struct pmf_fs *fs, uint64_t ino);
 
 /* pmf_geometry.c */
 void pmf_fill_geometry(struct pmf_fs *fs);
@@ -85,6 +109,8 @@ int pmf_agwalk_record(struct pmf_agwalk *info,
 		const struct xfs_rmap_irec *rec);
 int pmf_agwalk_finish(struct pmf_agwalk *info,
 		const struct xfs_failure_group *grp, int error);
+void pmf_rmap_keys(const struct xfs_failure_group *grp,
+		struct xfs_rmap_irec *low, struct xfs_rmap_irec *high);
 
 /* pmf_query.c: report how far a long scan has come */
 void pmf_progress(struct pmf_fs *fs, uint64_t done, uint64_t total);

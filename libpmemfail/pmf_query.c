@@ -273,6 +273,8 @@ pmf_metafile_name(
 		return "prjquota";
 	if (metadir && ino == sb->sb_metadirino)
 		return "metadir";
+	if (metadir)
+		return pmf_metadir_name(fs, ino);
 	return NULL;
 }
 

@@ -2,7 +2,9 @@
 /*
  * Copyright (c) 2026 The pmemfail authors.
  *
- * The realtime half of a repair, on filesystems without realtime rmap.
+ * The realtime half of a repair.  With realtime rmap (a libxfs that has
+ * it) libxfs's deferred rmap updates keep each rtgroup's rtrmapbt in step
+ * with what is unmapped and quarantined here.
  *
  * Unmapping lost realtime file data is pmf_punch()'s bunmapi, once the
  * realtime bitmap and summary inodes it locks and joins are in memory.
@@ -30,8 +32,10 @@ void libxfs_trans_mod_sb(struct xfs_trans *tp, uint field, long delta);
 #define PMF_QUARANTINE_RT	"pmemfail-quarantine-rt"
 
 /*
- * Bring every rtgroup's bitmap and summary inodes into memory: bunmapi and
- * the rt bitmap code find them there.  libxfs_umount() lets them go.
+ * Bring every rtgroup's metadata inodes into memory: bunmapi and the rt
+ * bitmap code find the bitmap and summary there, and the deferred rmap and
+ * refcount updates of a libxfs with realtime rmap the rmap and refcount
+ * btree inodes.  libxfs_umount() lets them go.
  */
 int
 pmf_rt_load_inodes(
@@ -42,7 +46,7 @@ pmf_rt_load_inodes(
 	struct xfs_trans	*tp;
 	int			error;
 
-	error = libxfs_trans_alloc_empty(mp, &tp);
+	error = pmf_trans_alloc_empty(mp, &tp);
 	if (error)
 		return error;
 	if (xfs_has_rtgroups(mp) && !mp->m_rtdirip)
@@ -55,6 +59,11 @@ pmf_rt_load_inodes(
 		if (!error && (!rtg->rtg_inodes[XFS_RTGI_BITMAP] ||
 			       !rtg->rtg_inodes[XFS_RTGI_SUMMARY]))
 			error = -EFSCORRUPTED;
+#ifdef HAVE_LIBXFS_RTRMAP
+		for (int t = XFS_RTGI_SUMMARY + 1; !error && t < XFS_RTGI_MAX; t++)
+			if (xfs_rtginode_enabled(rtg, t) && !rtg->rtg_inodes[t])
+				error = libxfs_rtginode_load(rtg, t, tp);
+#endif
 		if (error)
 			xfs_rtgroup_rele(rtg);
 	}
@@ -278,9 +287,11 @@ pmf_quarantine_rt(
 	error = pmf_writable(fs);
 	if (error)
 		return error;
+#ifndef HAVE_LIBXFS_RTRMAP
 	if (xfs_has_rtgroups(mp) && xfs_has_rmapbt(mp))
 		return pmf_seterr(fs, -EOPNOTSUPP,
 				"this build's libxfs cannot keep realtime rmap btrees");
+#endif
 	for (size_t i = 0; i < n; i++)
 		if (!ext[i].bbcount || ext[i].daddr + ext[i].bbcount >
 		    XFS_FSB_TO_BB(mp, mp->m_sb.sb_rblocks))

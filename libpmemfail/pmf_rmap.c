@@ -193,6 +193,23 @@ pmf_agwalk_finish(
 	return error;
 }
 
+/* The query keys of a group's slice: every record that starts in it. */
+void
+pmf_rmap_keys(
+	const struct xfs_failure_group	*grp,
+	struct xfs_rmap_irec		*low,
+	struct xfs_rmap_irec		*high)
+{
+	memset(low, 0, sizeof(*low));
+	low->rm_startblock = grp->low_agbno;
+	memset(high, 0, sizeof(*high));
+	high->rm_startblock = grp->high_agbno;
+	high->rm_owner = ULLONG_MAX;
+	high->rm_offset = ULLONG_MAX;
+	high->rm_flags = XFS_RMAP_ATTR_FORK | XFS_RMAP_BMBT_BLOCK |
+			 XFS_RMAP_UNWRITTEN;
+}
+
 static int
 pmf_rmap_walk_ag(
 	struct pmf_fs			*fs,
@@ -201,21 +218,13 @@ pmf_rmap_walk_ag(
 	struct pmf_sink			*sink,
 	xfs_agblock_t			*next)
 {
-	struct xfs_rmap_irec		low = {
-		.rm_startblock = grp->low_agbno,
-	};
-	struct xfs_rmap_irec		high = {
-		.rm_startblock = grp->high_agbno,
-		.rm_owner = ULLONG_MAX,
-		.rm_offset = ULLONG_MAX,
-		.rm_flags = XFS_RMAP_ATTR_FORK | XFS_RMAP_BMBT_BLOCK |
-			    XFS_RMAP_UNWRITTEN,
-	};
+	struct xfs_rmap_irec		low, high;
 	struct pmf_agwalk		info;
 	struct xfs_btree_cur		*cur;
 	int				error;
 
 	*next = grp->low_agbno;
+	pmf_rmap_keys(grp, &low, &high);
 	error = pmf_agwalk_start(fs, fr, grp, sink, &info);
 	if (error)
 		return error;

@@ -20,6 +20,7 @@ struct pmf_rtrec {
 	uint64_t		len;		/* blocks */
 	struct xfs_rmap_irec	rec;		/* owner, offset, flags */
 	bool			free;
+	unsigned int		hints;		/* XFS_FAILURE_SHARED */
 };
 
 struct pmf_rtscan {
@@ -42,7 +43,8 @@ pmf_rt_add(
 	uint64_t		rtblock,
 	uint64_t		len,
 	const struct xfs_rmap_irec *rec,
-	bool			free)
+	bool			free,
+	unsigned int		hints)
 {
 	struct pmf_rtrec	*r;
 	int			error;
@@ -58,6 +60,7 @@ pmf_rt_add(
 	r->len = len;
 	r->rec = *rec;
 	r->free = free;
+	r->hints = hints;
 	return 0;
 }
 
@@ -105,7 +108,7 @@ pmf_rt_file(
 		if (got.br_state == XFS_EXT_UNWRITTEN)
 			rec.rm_flags |= XFS_RMAP_UNWRITTEN;
 		error = pmf_rt_add(rs, pmf_rt_devblock(mp, got.br_startblock),
-				got.br_blockcount, &rec, false);
+				got.br_blockcount, &rec, false, 0);
 		if (error)
 			break;
 	}
@@ -236,7 +239,7 @@ pmf_rt_free_fn(
 
 	rtbno = xfs_rgbno_to_rtb(rtg, xfs_rtx_to_rgbno(rtg, rec->ar_startext));
 	return pmf_rt_add(rs, pmf_rt_devblock(mp, rtbno),
-			xfs_rtxlen_to_extlen(mp, rec->ar_extcount), &none, true);
+			xfs_rtxlen_to_extlen(mp, rec->ar_extcount), &none, true, 0);
 }
 
 /* The free extents of one rtgroup's part of the range, from its bitmap. */
@@ -257,7 +260,7 @@ pmf_rt_group_free(
 	lo = max(rs->first, gfirst) - gfirst;
 	hi = min(rs->last, gfirst + gblocks - 1) - gfirst;
 
-	error = libxfs_trans_alloc_empty(mp, &tp);
+	error = pmf_trans_alloc_empty(mp, &tp);
 	if (error)
 		return error;
 	/* With rtgroups the bitmaps are found under the metadir's /rtgroups. */
@@ -319,8 +322,150 @@ pmf_rt_scan_sb(
 
 	if (!xfs_has_rtsb(rs->fs->mp))
 		return 0;
-	return pmf_rt_add(rs, 0, len, &rec, false);
+	return pmf_rt_add(rs, 0, len, &rec, false, 0);
 }
+
+#ifdef HAVE_LIBXFS_RTRMAP
+/* One rtgroup's walk of its rmap btree over the failed range. */
+struct pmf_rtrmap {
+	struct pmf_rtscan	*rs;
+	struct xfs_rtgroup	*rtg;
+	struct xfs_trans	*tp;
+	struct xfs_btree_cur	*refc_cur;	/* lazily made */
+};
+
+/*
+ * Is any block of the record's part of the failed range shared?  Asked of
+ * the rtgroup's refcount btree over the clipped part, as the data device
+ * engine asks the AG's.
+ */
+static int
+pmf_rtrmap_shared(
+	struct pmf_rtrmap		*w,
+	const struct xfs_rmap_irec	*rec,
+	uint64_t			rtblock,
+	unsigned int			*hints)
+{
+	struct pmf_rtscan		*rs = w->rs;
+	uint64_t			lo = max(rtblock, rs->first);
+	uint64_t			hi = min(rtblock + rec->rm_blockcount - 1,
+						 rs->last);
+	xfs_agblock_t			fbno;
+	xfs_extlen_t			flen;
+	int				error;
+
+	if (!xfs_has_reflink(rs->fs->mp) ||
+	    XFS_RMAP_NON_INODE_OWNER(rec->rm_owner) ||
+	    (rec->rm_flags & (XFS_RMAP_ATTR_FORK | XFS_RMAP_BMBT_BLOCK)) ||
+	    lo > hi)
+		return 0;
+	if (!w->refc_cur)
+		w->refc_cur = libxfs_rtrefcountbt_init_cursor(w->tp, w->rtg);
+	error = xfs_refcount_find_shared(w->refc_cur,
+			rec->rm_startblock + (lo - rtblock), hi - lo + 1,
+			&fbno, &flen, false);
+	if (!error && flen > 0)
+		*hints |= XFS_FAILURE_SHARED;
+	return error;
+}
+
+static int
+pmf_rtrmap_fn(
+	struct xfs_btree_cur		*cur,
+	const struct xfs_rmap_irec	*rec,
+	void				*priv)
+{
+	struct pmf_rtrmap		*w = priv;
+	uint64_t			rtblock;
+	unsigned int			hints = 0;
+	int				error;
+
+	rtblock = xfs_failure_rtgroup_block(&w->rs->fs->fgeo,
+			rtg_rgno(w->rtg), rec->rm_startblock);
+	error = pmf_rtrmap_shared(w, rec, rtblock, &hints);
+	if (error)
+		return error;
+	return pmf_rt_add(w->rs, rtblock, rec->rm_blockcount, rec, false,
+			hints);
+}
+
+/* Load what the walk of one rtgroup needs: its rmap and refcount inodes. */
+static int
+pmf_rtrmap_load(
+	struct pmf_rtrmap	*w)
+{
+	struct xfs_mount	*mp = rtg_mount(w->rtg);
+	int			error = 0;
+
+	/* libxfs_umount() lets go of whatever got loaded here. */
+	if (!mp->m_rtdirip)
+		error = libxfs_rtginode_load_parent(w->tp);
+	if (!error && !w->rtg->rtg_inodes[XFS_RTGI_RMAP])
+		error = libxfs_rtginode_load(w->rtg, XFS_RTGI_RMAP, w->tp);
+	if (!error && xfs_has_reflink(mp) &&
+	    !w->rtg->rtg_inodes[XFS_RTGI_REFCOUNT])
+		error = libxfs_rtginode_load(w->rtg, XFS_RTGI_REFCOUNT, w->tp);
+	if (!error && (!w->rtg->rtg_inodes[XFS_RTGI_RMAP] ||
+		       (xfs_has_reflink(mp) &&
+			!w->rtg->rtg_inodes[XFS_RTGI_REFCOUNT])))
+		error = -EFSCORRUPTED;
+	return error;
+}
+
+static int
+pmf_rtrmap_group(
+	struct pmf_rtscan		*rs,
+	const struct xfs_failure_group	*grp)
+{
+	struct xfs_mount		*mp = rs->fs->mp;
+	struct xfs_rmap_irec		low, high;
+	struct pmf_rtrmap		w = { .rs = rs };
+	struct xfs_btree_cur		*cur;
+	int				error;
+
+	w.rtg = libxfs_rtgroup_get(mp, grp->agno);
+	if (!w.rtg)
+		return pmf_seterr(rs->fs, -EFSCORRUPTED,
+				"rtgroup %u: no such rtgroup", grp->agno);
+	pmf_rmap_keys(grp, &low, &high);
+	error = pmf_trans_alloc_empty(mp, &w.tp);
+	if (!error)
+		error = pmf_rtrmap_load(&w);
+	if (!error) {
+		cur = libxfs_rtrmapbt_init_cursor(w.tp, w.rtg);
+		error = libxfs_rmap_query_range(cur, &low, &high,
+				pmf_rtrmap_fn, &w);
+		libxfs_btree_del_cursor(cur, error ? XFS_BTREE_ERROR :
+							XFS_BTREE_NOERROR);
+	}
+	if (w.refc_cur)
+		libxfs_btree_del_cursor(w.refc_cur, error ? XFS_BTREE_ERROR :
+							     XFS_BTREE_NOERROR);
+	if (w.tp)
+		libxfs_trans_cancel(w.tp);
+	libxfs_rtgroup_put(w.rtg);
+	if (error && !rs->fs->errmsg[0])
+		pmf_seterr(rs->fs, error,
+				"rtgroup %u: cannot walk the realtime rmap btree: %s",
+				grp->agno, strerror(-error));
+	return error;
+}
+
+/* The realtime rmap btree of every rtgroup the range touches. */
+static int
+pmf_rtrmap_walk(
+	struct pmf_rtscan		*rs,
+	const struct xfs_failure_range	*fr)
+{
+	struct xfs_failure_group	grp;
+	int				error = 0;
+
+	xfs_failure_first_group(&grp);
+	while (!error && xfs_failure_next_rtgroup(&rs->fs->fgeo, fr, &grp))
+		error = pmf_rtrmap_group(rs, &grp);
+	return error;
+}
+#endif /* HAVE_LIBXFS_RTRMAP */
 
 static int
 pmf_rt_cmp(
@@ -351,8 +496,8 @@ pmf_rt_emit_one(
 		if (!xfs_failure_rtfree_impact(geo, fr, r->rtblock, r->len,
 				&imp))
 			return 0;
-	} else if (!xfs_failure_rtmap_impact(geo, fr, r->rtblock, &r->rec, 0,
-				&imp)) {
+	} else if (!xfs_failure_rtmap_impact(geo, fr, r->rtblock, &r->rec,
+				r->hints, &imp)) {
 		return 0;
 	}
 	return pmf_sink_add(sink, &imp);
@@ -424,15 +569,26 @@ pmf_rt_walk(
 	};
 	int				error;
 
-	/* Realtime rmap is rmapbt on a filesystem with rtgroups. */
-	if (xfs_has_rtgroups(mp) && xfs_has_rmapbt(mp))
+	/*
+	 * Realtime rmap is rmapbt on a filesystem with rtgroups: its btrees
+	 * map every used block, the realtime superblock included.  Without
+	 * it (or with --scan) the owners are found forwards.
+	 */
+	if (xfs_has_rtgroups(mp) && xfs_has_rmapbt(mp) &&
+	    !(fs->qflags & PMF_QUERY_SCAN)) {
+#ifdef HAVE_LIBXFS_RTRMAP
+		error = pmf_rtrmap_walk(&rs, fr);
+#else
 		return pmf_seterr(fs, -EOPNOTSUPP,
 				"this build's libxfs cannot read realtime rmap btrees");
-	error = pmf_rt_scan_sb(&rs);
+#endif
+	} else {
+		error = pmf_rt_scan_sb(&rs);
+		if (!error)
+			error = pmf_rt_scan_inodes(&rs);
+	}
 	if (!error)
 		error = pmf_rt_scan_free(&rs);
-	if (!error)
-		error = pmf_rt_scan_inodes(&rs);
 	if (!error)
 		error = pmf_rt_emit(&rs, fr, sink);
 	if (error && !fs->errmsg[0])

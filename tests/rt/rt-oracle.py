@@ -147,6 +147,12 @@ def simulate(args, start, length):
            "--json", "--bytes", "-o", "dev,start,length,owner,inode,foffset,flags,path"]
     if args.log:
         cmd[3:3] = ["-l", args.log]
+    return run_impacts(cmd)
+
+
+def run_impacts(cmd):
+    """The impacts of one simulate run, which must print nothing on stderr
+    and exit with the loss bits only."""
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode & ~7 or p.stderr:
         raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), p.returncode,

@@ -468,7 +468,8 @@ xfs_notify_rtmap_fn(
 	struct xfs_failure_impact	imp;
 	uint64_t			rtblock;
 
-	rtblock = (uint64_t)nf->gno * nf->geo.rgblocks + rec->rm_startblock;
+	rtblock = xfs_failure_rtgroup_block(&nf->geo, nf->gno,
+			rec->rm_startblock);
 	if (xfs_failure_rtmap_impact(&nf->geo, &nf->fr, rtblock, rec,
 			XFS_FAILURE_LOG_HINTS, &imp))
 		xfs_notify_act(nf, &imp);
@@ -522,41 +523,36 @@ xfs_notify_rt(
 	struct xfs_notify		*nf)
 {
 	struct xfs_mount		*mp = nf->mp;
-	uint64_t			rgblocks = nf->geo.rgblocks;
-	uint64_t			first, last;
-	struct xfs_rtgroup		*rtg = NULL;
+	struct xfs_failure_group	grp;
 	int				error = 0;
 
-	if (!rgblocks || !xfs_has_rtrmapbt(mp))
+	if (!nf->geo.rgblocks || !xfs_has_rtrmapbt(mp))
 		return -EOPNOTSUPP;
-	first = nf->fr.daddr >> (nf->geo.blocklog - BBSHIFT);
-	last = (nf->fr.daddr + nf->fr.bbcount - 1) >>
-			(nf->geo.blocklog - BBSHIFT);
-	while ((rtg = xfs_rtgroup_next_range(mp, rtg, div64_u64(first, rgblocks),
-			div64_u64(last, rgblocks)))) {
+	xfs_failure_first_group(&grp);
+	while (xfs_failure_next_rtgroup(&nf->geo, &nf->fr, &grp)) {
+		struct xfs_rtgroup	*rtg;
 		struct xfs_btree_cur	*cur;
 		struct xfs_rmap_irec	ri_low = { };
 		struct xfs_rmap_irec	ri_high;
-		uint64_t		gstart = rtg_rgno(rtg) * rgblocks;
 
+		rtg = xfs_rtgroup_get(mp, grp.agno);
+		if (!rtg)
+			return -EFSCORRUPTED;
 		memset(&ri_high, 0xFF, sizeof(ri_high));
-		if (first > gstart)
-			ri_low.rm_startblock = first - gstart;
-		if (last < gstart + rgblocks - 1)
-			ri_high.rm_startblock = last - gstart;
-		nf->gno = rtg_rgno(rtg);
+		ri_low.rm_startblock = grp.low_agbno;
+		ri_high.rm_startblock = grp.high_agbno;
+		nf->gno = grp.agno;
 		xfs_rtgroup_lock(rtg, XFS_RTGLOCK_RMAP);
 		cur = xfs_rtrmapbt_init_cursor(nf->tp, rtg);
 		error = xfs_rmap_query_range(cur, &ri_low, &ri_high,
 				xfs_notify_rtmap_fn, nf);
 		xfs_btree_del_cursor(cur, error);
 		xfs_rtgroup_unlock(rtg, XFS_RTGLOCK_RMAP);
-		if (error) {
-			xfs_rtgroup_rele(rtg);
-			break;
-		}
+		xfs_rtgroup_put(rtg);
+		if (error)
+			return error;
 	}
-	return error;
+	return 0;
 }
 
 static int

@@ -94,11 +94,41 @@ xfs_failure_first_group(
 }
 
 /*
- * Advance @grp to the next AG the failed data device range touches and set
- * the inclusive block keys to query in it.  The first and last AG are
- * clipped to the range; AGs in between are queried whole.  Returns false
- * when the walk is done.
+ * Advance @grp to the next of @ngroups groups of @gblocks blocks that device
+ * blocks [@first, @last] touch, and set the inclusive block keys to query
+ * in it: the first and last group are clipped to the range, the ones in
+ * between are queried whole.  Returns false when the walk is done.
  */
+static bool
+xfs_failure_next_slice(
+	uint64_t			first,
+	uint64_t			last,
+	uint32_t			gblocks,
+	uint64_t			ngroups,
+	struct xfs_failure_group	*grp)
+{
+	uint64_t			g_first, g_last;
+	uint32_t			gno;
+
+	if (grp->agno == NULLAGNUMBER)
+		gno = div_u64(first, gblocks);
+	else
+		gno = grp->agno + 1;
+	if (gno >= ngroups)
+		return false;
+
+	g_first = (uint64_t)gno * gblocks;
+	g_last = g_first + gblocks - 1;
+	if (g_first > last)
+		return false;
+
+	grp->agno = gno;
+	grp->low_agbno = first > g_first ? first - g_first : 0;
+	grp->high_agbno = (last < g_last ? last : g_last) - g_first;
+	return true;
+}
+
+/* The next AG that a failed data device range touches; see above. */
 bool
 xfs_failure_next_group(
 	const struct xfs_failure_geo	*geo,
@@ -106,30 +136,12 @@ xfs_failure_next_group(
 	struct xfs_failure_group	*grp)
 {
 	uint32_t			shift = xfs_failure_bbshift(geo);
-	uint64_t			first_fsb = fr->daddr >> shift;
-	uint64_t			last_fsb = (fr->daddr + fr->bbcount - 1) >> shift;
-	uint64_t			ag_first, ag_last;
-	uint32_t			agno;
 
 	if (fr->dev != XFS_FAILURE_DEV_DATA || fr->bbcount == 0)
 		return false;
-
-	if (grp->agno == NULLAGNUMBER)
-		agno = first_fsb / geo->agblocks;
-	else
-		agno = grp->agno + 1;
-	if (agno >= geo->agcount)
-		return false;
-
-	ag_first = (uint64_t)agno * geo->agblocks;
-	ag_last = ag_first + geo->agblocks - 1;
-	if (ag_first > last_fsb)
-		return false;
-
-	grp->agno = agno;
-	grp->low_agbno = first_fsb > ag_first ? first_fsb - ag_first : 0;
-	grp->high_agbno = (last_fsb < ag_last ? last_fsb : ag_last) - ag_first;
-	return true;
+	return xfs_failure_next_slice(fr->daddr >> shift,
+			(fr->daddr + fr->bbcount - 1) >> shift, geo->agblocks,
+			geo->agcount, grp);
 }
 
 /* Which AG header sectors does [start, end) cover in AG @agno? */
@@ -507,6 +519,41 @@ xfs_failure_rmap_impact(
 	return true;
 }
 
+/*
+ * Realtime device block of block @rgbno of rtgroup @rgno.  An rtgroup's
+ * blocks are contiguous on the device, rgblocks apart (the rtbno that
+ * libxfs uses is segmented instead; it is not a device address).
+ */
+uint64_t
+xfs_failure_rtgroup_block(
+	const struct xfs_failure_geo	*geo,
+	uint32_t			rgno,
+	uint32_t			rgbno)
+{
+	return (uint64_t)rgno * geo->rgblocks + rgbno;
+}
+
+/*
+ * The next rtgroup that a realtime range touches, and its slice of it,
+ * exactly as for the AGs of the data device.  Only with rtgroups.
+ */
+bool
+xfs_failure_next_rtgroup(
+	const struct xfs_failure_geo	*geo,
+	const struct xfs_failure_range	*fr,
+	struct xfs_failure_group	*grp)
+{
+	uint32_t			shift = xfs_failure_bbshift(geo);
+
+	if (fr->dev != XFS_FAILURE_DEV_RT || fr->bbcount == 0 ||
+	    !geo->rgblocks)
+		return false;
+	return xfs_failure_next_slice(fr->daddr >> shift,
+			(fr->daddr + fr->bbcount - 1) >> shift, geo->rgblocks,
+			div_u64(geo->rblocks + geo->rgblocks - 1, geo->rgblocks),
+			grp);
+}
+
 /* Which rtgroup, and where in it, holds realtime device block @rtblock? */
 static void
 xfs_failure_rtgroup(
@@ -516,7 +563,8 @@ xfs_failure_rtgroup(
 {
 	if (geo->rgblocks) {
 		imp->agno = div_u64(rtblock, geo->rgblocks);
-		imp->agbno = rtblock - (uint64_t)imp->agno * geo->rgblocks;
+		imp->agbno = rtblock -
+			xfs_failure_rtgroup_block(geo, imp->agno, 0);
 	}
 	/* Without rtgroups a realtime block may not fit a group block. */
 }

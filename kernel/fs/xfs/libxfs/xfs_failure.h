@@ -149,6 +149,11 @@ bool xfs_failure_next_group(const struct xfs_failure_geo *geo,
 		const struct xfs_failure_range *fr,
 		struct xfs_failure_group *grp);
 void xfs_failure_first_group(struct xfs_failure_group *grp);
+uint64_t xfs_failure_rtgroup_block(const struct xfs_failure_geo *geo,
+		uint32_t rgno, uint32_t rgbno);
+bool xfs_failure_next_rtgroup(const struct xfs_failure_geo *geo,
+		const struct xfs_failure_range *fr,
+		struct xfs_failure_group *grp);
 bool xfs_failure_rmap_impact(const struct xfs_failure_geo *geo,
 		const struct xfs_failure_range *fr, uint32_t agno,
 		const struct xfs_rmap_irec *rec, unsigned int hints,
