@@ -8,7 +8,7 @@
 # Any signal, hang, sanitizer report, stdout that is not ours, exit status
 # that is not documented, or change to the image fails the test.
 #
-# In CI a fixed spread of PMF_SWEEP_CASES (12) cases per image; the whole
+# In CI a fixed spread of PMF_SWEEP_CASES (8) cases per image; the whole
 # sweep (about 16,000 cases, hours) with PMF_SWEEP_FULL=1, stopped after
 # PMF_SWEEP_SECONDS if set.  PMF_SEED sets the random ranges and the order.
 . "$PMF_SRC/tests/lib.sh"
@@ -20,7 +20,7 @@ args=(--xfsprogs "$XFSPROGS_DIR" --pmem "$XFS_PMEM" --work "$TMP/sweep"
 if [ "${PMF_SWEEP_FULL:-0}" = 1 ]; then
 	args+=(--jobs "${PMF_SWEEP_JOBS:-1}" --max-seconds "${PMF_SWEEP_SECONDS:-0}")
 else
-	args+=(--subset "${PMF_SWEEP_CASES:-12}")
+	args+=(--subset "${PMF_SWEEP_CASES:-8}")
 fi
 "$PYTHON" "$PMF_SRC/tests/fuzz/sweep.py" "${args[@]}"
 rc=$?
