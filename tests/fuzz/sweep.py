@@ -92,13 +92,18 @@ def imghash(path):
 
 
 class Image:
-    def __init__(self, args, kind):
-        self.args, self.kind = args, kind
-        self.path = os.path.join(args.work, "%s.img" % kind)
-        r = sh([os.path.join(HERE, "sweep-mkimg"), args.xfsprogs, kind,
-                self.path], timeout=600)
-        if r.returncode:
-            sys.exit("sweep-mkimg %s failed: %s" % (kind, r.stderr[-500:]))
+    def __init__(self, args, kind, path=None, log=None):
+        """Make image KIND in the work directory, or take PATH as it is."""
+        self.args, self.kind, self.log = args, kind, log
+        self.path = path or os.path.join(args.work, "%s.img" % kind)
+        if not path:
+            r = sh([os.path.join(HERE, "sweep-mkimg"), args.xfsprogs, kind,
+                    self.path], timeout=600)
+            if r.returncode:
+                sys.exit("sweep-mkimg %s failed: %s" % (kind, r.stderr[-500:]))
+        self.geometry()
+
+    def geometry(self):
         sb = self.fields(["sb 0"])
         self.bs = int(sb["blocksize"])
         self.agblocks = int(sb["agblocks"])
@@ -109,7 +114,7 @@ class Image:
 
     def db(self, cmds, img=None, write=False):
         argv = [os.path.join(self.args.xfsprogs, "db/xfs_db"),
-                "-x" if write else "-r"]
+                "-x" if write else "-r"] + (["-l", self.log] if self.log else [])
         for c in cmds:
             argv += ["-c", c]
         return sh(argv + [img or self.path])
@@ -170,18 +175,22 @@ class Image:
             if lv.isdigit() and int(lv) > 1:
                 t.append((name + "-leaf", ["%s 0" % hdr, "addr " + ptr,
                                            "addr ptrs[1]"]))
+        # The sweep's images have /bmbt64 and /spread00; the fuzz kit's
+        # templates (--list) only what populate.py makes.
+        bmbt = self.pick("/bmbt64", "/bmbt")
+        bigdir = self.pick("/spread00", "/links")
         for name, path in (("ino-file", "/files/f01"), ("ino-dir", "/links"),
-                           ("ino-bmbt", "/bmbt64"), ("ino-xattr", "/xattrs/leaf"),
+                           ("ino-bmbt", bmbt), ("ino-xattr", "/xattrs/leaf"),
                            ("ino-symlink", "/long-link")):
             t.append((name, ["path " + path]))
         t.append(("ino-rootdir", ["inode %s" % self.sb["rootino"]]))
         for k in ("rbmino", "rsumino"):
             if self.sb.get(k, "null") not in ("null", "0"):
                 t.append(("ino-" + k, ["inode %s" % self.sb[k]]))
-        t.append(("bmbt-leaf", ["path /bmbt64", "addr u3.bmbt.ptrs[1]"]))
-        t.append(("dir-data", ["path /spread00", "dblock 0"]))
+        t.append(("bmbt-leaf", ["path " + bmbt, "addr u3.bmbt.ptrs[1]"]))
+        t.append(("dir-data", ["path " + bigdir, "dblock 0"]))
         leaf = (32 << 30) // self.bs
-        t.append(("dir-leaf", ["path /spread00", "dblock %d" % leaf]))
+        t.append(("dir-leaf", ["path " + bigdir, "dblock %d" % leaf]))
         t.append(("dir-links", ["path /links", "dblock 0"]))
         t.append(("attr-leaf", ["path /xattrs/leaf", "ablock 0"]))
         t.append(("attr-remote", ["path /xattrs/remote", "ablock 0"]))
@@ -196,6 +205,13 @@ class Image:
                 print("%s: no %s (%s)" % (self.kind, name, "; ".join(sel)))
         out.append(("log-head", None, [f[0] for f in LOG_FIELDS], self.log_head()))
         return out
+
+    def pick(self, *paths):
+        """The first of PATHS that exists in the image."""
+        for p in paths:
+            if "type inode" in self.db(["path " + p, "stack"]).stdout:
+                return p
+        return paths[-1]
 
     def log_head(self):
         """Byte offset of the log's last record header (the head's)."""
@@ -305,7 +321,7 @@ def run_case(img, case, args):
         return None
     rng = random.Random("%d/%s/%d" % (args.seed, img.kind, idx))
     copy = os.path.join(args.work, "case-%s-%d.img" % (img.kind, idx))
-    res = {"struct": name, "field": field, "verb": verb, "runs": 0,
+    res = {"kind": img.kind, "struct": name, "field": field, "verb": verb, "runs": 0,
            "bad": [], "refused": 0, "results": 0, "skipped": False}
     try:
         if not damage(img, name, sel, field, verb, where, copy, rng):
@@ -343,8 +359,8 @@ def run_case(img, case, args):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--xfsprogs", required=True)
-    ap.add_argument("--pmem", required=True)
-    ap.add_argument("--work", required=True)
+    ap.add_argument("--pmem")
+    ap.add_argument("--work")
     ap.add_argument("--kinds", default="a,b")
     ap.add_argument("--subset", type=int, default=0)
     ap.add_argument("--seed", type=int, default=int(time.time()) % 100000)
@@ -354,7 +370,17 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=0,
                     help="start no case after this long; report what ran")
     ap.add_argument("--report")
+    ap.add_argument("--list", metavar="IMG",
+                    help="only print IMG's structures and fields, one "
+                    "'NAME<tab>SEL;SEL...<tab>FIELD' a line (tests/fuzz/mkkit)")
+    ap.add_argument("--log", help="with --list: IMG's external log")
     args = ap.parse_args()
+    if args.list:
+        img = Image(args, "list", path=args.list, log=args.log)
+        for name, sel, fields, where in img.targets():
+            for field in fields if sel else []:
+                print("%s\t%s\t%s" % (name, ";".join(sel), field))
+        return
     os.makedirs(args.work, exist_ok=True)
     if args.keep:
         os.makedirs(args.keep, exist_ok=True)
@@ -371,63 +397,66 @@ def main():
         args.stop = True
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    imgs, cases = {}, []
     for kind in args.kinds.split(","):
-        img = Image(args, kind)
-        cases = []
+        img = imgs[kind] = Image(args, kind)
+        mine = []
         for name, sel, fields, where in img.targets():
             for field in fields:
                 for verb in VERBS:
-                    cases.append((len(cases), name, sel, field, verb, where))
-        print("%s: %d structures, %d cases" % (kind, len(set(c[1] for c in cases)),
-                                               len(cases)), flush=True)
-        if args.subset and args.subset < len(cases):
-            step = len(cases) / args.subset
-            cases = [cases[int(i * step)] for i in range(args.subset)]
-        # In a random order (by the seed), so that a run stopped by
-        # --max-seconds has still met every structure.
-        random.Random(args.seed).shuffle(cases)
-        per = {}
-        with ThreadPoolExecutor(max_workers=args.jobs) as ex:
-            for n, res in enumerate(ex.map(lambda c: run_case(img, c, args), cases)):
-                if res is None:
-                    continue
-                s = per.setdefault(res["struct"], dict(fields=set(), verbs=set(),
-                                   cases=0, runs=0, bad=[], refused=0,
-                                   results=0, skipped=0))
-                if res["skipped"]:
-                    s["skipped"] += 1
-                    continue
-                s["fields"].add(res["field"])
-                s["verbs"].add(res["verb"])
-                s["cases"] += 1
-                for k in ("runs", "refused", "results"):
-                    s[k] += res[k]
-                for b in res["bad"]:
-                    s["bad"].append(b[0])
-                    fails.append("%s %s %s %s: %s in %s: %s | %s" % (
-                        kind, res["struct"], res["field"], res["verb"], b[0],
-                        b[1], b[2], b[3].replace("\n", " / ")))
-                if (n + 1) % 200 == 0:
-                    print("  %s: %d/%d cases, %.0f s" % (kind, n + 1, len(cases),
-                                                         time.time() - t0), flush=True)
-        for name, s in per.items():
-            cnt = {k: sum(1 for b in s["bad"] if b == k)
-                   for k in ("signal", "hang", "sanitizer", "stdout", "changed")}
-            other = len(s["bad"]) - sum(cnt.values())
-            lines.append("| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |" % (
-                kind, name, len(s["fields"]), len(s["verbs"]), s["cases"], s["runs"],
-                s["results"], s["refused"], cnt["signal"], cnt["hang"],
-                cnt["sanitizer"], cnt["stdout"], cnt["changed"], other))
-            totals["cases"] += s["cases"]
-            totals["runs"] += s["runs"]
-            totals["results"] += s["results"]
-            totals["refused"] += s["refused"]
-            totals["crash"] += cnt["signal"]
-            totals["hang"] += cnt["hang"]
-            totals["san"] += cnt["sanitizer"]
-            totals["stdout"] += cnt["stdout"]
-            totals["changed"] += cnt["changed"]
-            totals["other"] += other
+                    mine.append((kind, len(mine), name, sel, field, verb, where))
+        print("%s: %d structures, %d cases" % (kind, len(set(c[2] for c in mine)),
+                                               len(mine)), flush=True)
+        if args.subset and args.subset < len(mine):
+            step = len(mine) / args.subset
+            mine = [mine[int(i * step)] for i in range(args.subset)]
+        cases += mine
+    # In a random order (by the seed), both images mixed, so that a run
+    # stopped early has still met every structure of both.
+    random.Random(args.seed).shuffle(cases)
+    per = {}
+    with ThreadPoolExecutor(max_workers=args.jobs) as ex:
+        for n, res in enumerate(ex.map(lambda c: run_case(imgs[c[0]], c[1:], args),
+                                       cases)):
+            if res is None:
+                continue
+            s = per.setdefault((res["kind"], res["struct"]), dict(
+                fields=set(), verbs=set(), cases=0, runs=0, bad=[], refused=0,
+                results=0, skipped=0))
+            if res["skipped"]:
+                s["skipped"] += 1
+                continue
+            s["fields"].add(res["field"])
+            s["verbs"].add(res["verb"])
+            s["cases"] += 1
+            for k in ("runs", "refused", "results"):
+                s[k] += res[k]
+            for b in res["bad"]:
+                s["bad"].append(b[0])
+                fails.append("%s %s %s %s: %s in %s: %s | %s" % (
+                    res["kind"], res["struct"], res["field"], res["verb"], b[0],
+                    b[1], b[2], b[3].replace("\n", " / ")))
+            if (n + 1) % 100 == 0:
+                print("  %d/%d cases, %.0f s, %d failing runs" % (
+                    n + 1, len(cases), time.time() - t0, len(fails)), flush=True)
+    for (kind, name), s in sorted(per.items()):
+        cnt = {k: sum(1 for b in s["bad"] if b == k)
+               for k in ("signal", "hang", "sanitizer", "stdout", "changed")}
+        other = len(s["bad"]) - sum(cnt.values())
+        lines.append("| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |" % (
+            kind, name, len(s["fields"]), len(s["verbs"]), s["cases"], s["runs"],
+            s["results"], s["refused"], cnt["signal"], cnt["hang"],
+            cnt["sanitizer"], cnt["stdout"], cnt["changed"], other))
+        totals["cases"] += s["cases"]
+        totals["runs"] += s["runs"]
+        totals["results"] += s["results"]
+        totals["refused"] += s["refused"]
+        totals["crash"] += cnt["signal"]
+        totals["hang"] += cnt["hang"]
+        totals["san"] += cnt["sanitizer"]
+        totals["stdout"] += cnt["stdout"]
+        totals["changed"] += cnt["changed"]
+        totals["other"] += other
     out = ["| image | structure | fields | verbs | cases | runs | results | refused | signals | hangs | sanitizer | stdout | image changed | other |",
            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"] + lines
     out.append("| all | | | | %(cases)d | %(runs)d | %(results)d | %(refused)d | %(crash)d | %(hang)d | %(san)d | %(stdout)d | %(changed)d | %(other)d |" % totals)
