@@ -14,10 +14,34 @@
 #define PMF_LOG_SCAN_BBS	2048
 
 /*
- * Check that the log at @start (sectors) on @fd belongs to the filesystem
- * with @uuid: every log record header carries the filesystem UUID.  Block 0
- * may hold the tail of a record that wrapped, so scan for the first header.
+ * Find the UUID of the filesystem that wrote the log at @start (sectors) on
+ * @fd: every log record header carries it.  Block 0 may hold the tail of a
+ * record that wrapped, so scan for the first header.  -ENODATA if none.
  */
+int
+pmf_log_find_uuid(
+	int			fd,
+	uint64_t		start,
+	uint64_t		bbs,
+	uuid_t			*found)
+{
+	struct xlog_rec_header	*head;
+	char			buf[BBSIZE];
+	uint64_t		n = bbs < PMF_LOG_SCAN_BBS ? bbs : PMF_LOG_SCAN_BBS;
+
+	head = (struct xlog_rec_header *)buf;
+	for (uint64_t i = 0; i < n; i++) {
+		if (pread(fd, buf, BBSIZE, (start + i) << BBSHIFT) != BBSIZE)
+			break;
+		if (be32_to_cpu(head->h_magicno) != XLOG_HEADER_MAGIC_NUM)
+			continue;
+		memcpy(found, &head->h_fs_uuid, sizeof(*found));
+		return 0;
+	}
+	return -ENODATA;
+}
+
+/* Check that the external log at @start on @fd belongs to @uuid's filesystem. */
 int
 pmf_log_check_uuid(
 	int			fd,
@@ -27,29 +51,21 @@ pmf_log_check_uuid(
 	char			*errmsg,
 	size_t			len)
 {
-	struct xlog_rec_header	*head;
-	char			buf[BBSIZE];
+	uuid_t			found;
 	char			theirs[37], ours[37];
-	uint64_t		n = bbs < PMF_LOG_SCAN_BBS ? bbs : PMF_LOG_SCAN_BBS;
 
-	head = (struct xlog_rec_header *)buf;
-	for (uint64_t i = 0; i < n; i++) {
-		if (pread(fd, buf, BBSIZE, (start + i) << BBSHIFT) != BBSIZE)
-			break;
-		if (be32_to_cpu(head->h_magicno) != XLOG_HEADER_MAGIC_NUM)
-			continue;
-		if (!platform_uuid_compare((uuid_t *)&head->h_fs_uuid,
-					   (uuid_t *)uuid))
-			return 0;
-		platform_uuid_unparse(&head->h_fs_uuid, theirs);
-		platform_uuid_unparse((uuid_t *)uuid, ours);
-		snprintf(errmsg, len,
-			 "log device belongs to another filesystem (log uuid %s, filesystem uuid %s)",
-			 theirs, ours);
-		return -EINVAL;
+	if (pmf_log_find_uuid(fd, start, bbs, &found)) {
+		snprintf(errmsg, len, "log device has no XFS log records (not a log of this filesystem?)");
+		return -ENODATA;
 	}
-	snprintf(errmsg, len, "log device has no XFS log records (not a log of this filesystem?)");
-	return -ENODATA;
+	if (!platform_uuid_compare(&found, (uuid_t *)uuid))
+		return 0;
+	platform_uuid_unparse(&found, theirs);
+	platform_uuid_unparse((uuid_t *)uuid, ours);
+	snprintf(errmsg, len,
+		 "log device belongs to another filesystem (log uuid %s, filesystem uuid %s)",
+		 theirs, ours);
+	return -EINVAL;
 }
 
 /* Search back from @blk for the record header the head points past. */
@@ -88,14 +104,34 @@ pmf_log_find_live(
 {
 	struct xlog		log;
 	xfs_daddr_t		head, tail;
+	int			skip_uuid, out;
 	int			error;
 
 	memset(&fs->log, 0, sizeof(fs->log));
 	/* An external log nobody gave us can't be read: leave it unknown. */
 	if (fs->mp->m_sb.sb_logstart == 0 && !fs->path[PMF_DEV_LOG])
 		return;
+	/*
+	 * libxlog prints some of its complaints on stdout, which is our
+	 * answer's (a table or JSON), and on a UUID mismatch copies the log's
+	 * UUID over the superblock's.  pmf_open() has refused a log of
+	 * another UUID already; keep libxlog quiet and off the superblock,
+	 * and whatever it still prints on stderr.
+	 */
+	skip_uuid = print_skip_uuid;
+	print_skip_uuid = 1;
+	fflush(stdout);
+	out = dup(STDOUT_FILENO);
+	if (out >= 0)
+		dup2(STDERR_FILENO, STDOUT_FILENO);
 	xlog_init(fs->mp, &log);
 	error = xlog_find_tail(&log, &head, &tail);
+	fflush(stdout);
+	if (out >= 0) {
+		dup2(out, STDOUT_FILENO);
+		close(out);
+	}
+	print_skip_uuid = skip_uuid;
 	if (error)
 		return;
 

@@ -488,6 +488,91 @@ pmf_check_companions(
 }
 
 /*
+ * Is the superblock to be trusted?  pmf_read_sb() checked that the
+ * geometry is self-consistent; this checks that it is the superblock as
+ * written (its CRC) and that the log and realtime sections it describes
+ * fit where they must.  libxfs takes a debugger's superblock as it is, and
+ * an internal log outside the data device reads as an empty log: a query
+ * of it would answer "nothing lost".  After an event (PMF_OPEN_DAMAGED) a
+ * bad CRC is what verify reports, so only the geometry is refused there.
+ */
+static int
+pmf_check_sb_trust(
+	struct pmf_open_args *args,
+	const struct xfs_sb *sb)
+{
+	char		buf[XFS_MAX_SECTORSIZE];
+	uint64_t	agno = sb->sb_logstart >> sb->sb_agblklog;
+	uint64_t	agbno = sb->sb_logstart & ((1ULL << sb->sb_agblklog) - 1);
+	uint64_t	aglen = sb->sb_agblocks;
+	struct xfs_sb	rsb = *sb;
+	char		theirs[37], ours[37];
+	uuid_t		found;
+	ssize_t		n;
+	int		fd, error;
+
+	fd = open(args->data, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, sb->sb_sectsize, 0);
+	if (xfs_sb_is_v5(sb) && !(args->flags & PMF_OPEN_DAMAGED) &&
+	    (n != sb->sb_sectsize ||
+	     !xfs_verify_cksum(buf, sb->sb_sectsize, XFS_SB_CRC_OFF))) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: corrupt superblock (CRC mismatch); 'xfs_pmem verify' reports it, xfs_repair mends it",
+			 args->data);
+		error = -EFSBADCRC;
+		goto out;
+	}
+	error = -EUCLEAN;
+	if (sb->sb_logblocks > XFS_MAX_LOG_BLOCKS ||
+	    ((uint64_t)sb->sb_logblocks << sb->sb_blocklog) > XFS_MAX_LOG_BYTES) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: corrupt superblock (log of %u blocks, over the largest XFS log)",
+			 args->data, sb->sb_logblocks);
+		goto out;
+	}
+	/* An internal log lies inside one AG, past its headers. */
+	if (agno == sb->sb_agcount - 1)
+		aglen = sb->sb_dblocks - agno * sb->sb_agblocks;
+	if (sb->sb_logstart &&
+	    (agno >= sb->sb_agcount || agbno == 0 ||
+	     agbno + sb->sb_logblocks > aglen)) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: corrupt superblock (internal log at block %llu+%u is outside the data device's AGs)",
+			 args->data, (unsigned long long)sb->sb_logstart,
+			 sb->sb_logblocks);
+		goto out;
+	}
+	/* Every record of an internal log names the filesystem's UUID. */
+	if (sb->sb_logstart &&
+	    !pmf_log_find_uuid(fd,
+			(agno * sb->sb_agblocks + agbno) << (sb->sb_blocklog - BBSHIFT),
+			(uint64_t)sb->sb_logblocks << (sb->sb_blocklog - BBSHIFT),
+			&found) &&
+	    platform_uuid_compare(&found, (uuid_t *)&sb->sb_uuid)) {
+		platform_uuid_unparse(&found, theirs);
+		platform_uuid_unparse((uuid_t *)&sb->sb_uuid, ours);
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: corrupt superblock (uuid %s is not its log's, %s)",
+			 args->data, ours, theirs);
+		goto out;
+	}
+	if (!libxfs_validate_rt_geometry(&rsb)) {
+		snprintf(args->errmsg, sizeof(args->errmsg),
+			 "%s: corrupt superblock (inconsistent realtime geometry: %llu blocks, extent size %u, %llu extents, %llu bitmap blocks)",
+			 args->data, (unsigned long long)sb->sb_rblocks,
+			 sb->sb_rextsize, (unsigned long long)sb->sb_rextents,
+			 (unsigned long long)sb->sb_rbmblocks);
+		goto out;
+	}
+	error = 0;
+out:
+	close(fd);
+	return error;
+}
+
+/*
  * libxfs 6.13 can be brought up once per process: libxfs_destroy() frees
  * its buffer free list without emptying it, so a second libxfs_init() hands
  * out freed buffers.  Refuse cleanly rather than corrupt the heap.
@@ -609,6 +694,9 @@ pmf_open(
 	if (error)
 		return error;
 	error = pmf_check_companions(args, &sb, size);
+	if (error)
+		return error;
+	error = pmf_check_sb_trust(args, &sb);
 	if (error)
 		return error;
 

@@ -77,6 +77,7 @@ const char *pmf_metadir_name(const struct pmf_fs *fs, uint64_t ino);
 void pmf_fill_geometry(struct pmf_fs *fs);
 
 /* pmf_log.c */
+int pmf_log_find_uuid(int fd, uint64_t start, uint64_t bbs, uuid_t *found);
 int pmf_log_check_uuid(int fd, uint64_t start, uint64_t bbs,
 		const uuid_t *uuid, char *errmsg, size_t len);
 void pmf_log_find_live(struct pmf_fs *fs);

@@ -182,6 +182,30 @@ cp --sparse=always "$TMP/int.img" "$TMP/badfeat.img"
 pmf_bad 8 "badfeat.img: unsupported superblock version or features (versionnum 0xb495, incompat 0x" \
 	"$XFS_PMEM" simulate "$TMP/badfeat.img" --device data --whole
 
+# A superblock that is not to be trusted (issue 21): a bad CRC, a log
+# that does not fit, another UUID than its log's, impossible realtime
+# geometry.  verify takes a bad CRC (it reports it), nothing else.
+badsb() {
+	cp --sparse=always "$TMP/int.img" "$TMP/badsb.img"
+	"$XFS_DB" -x -c 'sb 0' -c "$1" "$TMP/badsb.img" > /dev/null 2>&1 ||
+		pmf_fail "xfs_db could not $1"
+}
+badsb 'fuzz -c crc ones'
+pmf_bad 8 "badsb.img: corrupt superblock (CRC mismatch)" "$XFS_PMEM" info "$TMP/badsb.img"
+pmf_expect_exit 4 "$XFS_PMEM" verify "$TMP/badsb.img" --device data --offset 0 --length 4k
+badsb 'fuzz -d logstart ones'
+pmf_bad 8 "badsb.img: corrupt superblock (internal log at block 18446744073709551615+[0-9]* is outside the data device's AGs)" \
+	"$XFS_PMEM" simulate "$TMP/badsb.img" --device log --offset 0 --length 4k
+badsb 'write -d logblocks 2000000'
+pmf_bad 8 "badsb.img: corrupt superblock (log of 2000000 blocks, over the largest XFS log)" \
+	"$XFS_PMEM" verify "$TMP/badsb.img" --device data --offset 0 --length 4k
+badsb 'fuzz -d uuid ones'
+pmf_bad 8 "badsb.img: corrupt superblock (uuid ffffffff-ffff-ffff-ffff-ffffffffffff is not its log's" \
+	"$XFS_PMEM" info "$TMP/badsb.img" --json
+badsb 'write -d rextents 1'
+pmf_bad 8 "badsb.img: corrupt superblock (inconsistent realtime geometry: 0 blocks, extent size 1, 1 extents, 0 bitmap blocks)" \
+	"$XFS_PMEM" info "$TMP/badsb.img"
+
 # The range: every bad number, for verify and repair too.
 for c in simulate verify repair; do
 	r=("$XFS_PMEM" "$c" "$TMP/fs.img" -l "$TMP/fs.log" --device data)
