@@ -238,33 +238,102 @@ xfs_failure_headers_consequence(
 	return XFS_FAILURE_NO_LOSS;
 }
 
+/*
+ * Every btree the filesystem keeps, per AG or per rtgroup, can be rebuilt
+ from the others and the inodes: the free space and inode btrees and the
+ * refcount btree from the rmapbt, the rmapbt from a scan of every inode's
+ * forks and every other btree.  xfs_repair rebuilds them all offline, and
+ * since 6.8 (so in 7.2) xfs_scrub rebuilds each of them online, the rmapbt
+ * included, while the filesystem stays mounted.  Until one is repaired, any transaction that needs its lost block fails its
+ * read and shuts down then; nothing else has to stop.  The realtime rmap and
+ * refcount btrees are metadata files whose blocks are bmbt blocks; they are
+ * decided here as their data device counterparts.
+ */
+static enum xfs_failure_consequence
+xfs_failure_btree_consequence(
+	enum xfs_failure_owner		owner)
+{
+	switch (owner) {
+	case XFS_FOWN_AG_BTREE:
+	case XFS_FOWN_BNOBT:
+	case XFS_FOWN_CNTBT:
+	case XFS_FOWN_RMAPBT:
+	case XFS_FOWN_INOBT:
+	case XFS_FOWN_FINOBT:
+	case XFS_FOWN_REFCOUNTBT:
+	case XFS_FOWN_BMBT:
+	case XFS_FOWN_ATTR_BMBT:
+		return XFS_FAILURE_REBUILDABLE;
+	default:
+		return XFS_FAILURE_FATAL;
+	}
+}
+
+/* The btree a metadata file's bmbt-format blocks belong to. */
+static enum xfs_failure_owner
+xfs_failure_metabtree(
+	const struct xfs_failure_impact	*imp)
+{
+	switch (imp->itype) {
+	case XFS_FAILURE_ITYPE_RTRMAP:
+		return XFS_FOWN_RMAPBT;
+	case XFS_FAILURE_ITYPE_RTREFC:
+		return XFS_FOWN_REFCOUNTBT;
+	default:
+		return imp->owner;
+	}
+}
+
+/* A data fork block: what it means depends on what kind of inode it is. */
+static enum xfs_failure_consequence
+xfs_failure_data_consequence(
+	const struct xfs_failure_impact	*imp)
+{
+	if (imp->flags & XFS_FAILURE_UNWRITTEN)
+		return XFS_FAILURE_NO_LOSS;
+	switch (imp->itype) {
+	case XFS_FAILURE_ITYPE_RTBITMAP:
+	case XFS_FAILURE_ITYPE_RTSUMMARY:
+		/* Rebuilt from the realtime files' extent maps (or rtrmap). */
+	case XFS_FAILURE_ITYPE_QUOTA:
+		/* Rebuilt by quotacheck from every inode's usage. */
+	case XFS_FAILURE_ITYPE_METADIR:
+		/* Rebuilt by repair from the metadata inodes it finds. */
+		return XFS_FAILURE_REBUILDABLE;
+	case XFS_FAILURE_ITYPE_RTRMAP:
+	case XFS_FAILURE_ITYPE_RTREFC:
+		return xfs_failure_btree_consequence(xfs_failure_metabtree(imp));
+	default:
+		/*
+		 * A file's bytes, a directory's entries (their inodes end up
+		 * in lost+found, or are found again from parent pointers), a
+		 * symlink's target: nothing else holds them.
+		 */
+		return XFS_FAILURE_DATA_LOST;
+	}
+}
+
 static enum xfs_failure_consequence
 xfs_failure_consequence(
 	const struct xfs_failure_impact	*imp)
 {
 	switch (imp->owner) {
 	case XFS_FOWN_FILE_DATA:
-		return (imp->flags & XFS_FAILURE_UNWRITTEN) ?
-			XFS_FAILURE_NO_LOSS : XFS_FAILURE_DATA_LOST;
+		return xfs_failure_data_consequence(imp);
 	case XFS_FOWN_ATTR:
 	case XFS_FOWN_INODES:
 		return XFS_FAILURE_DATA_LOST;
 	case XFS_FOWN_BMBT:
+		return xfs_failure_btree_consequence(xfs_failure_metabtree(imp));
 	case XFS_FOWN_ATTR_BMBT:
 	case XFS_FOWN_AG_BTREE:
 	case XFS_FOWN_BNOBT:
 	case XFS_FOWN_CNTBT:
+	case XFS_FOWN_RMAPBT:
 	case XFS_FOWN_INOBT:
 	case XFS_FOWN_FINOBT:
 	case XFS_FOWN_REFCOUNTBT:
-		return XFS_FAILURE_REBUILDABLE;
-	case XFS_FOWN_RMAPBT:
-		/*
-		 * The other btrees are rebuilt from the rmapbt; the rmapbt
-		 * itself only from a scan of every inode and btree, offline.
-		 * Until then no allocation can be trusted.
-		 */
-		return XFS_FAILURE_FATAL;
+		return xfs_failure_btree_consequence(imp->owner);
 	case XFS_FOWN_FS_HEADERS:
 		if (imp->dev == XFS_FAILURE_DEV_RT)
 			return XFS_FAILURE_REBUILDABLE;
@@ -288,6 +357,28 @@ xfs_failure_consequence(
 	}
 }
 
+/* Media loss of file data: who must hear of it depends on the inode kind. */
+static unsigned int
+xfs_failure_data_media_actions(
+	const struct xfs_failure_impact	*imp)
+{
+	switch (imp->itype) {
+	case XFS_FAILURE_ITYPE_REG:
+		return XFS_FAILURE_ACT_UNMAP | XFS_FAILURE_ACT_KILL |
+		       XFS_FAILURE_ACT_RECORD;
+	case XFS_FAILURE_ITYPE_UNKNOWN:
+		/*
+		 * It may be a file somebody maps, or a directory or symlink
+		 * nobody does: do what either would need.
+		 */
+		return XFS_FAILURE_ACT_UNMAP | XFS_FAILURE_ACT_KILL |
+		       XFS_FAILURE_ACT_RECORD | XFS_FAILURE_ACT_SICK;
+	default:
+		/* Directories and symlinks are never mapped by tasks. */
+		return XFS_FAILURE_ACT_SICK | XFS_FAILURE_ACT_RECORD;
+	}
+}
+
 static unsigned int
 xfs_failure_media_actions(
 	const struct xfs_failure_impact	*imp)
@@ -295,8 +386,7 @@ xfs_failure_media_actions(
 	switch (imp->consequence) {
 	case XFS_FAILURE_DATA_LOST:
 		if (imp->owner == XFS_FOWN_FILE_DATA)
-			return XFS_FAILURE_ACT_UNMAP | XFS_FAILURE_ACT_KILL |
-			       XFS_FAILURE_ACT_RECORD;
+			return xfs_failure_data_media_actions(imp);
 		return XFS_FAILURE_ACT_SICK | XFS_FAILURE_ACT_RECORD;
 	case XFS_FAILURE_REBUILDABLE:
 		return XFS_FAILURE_ACT_SICK;
@@ -314,12 +404,15 @@ xfs_failure_remove_actions(
 	/*
 	 * Nothing is lost yet when a device is about to go away, so nothing is
 	 * recorded or marked sick.  Tasks mapping written file data must not
-	 * keep mappings of pages that are about to vanish.  Metadata needs no
-	 * per-record action: losing the device shuts the filesystem down once,
-	 * after the walk.
+	 * keep mappings of pages that are about to vanish; only regular files
+	 * (or what may be one) are mapped.  Metadata needs no per-record
+	 * action: losing the device shuts the filesystem down once, after the
+	 * walk.
 	 */
 	if (imp->owner == XFS_FOWN_FILE_DATA &&
-	    !(imp->flags & XFS_FAILURE_UNWRITTEN))
+	    !(imp->flags & XFS_FAILURE_UNWRITTEN) &&
+	    (imp->itype == XFS_FAILURE_ITYPE_REG ||
+	     imp->itype == XFS_FAILURE_ITYPE_UNKNOWN))
 		return XFS_FAILURE_ACT_UNMAP | XFS_FAILURE_ACT_KILL;
 	return 0;
 }
@@ -336,35 +429,50 @@ xfs_failure_decide(
 
 /*
  * One OWN_AG rmap record covers blocks of the bnobt, the cntbt, the rmapbt
- * and the AGFL alike, and one OWN_INOBT record both inode btrees.  Which
- * btree a block belongs to decides whether losing it is survivable: the
- * free space and inode btrees can be rebuilt from the rmapbt, the rmapbt
- * only by a full scan offline.  A caller that read the block's magic
- * (xfs_failure_btree_owner()) narrows the impact with this and gets the
- * decision for that btree.  A block of OWN_AG that is no btree block (a
- * spare AGFL block, or one that could not be read) might still have been
- * the rmapbt's, so it counts as unknown.
+ * and the AGFL alike.  All are rebuildable, so the consequence does not
+ * depend on which btree lost a block, but what is marked sick does: a caller
+ * that read the block's magic (xfs_failure_btree_owner()) narrows the impact
+ * with this.  A block that could not be read (the media is gone, or the
+ * caller is online) or that is no free space or rmap btree block (a spare
+ * AGFL block) stays XFS_FOWN_AG_BTREE: any of the three.  OWN_INOBT records
+ * are not narrowed: both inode btrees are rebuildable, and their blocks
+ * belong under the AGI, which a walk under the AGF must not take.
  */
 void
 xfs_failure_refine_owner(
 	struct xfs_failure_impact	*imp,
 	enum xfs_failure_owner		owner)
 {
-	switch (imp->owner) {
-	case XFS_FOWN_AG_BTREE:
-		if (owner != XFS_FOWN_BNOBT && owner != XFS_FOWN_CNTBT &&
-		    owner != XFS_FOWN_RMAPBT)
-			owner = XFS_FOWN_UNKNOWN;
-		break;
-	case XFS_FOWN_INOBT:
-		/* Either inode btree is rebuildable; keep what we know. */
-		if (owner != XFS_FOWN_INOBT && owner != XFS_FOWN_FINOBT)
-			return;
-		break;
-	default:
+	if (imp->owner != XFS_FOWN_AG_BTREE)
 		return;
-	}
+	if (owner != XFS_FOWN_BNOBT && owner != XFS_FOWN_CNTBT &&
+	    owner != XFS_FOWN_RMAPBT)
+		return;
 	imp->owner = owner;
+	xfs_failure_decide(imp);
+}
+
+/* Does the decision for @imp depend on a kind of inode not yet given? */
+bool
+xfs_failure_wants_itype(
+	const struct xfs_failure_impact	*imp)
+{
+	return (imp->owner == XFS_FOWN_FILE_DATA ||
+		imp->owner == XFS_FOWN_BMBT) &&
+	       imp->itype == XFS_FAILURE_ITYPE_UNKNOWN;
+}
+
+/* Tell the core what kind of inode owns @imp and decide again. */
+void
+xfs_failure_set_itype(
+	struct xfs_failure_impact	*imp,
+	enum xfs_failure_itype		itype)
+{
+	if (imp->owner != XFS_FOWN_FILE_DATA && imp->owner != XFS_FOWN_BMBT)
+		return;
+	if (itype >= XFS_FAILURE_ITYPE_NR)
+		itype = XFS_FAILURE_ITYPE_UNKNOWN;
+	imp->itype = itype;
 	xfs_failure_decide(imp);
 }
 
@@ -541,6 +649,8 @@ xfs_failure_rtmap_impact(
 			rec->rm_blockcount, imp))
 		return false;
 	xfs_failure_rtgroup(geo, rtblock, imp);
+	/* The realtime device holds the data of regular files only. */
+	imp->itype = XFS_FAILURE_ITYPE_REG;
 	xfs_failure_fill(geo, rec, rtblock << xfs_failure_bbshift(geo),
 			hints, imp);
 	return true;
@@ -611,6 +721,39 @@ xfs_failure_log_impact(
 	return true;
 }
 
+/*
+ * A damaged block that a check of AG @agno found by itself (not through a
+ * record of the failed range): @owner is what the block is, @daddr and
+ * @bbcount where.  Decides it as a record of that owner would be.  Returns
+ * false for an AG or owner that does not exist.
+ */
+bool
+xfs_failure_damage_impact(
+	const struct xfs_failure_geo	*geo,
+	enum xfs_failure_owner		owner,
+	uint32_t			agno,
+	uint64_t			daddr,
+	uint64_t			bbcount,
+	struct xfs_failure_impact	*imp)
+{
+	xfs_failure_impact_init(imp);
+	if (agno >= geo->agcount || owner >= XFS_FOWN_NR || bbcount == 0)
+		return false;
+	imp->dev = XFS_FAILURE_DEV_DATA;
+	imp->owner = owner;
+	imp->agno = agno;
+	imp->daddr = daddr;
+	imp->bbcount = bbcount;
+	imp->length = bbcount << BBSHIFT;
+	imp->startblock = daddr >> xfs_failure_bbshift(geo);
+	imp->agbno = imp->startblock - (uint64_t)agno * geo->agblocks;
+	if (owner == XFS_FOWN_FS_HEADERS)
+		imp->headers = xfs_failure_headers(geo, agno, daddr,
+				daddr + bbcount);
+	xfs_failure_decide(imp);
+	return true;
+}
+
 static const char * const xfs_failure_owner_names[XFS_FOWN_NR] = {
 	[XFS_FOWN_UNKNOWN]	= "unknown",
 	[XFS_FOWN_FILE_DATA]	= "data",
@@ -669,4 +812,26 @@ xfs_failure_dev_name(
 	if (dev >= XFS_FAILURE_DEV_NR)
 		return "unknown";
 	return xfs_failure_dev_names[dev];
+}
+
+static const char * const xfs_failure_itype_names[XFS_FAILURE_ITYPE_NR] = {
+	[XFS_FAILURE_ITYPE_UNKNOWN]	= "unknown",
+	[XFS_FAILURE_ITYPE_REG]		= "regular",
+	[XFS_FAILURE_ITYPE_DIR]		= "directory",
+	[XFS_FAILURE_ITYPE_SYMLINK]	= "symlink",
+	[XFS_FAILURE_ITYPE_RTBITMAP]	= "rtbitmap",
+	[XFS_FAILURE_ITYPE_RTSUMMARY]	= "rtsummary",
+	[XFS_FAILURE_ITYPE_QUOTA]	= "quota",
+	[XFS_FAILURE_ITYPE_METADIR]	= "metadir",
+	[XFS_FAILURE_ITYPE_RTRMAP]	= "rtrmap",
+	[XFS_FAILURE_ITYPE_RTREFC]	= "rtrefcount",
+};
+
+const char *
+xfs_failure_itype_name(
+	enum xfs_failure_itype		itype)
+{
+	if (itype >= XFS_FAILURE_ITYPE_NR)
+		return "unknown";
+	return xfs_failure_itype_names[itype];
 }
