@@ -142,6 +142,7 @@ pmf_set_itype(
 static enum xfs_failure_owner
 pmf_block_owner(
 	struct pmf_fs		*fs,
+	uint32_t		agno,
 	uint64_t		daddr)
 {
 	struct xfs_mount	*mp = fs->mp;
@@ -151,7 +152,7 @@ pmf_block_owner(
 	if (libxfs_buf_read_uncached(mp->m_ddev_targp, daddr,
 			XFS_FSB_TO_BB(mp, 1), 0, &bp, NULL))
 		return XFS_FOWN_UNKNOWN;
-	owner = xfs_failure_btree_owner(be32_to_cpu(*(__be32 *)bp->b_addr));
+	owner = xfs_failure_btree_block_owner(bp->b_addr, daddr, agno);
 	libxfs_buf_relse(bp);
 	return owner;
 }
@@ -175,7 +176,7 @@ pmf_refine_ag_btree(
 	end = imp->daddr + imp->bbcount;
 	first = imp->daddr - imp->daddr % bpb;
 	for (blk = first; blk < end; blk += bpb) {
-		enum xfs_failure_owner	o = pmf_block_owner(fs, blk);
+		enum xfs_failure_owner	o = pmf_block_owner(fs, imp->agno, blk);
 
 		if (blk != first && o != owner)
 			return;

@@ -114,8 +114,8 @@ struct decision_row {
 	unsigned int	rm_flags;
 	unsigned int	hints;
 	int		itype;		/* given by the caller, or NO_ITYPE */
-	bool		read;		/* the caller read the block's magic */
-	uint32_t	magic;
+	bool		read;		/* the caller read the block */
+	uint32_t	magic;		/* what it found there */
 	uint32_t	agno;
 	uint32_t	sector;
 	/* expected */
@@ -193,6 +193,12 @@ static const struct decision_row rows[] = {
 	{ "OWN_AG, spare AGFL block (inobt magic)", ROW_RMAP, XFS_RMAP_OWN_AG, 0, 0, NO_ITYPE, true, XFS_IBT_CRC_MAGIC, 1, 0,
 	  "ag-btree", "rebuildable", "S", "-", 0 },
 	{ "OWN_AG, refcount magic", ROW_RMAP, XFS_RMAP_OWN_AG, 0, 0, NO_ITYPE, true, XFS_REFC_CRC_MAGIC, 1, 0,
+	  "ag-btree", "rebuildable", "S", "-", 0 },
+	/* sector 1: the block header names another place (a stale copy) */
+	{ "OWN_AG, stale rmapbt block on an AGFL spare", ROW_RMAP, XFS_RMAP_OWN_AG, 0, 0, NO_ITYPE, true, XFS_RMAP_CRC_MAGIC, 1, 1,
+	  "ag-btree", "rebuildable", "S", "-", 0 },
+	/* sector 2: the block header names another AG */
+	{ "OWN_AG, bnobt block of another AG", ROW_RMAP, XFS_RMAP_OWN_AG, 0, 0, NO_ITYPE, true, XFS_ABTB_CRC_MAGIC, 1, 2,
 	  "ag-btree", "rebuildable", "S", "-", 0 },
 	/* OWN_INOBT is never refined: both inode btrees are rebuildable. */
 	{ "OWN_INOBT", ROW_RMAP, XFS_RMAP_OWN_INOBT, 0, 0, NO_ITYPE, false, 0, 1, 0,
@@ -325,8 +331,21 @@ row_impact(
 	}
 	if (!hit)
 		return false;
-	if (r->read)
-		xfs_failure_refine_owner(imp, xfs_failure_btree_owner(r->magic));
+	if (r->read) {
+		/*
+		 * The block as read: its magic, and (v5) its own daddr and AG,
+		 * which a stale copy (@sector 1) or another AG's block
+		 * (@sector 2) gets wrong.
+		 */
+		struct xfs_btree_block	blk;
+
+		memset(&blk, 0, sizeof(blk));
+		blk.bb_magic = cpu_to_be32(r->magic);
+		blk.bb_u.s.bb_blkno = cpu_to_be64(r->sector == 1 ? 16 : 8800);
+		blk.bb_u.s.bb_owner = cpu_to_be32(r->sector == 2 ? 0 : 1);
+		xfs_failure_refine_owner(imp,
+				xfs_failure_btree_block_owner(&blk, 8800, 1));
+	}
 	if (r->itype != NO_ITYPE)
 		xfs_failure_set_itype(imp, r->itype);
 	return true;

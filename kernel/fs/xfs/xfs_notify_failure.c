@@ -330,9 +330,9 @@ xfs_notify_quota_sick_mask(
 			return XFS_SICK_FS_PQUOTA;
 		}
 	}
-	if (ip->i_ino == sbp->sb_uquotino)
+	if (I_INO(ip) == sbp->sb_uquotino)
 		return XFS_SICK_FS_UQUOTA;
-	if (ip->i_ino == sbp->sb_gquotino)
+	if (I_INO(ip) == sbp->sb_gquotino)
 		return XFS_SICK_FS_GQUOTA;
 	return XFS_SICK_FS_PQUOTA;
 }
@@ -413,11 +413,11 @@ xfs_notify_inode_itype(
 			return XFS_FAILURE_ITYPE_UNKNOWN;
 		}
 	}
-	if (ip->i_ino == sbp->sb_rbmino)
+	if (I_INO(ip) == sbp->sb_rbmino)
 		return XFS_FAILURE_ITYPE_RTBITMAP;
-	if (ip->i_ino == sbp->sb_rsumino)
+	if (I_INO(ip) == sbp->sb_rsumino)
 		return XFS_FAILURE_ITYPE_RTSUMMARY;
-	if (xfs_is_quota_inode(sbp, ip->i_ino))
+	if (xfs_is_quota_inode(sbp, I_INO(ip)))
 		return XFS_FAILURE_ITYPE_QUOTA;
 	if (S_ISDIR(VFS_I(ip)->i_mode))
 		return XFS_FAILURE_ITYPE_DIR;
@@ -544,15 +544,15 @@ xfs_notify_act(
 	}
 }
 
-/* The magic number of the btree block at @daddr, or 0 if unreadable. */
-static uint32_t
-xfs_notify_block_magic(
+/* The btree the block at @daddr belongs to, or unknown if unreadable. */
+static enum xfs_failure_owner
+xfs_notify_block_owner(
 	struct xfs_notify		*nf,
 	xfs_daddr_t			daddr)
 {
 	struct xfs_mount		*mp = nf->mp;
+	enum xfs_failure_owner		owner;
 	struct xfs_buf			*bp;
-	uint32_t			magic;
 
 	/*
 	 * Through our transaction: the rmapbt cursor of the walk holds the
@@ -560,10 +560,10 @@ xfs_notify_block_magic(
 	 */
 	if (xfs_trans_read_buf(mp, nf->tp, mp->m_ddev_targp, daddr,
 			XFS_FSB_TO_BB(mp, 1), 0, &bp, NULL))
-		return 0;
-	magic = be32_to_cpu(*(__be32 *)bp->b_addr);
+		return XFS_FOWN_UNKNOWN;
+	owner = xfs_failure_btree_block_owner(bp->b_addr, daddr, nf->gno);
 	xfs_trans_brelse(nf->tp, bp);
-	return magic;
+	return owner;
 }
 
 /*
@@ -588,8 +588,7 @@ xfs_notify_btree_blocks(
 		one.daddr = max(imp->daddr, blk);
 		one.bbcount = min(end, blk + bpb) - one.daddr;
 		one.length = one.bbcount << BBSHIFT;
-		xfs_failure_refine_owner(&one,
-			xfs_failure_btree_owner(xfs_notify_block_magic(nf, blk)));
+		xfs_failure_refine_owner(&one, xfs_notify_block_owner(nf, blk));
 		xfs_notify_act(nf, &one);
 	}
 }

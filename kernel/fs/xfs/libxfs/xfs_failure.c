@@ -220,6 +220,38 @@ xfs_failure_btree_owner(
 	}
 }
 
+/*
+ * Which btree of AG @agno the block read from @daddr belongs to, from its
+ * header.  A v5 block also says where it lives and whose it is: a copy left
+ * elsewhere (a stale block on an AGFL spare, which mkfs does not zero) is
+ * no btree's block here.  v4 blocks carry only the magic.
+ */
+enum xfs_failure_owner
+xfs_failure_btree_block_owner(
+	const void			*buf,
+	uint64_t			daddr,
+	uint32_t			agno)
+{
+	const struct xfs_btree_block	*block = buf;
+	uint32_t			magic = be32_to_cpu(block->bb_magic);
+
+	switch (magic) {
+	case XFS_ABTB_CRC_MAGIC:
+	case XFS_ABTC_CRC_MAGIC:
+	case XFS_RMAP_CRC_MAGIC:
+	case XFS_IBT_CRC_MAGIC:
+	case XFS_FIBT_CRC_MAGIC:
+	case XFS_REFC_CRC_MAGIC:
+		if (be64_to_cpu(block->bb_u.s.bb_blkno) != daddr ||
+		    be32_to_cpu(block->bb_u.s.bb_owner) != agno)
+			return XFS_FOWN_UNKNOWN;
+		break;
+	default:
+		break;
+	}
+	return xfs_failure_btree_owner(magic);
+}
+
 static enum xfs_failure_consequence
 xfs_failure_headers_consequence(
 	uint32_t			agno,
@@ -431,7 +463,7 @@ xfs_failure_decide(
  * One OWN_AG rmap record covers blocks of the bnobt, the cntbt, the rmapbt
  * and the AGFL alike.  All are rebuildable, so the consequence does not
  * depend on which btree lost a block, but what is marked sick does: a caller
- * that read the block's magic (xfs_failure_btree_owner()) narrows the impact
+ * that read the block (xfs_failure_btree_block_owner()) narrows the impact
  * with this.  A block that could not be read (the media is gone, or the
  * caller is online) or that is no free space or rmap btree block (a spare
  * AGFL block) stays XFS_FOWN_AG_BTREE: any of the three.  OWN_INOBT records

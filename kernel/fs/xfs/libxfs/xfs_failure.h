@@ -191,6 +191,8 @@ bool xfs_failure_damage_impact(const struct xfs_failure_geo *geo,
 		enum xfs_failure_owner owner, uint32_t agno, uint64_t daddr,
 		uint64_t bbcount, struct xfs_failure_impact *imp);
 enum xfs_failure_owner xfs_failure_btree_owner(uint32_t magic);
+enum xfs_failure_owner xfs_failure_btree_block_owner(const void *buf,
+		uint64_t daddr, uint32_t agno);
 void xfs_failure_refine_owner(struct xfs_failure_impact *imp,
 		enum xfs_failure_owner owner);
 bool xfs_failure_wants_itype(const struct xfs_failure_impact *imp);
