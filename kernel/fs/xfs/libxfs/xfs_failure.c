@@ -285,20 +285,8 @@ static enum xfs_failure_consequence
 xfs_failure_btree_consequence(
 	enum xfs_failure_owner		owner)
 {
-	switch (owner) {
-	case XFS_FOWN_AG_BTREE:
-	case XFS_FOWN_BNOBT:
-	case XFS_FOWN_CNTBT:
-	case XFS_FOWN_RMAPBT:
-	case XFS_FOWN_INOBT:
-	case XFS_FOWN_FINOBT:
-	case XFS_FOWN_REFCOUNTBT:
-	case XFS_FOWN_BMBT:
-	case XFS_FOWN_ATTR_BMBT:
-		return XFS_FAILURE_REBUILDABLE;
-	default:
-		return XFS_FAILURE_FATAL;
-	}
+	/* Called for btree owners only: all are decided alike. */
+	return XFS_FAILURE_REBUILDABLE;
 }
 
 /* The btree a metadata file's bmbt-format blocks belong to. */
