@@ -319,10 +319,10 @@ xfs_failure_data_consequence(
 		/* Rebuilt by quotacheck from every inode's usage. */
 	case XFS_FAILURE_ITYPE_METADIR:
 		/* Rebuilt by repair from the metadata inodes it finds. */
-		return XFS_FAILURE_REBUILDABLE;
 	case XFS_FAILURE_ITYPE_RTRMAP:
 	case XFS_FAILURE_ITYPE_RTREFC:
-		return xfs_failure_btree_consequence(xfs_failure_metabtree(imp));
+		/* Their blocks are bmbt blocks; any other is metadata too. */
+		return XFS_FAILURE_REBUILDABLE;
 	default:
 		/*
 		 * A file's bytes, a directory's entries (their inodes end up
