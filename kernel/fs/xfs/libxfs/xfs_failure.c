@@ -193,7 +193,7 @@ xfs_failure_decode_owner(
 	return XFS_FOWN_FILE_DATA;
 }
 
-/* Refine an OWN_AG or OWN_INOBT block by the magic of its btree block. */
+/* Which OWN_AG btree a block's magic names, or unknown. */
 enum xfs_failure_owner
 xfs_failure_btree_owner(
 	uint32_t			magic)
@@ -207,14 +207,6 @@ xfs_failure_btree_owner(
 		return XFS_FOWN_CNTBT;
 	case XFS_RMAP_CRC_MAGIC:
 		return XFS_FOWN_RMAPBT;
-	case XFS_IBT_MAGIC:
-	case XFS_IBT_CRC_MAGIC:
-		return XFS_FOWN_INOBT;
-	case XFS_FIBT_MAGIC:
-	case XFS_FIBT_CRC_MAGIC:
-		return XFS_FOWN_FINOBT;
-	case XFS_REFC_CRC_MAGIC:
-		return XFS_FOWN_REFCOUNTBT;
 	default:
 		return XFS_FOWN_UNKNOWN;
 	}
@@ -239,9 +231,6 @@ xfs_failure_btree_block_owner(
 	case XFS_ABTB_CRC_MAGIC:
 	case XFS_ABTC_CRC_MAGIC:
 	case XFS_RMAP_CRC_MAGIC:
-	case XFS_IBT_CRC_MAGIC:
-	case XFS_FIBT_CRC_MAGIC:
-	case XFS_REFC_CRC_MAGIC:
 		if (be64_to_cpu(block->bb_u.s.bb_blkno) != daddr ||
 		    be32_to_cpu(block->bb_u.s.bb_owner) != agno)
 			return XFS_FOWN_UNKNOWN;
@@ -268,40 +257,6 @@ xfs_failure_headers_consequence(
 	if (headers & XFS_FAILURE_HDR_SB)
 		return agno == 0 ? XFS_FAILURE_FATAL : XFS_FAILURE_REBUILDABLE;
 	return XFS_FAILURE_NO_LOSS;
-}
-
-/*
- * Every btree the filesystem keeps, per AG or per rtgroup, can be rebuilt
- from the others and the inodes: the free space and inode btrees and the
- * refcount btree from the rmapbt, the rmapbt from a scan of every inode's
- * forks and every other btree.  xfs_repair rebuilds them all offline, and
- * since 6.8 (so in 7.2) xfs_scrub rebuilds each of them online, the rmapbt
- * included, while the filesystem stays mounted.  Until one is repaired, any transaction that needs its lost block fails its
- * read and shuts down then; nothing else has to stop.  The realtime rmap and
- * refcount btrees are metadata files whose blocks are bmbt blocks; they are
- * decided here as their data device counterparts.
- */
-static enum xfs_failure_consequence
-xfs_failure_btree_consequence(
-	enum xfs_failure_owner		owner)
-{
-	/* Called for btree owners only: all are decided alike. */
-	return XFS_FAILURE_REBUILDABLE;
-}
-
-/* The btree a metadata file's bmbt-format blocks belong to. */
-static enum xfs_failure_owner
-xfs_failure_metabtree(
-	const struct xfs_failure_impact	*imp)
-{
-	switch (imp->itype) {
-	case XFS_FAILURE_ITYPE_RTRMAP:
-		return XFS_FOWN_RMAPBT;
-	case XFS_FAILURE_ITYPE_RTREFC:
-		return XFS_FOWN_REFCOUNTBT;
-	default:
-		return imp->owner;
-	}
 }
 
 /* A data fork block: what it means depends on what kind of inode it is. */
@@ -333,6 +288,18 @@ xfs_failure_data_consequence(
 	}
 }
 
+/*
+ * Every btree the filesystem keeps, per AG or per rtgroup, can be rebuilt
+ * from the others and the inodes: the free space and inode btrees and the
+ * refcount btree from the rmapbt, the rmapbt from a scan of every inode's
+ * forks and every other btree.  xfs_repair rebuilds them all offline, and
+ * since 6.8 (so in 7.2) xfs_scrub rebuilds each of them online, the rmapbt
+ * included, while the filesystem stays mounted.  Until one is repaired,
+ * any transaction that needs its lost block fails its read and shuts down
+ * then; nothing else has to stop.  The realtime rmap and refcount btrees
+ * are metadata files whose blocks are bmbt blocks: decided with them, they
+ * get the same answer as their data device counterparts.
+ */
 static enum xfs_failure_consequence
 xfs_failure_consequence(
 	const struct xfs_failure_impact	*imp)
@@ -344,7 +311,6 @@ xfs_failure_consequence(
 	case XFS_FOWN_INODES:
 		return XFS_FAILURE_DATA_LOST;
 	case XFS_FOWN_BMBT:
-		return xfs_failure_btree_consequence(xfs_failure_metabtree(imp));
 	case XFS_FOWN_ATTR_BMBT:
 	case XFS_FOWN_AG_BTREE:
 	case XFS_FOWN_BNOBT:
@@ -353,7 +319,7 @@ xfs_failure_consequence(
 	case XFS_FOWN_INOBT:
 	case XFS_FOWN_FINOBT:
 	case XFS_FOWN_REFCOUNTBT:
-		return xfs_failure_btree_consequence(imp->owner);
+		return XFS_FAILURE_REBUILDABLE;
 	case XFS_FOWN_FS_HEADERS:
 		if (imp->dev == XFS_FAILURE_DEV_RT)
 			return XFS_FAILURE_REBUILDABLE;
@@ -463,10 +429,7 @@ xfs_failure_refine_owner(
 	struct xfs_failure_impact	*imp,
 	enum xfs_failure_owner		owner)
 {
-	if (imp->owner != XFS_FOWN_AG_BTREE)
-		return;
-	if (owner != XFS_FOWN_BNOBT && owner != XFS_FOWN_CNTBT &&
-	    owner != XFS_FOWN_RMAPBT)
+	if (imp->owner != XFS_FOWN_AG_BTREE || owner == XFS_FOWN_UNKNOWN)
 		return;
 	imp->owner = owner;
 	xfs_failure_decide(imp);
