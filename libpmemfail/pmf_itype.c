@@ -73,27 +73,6 @@ pmf_mode_itype(
 	return XFS_FAILURE_ITYPE_UNKNOWN;
 }
 
-/* A metadata directory tree inode, by the type it carries. */
-static enum xfs_failure_itype
-pmf_metatype_itype(
-	const struct xfs_inode	*ip)
-{
-	switch (ip->i_metatype) {
-	case XFS_METAFILE_DIR:
-		return XFS_FAILURE_ITYPE_METADIR;
-	case XFS_METAFILE_USRQUOTA:
-	case XFS_METAFILE_GRPQUOTA:
-	case XFS_METAFILE_PRJQUOTA:
-		return XFS_FAILURE_ITYPE_QUOTA;
-	case XFS_METAFILE_RTBITMAP:
-		return XFS_FAILURE_ITYPE_RTBITMAP;
-	case XFS_METAFILE_RTSUMMARY:
-		return XFS_FAILURE_ITYPE_RTSUMMARY;
-	default:
-		return XFS_FAILURE_ITYPE_UNKNOWN;
-	}
-}
-
 /* The kind of inode @ino, read through libxfs (offline) or bulkstat. */
 static enum xfs_failure_itype
 pmf_read_itype(
@@ -111,7 +90,7 @@ pmf_read_itype(
 	if (libxfs_iget(fs->mp, NULL, ino, 0, &ip))
 		return XFS_FAILURE_ITYPE_UNKNOWN;
 	if (xfs_is_metadir_inode(ip))
-		itype = pmf_metatype_itype(ip);
+		itype = xfs_failure_metafile_itype(ip->i_metatype);
 	else
 		itype = pmf_mode_itype(VFS_I(ip)->i_mode);
 	libxfs_irele(ip);

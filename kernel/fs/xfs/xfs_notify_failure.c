@@ -394,24 +394,11 @@ xfs_notify_inode_itype(
 	struct xfs_sb			*sbp = &ip->i_mount->m_sb;
 
 	if (xfs_is_metadir_inode(ip)) {
-		switch (ip->i_metatype) {
-		case XFS_METAFILE_DIR:
-			return XFS_FAILURE_ITYPE_METADIR;
-		case XFS_METAFILE_USRQUOTA:
-		case XFS_METAFILE_GRPQUOTA:
-		case XFS_METAFILE_PRJQUOTA:
-			return XFS_FAILURE_ITYPE_QUOTA;
-		case XFS_METAFILE_RTBITMAP:
-			return XFS_FAILURE_ITYPE_RTBITMAP;
-		case XFS_METAFILE_RTSUMMARY:
-			return XFS_FAILURE_ITYPE_RTSUMMARY;
-		case XFS_METAFILE_RTRMAP:
+		if (ip->i_metatype == XFS_METAFILE_RTRMAP)
 			return XFS_FAILURE_ITYPE_RTRMAP;
-		case XFS_METAFILE_RTREFCOUNT:
+		if (ip->i_metatype == XFS_METAFILE_RTREFCOUNT)
 			return XFS_FAILURE_ITYPE_RTREFC;
-		default:
-			return XFS_FAILURE_ITYPE_UNKNOWN;
-		}
+		return xfs_failure_metafile_itype(ip->i_metatype);
 	}
 	if (I_INO(ip) == sbp->sb_rbmino)
 		return XFS_FAILURE_ITYPE_RTBITMAP;

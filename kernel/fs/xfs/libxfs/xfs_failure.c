@@ -445,6 +445,32 @@ xfs_failure_wants_itype(
 	       imp->itype == XFS_FAILURE_ITYPE_UNKNOWN;
 }
 
+/* The kind of a metadata directory tree inode, from its i_metatype. */
+enum xfs_failure_itype
+xfs_failure_metafile_itype(
+	enum xfs_metafile_type		metatype)
+{
+	switch (metatype) {
+	case XFS_METAFILE_DIR:
+		return XFS_FAILURE_ITYPE_METADIR;
+	case XFS_METAFILE_USRQUOTA:
+	case XFS_METAFILE_GRPQUOTA:
+	case XFS_METAFILE_PRJQUOTA:
+		return XFS_FAILURE_ITYPE_QUOTA;
+	case XFS_METAFILE_RTBITMAP:
+		return XFS_FAILURE_ITYPE_RTBITMAP;
+	case XFS_METAFILE_RTSUMMARY:
+		return XFS_FAILURE_ITYPE_RTSUMMARY;
+	default:
+		/*
+		 * The realtime rmap and refcount types are younger than the
+		 * oldest libxfs we build against (6.13): their callers name
+		 * them.
+		 */
+		return XFS_FAILURE_ITYPE_UNKNOWN;
+	}
+}
+
 /* Tell the core what kind of inode owns @imp and decide again. */
 void
 xfs_failure_set_itype(

@@ -196,6 +196,8 @@ enum xfs_failure_owner xfs_failure_btree_block_owner(const void *buf,
 void xfs_failure_refine_owner(struct xfs_failure_impact *imp,
 		enum xfs_failure_owner owner);
 bool xfs_failure_wants_itype(const struct xfs_failure_impact *imp);
+enum xfs_failure_itype xfs_failure_metafile_itype(
+		enum xfs_metafile_type metatype);
 void xfs_failure_set_itype(struct xfs_failure_impact *imp,
 		enum xfs_failure_itype itype);
 unsigned int xfs_failure_actions(const struct xfs_failure_impact *imp,
