@@ -274,13 +274,20 @@ struct pmf_check_result {
 int pmf_check_impact(struct pmf_fs *fs, const struct pmf_impact *imp,
 		struct pmf_check_result *res);
 
-/* A damaged metadata block found by pmf_check_ag(). */
+/*
+ * A damaged metadata block found by pmf_check_ag(), with what losing it
+ * means, decided as for an impact of that owner.
+ */
 struct pmf_damage {
 	enum pmf_owner		owner;
 	uint32_t		agno;
 	uint64_t		daddr;		/* data device, 512-byte sectors */
 	uint64_t		bbcount;
 	struct pmf_check_result	res;
+	enum pmf_consequence	consequence;
+	unsigned int		headers;	/* PMF_HDR_* */
+	unsigned int		act_media;	/* PMF_ACT_* */
+	unsigned int		act_remove;
 };
 
 /* Return non-zero to stop the sweep; pmf_check_ag() then returns it. */
@@ -295,6 +302,36 @@ typedef int (*pmf_damage_fn)(const struct pmf_damage *d, void *priv);
 int pmf_check_ag(struct pmf_fs *fs, uint32_t agno, pmf_damage_fn fn,
 		void *priv);
 const char *pmf_check_name(enum pmf_check check);
+
+/*
+ * What a whole answer means, decided once for every command: add each
+ * impact of a query (pmf_tally_impact), and for a check what checking it
+ * found (pmf_tally_check) and the damage a sweep found outside it
+ * (pmf_tally_damage); then ask for the loss bits, the verdict and the next
+ * step.  With @verify the answer is about what the checks found, else about
+ * the prediction.  The fields are the library's; read them, don't set them.
+ */
+#define PMF_LOSS_DATA		(1U << 0)	/* file data, xattrs or inodes */
+#define PMF_LOSS_META		(1U << 1)	/* rebuildable metadata */
+#define PMF_LOSS_FATAL		(1U << 2)	/* loss that shuts the fs down */
+
+struct pmf_tally {
+	bool		verify;
+	unsigned int	predicted;	/* PMF_LOSS_* of the prediction */
+	unsigned int	found;		/* PMF_LOSS_* that checking found */
+	bool		log_hit;	/* the log must be reformatted */
+	bool		log_lost;	/* unreplayed log changes are lost */
+	bool		log_dirty_intact; /* dirty, its live part intact */
+};
+
+void pmf_tally_init(struct pmf_tally *t, bool verify);
+void pmf_tally_impact(struct pmf_tally *t, const struct pmf_impact *imp);
+void pmf_tally_check(struct pmf_tally *t, const struct pmf_impact *imp,
+		const struct pmf_check_result *chk);
+void pmf_tally_damage(struct pmf_tally *t, const struct pmf_damage *d);
+unsigned int pmf_tally_loss(const struct pmf_tally *t);
+const char *pmf_tally_verdict(const struct pmf_tally *t);
+const char *pmf_tally_next_step(const struct pmf_tally *t);
 
 /*
  * Repair, on a filesystem opened with PMF_OPEN_WRITE whose metadata is

@@ -135,6 +135,11 @@ int pmf_quarantine_file(struct pmf_fs *fs, const char *name, uint16_t diflags,
 /* pmf_repair_rt.c */
 int pmf_rt_load_inodes(struct pmf_fs *fs);
 
+/* pmf_itype.c: what the core needs besides the records */
+const char *pmf_metafile_name(const struct pmf_fs *fs, uint64_t ino);
+void pmf_set_itype(struct pmf_fs *fs, struct xfs_failure_impact *imp);
+void pmf_refine_ag_btree(struct pmf_fs *fs, struct xfs_failure_impact *imp);
+
 /* pmf_inodes.c */
 int pmf_inodes_expand(struct pmf_fs *fs, const struct xfs_failure_impact *imp,
 		struct pmf_sink *sink);

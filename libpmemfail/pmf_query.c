@@ -258,34 +258,6 @@ pmf_impact_export(
 	pi->act_remove = imp->act_remove;
 }
 
-/* Metadata inodes have no path; name them instead. */
-static const char *
-pmf_metafile_name(
-	const struct pmf_fs	*fs,
-	uint64_t		ino)
-{
-	bool			metadir;
-	const struct xfs_sb	*sb = pmf_meta_sb(fs, &metadir);
-
-	if (ino == NULLFSINO || ino == 0 || !sb)
-		return NULL;
-	if (ino == sb->sb_rbmino)
-		return "rtbitmap";
-	if (ino == sb->sb_rsumino)
-		return "rtsummary";
-	if (ino == sb->sb_uquotino)
-		return "usrquota";
-	if (ino == sb->sb_gquotino)
-		return "grpquota";
-	if (ino == sb->sb_pquotino)
-		return "prjquota";
-	if (metadir && ino == sb->sb_metadirino)
-		return "metadir";
-	if (metadir)
-		return pmf_metadir_name(fs, ino);
-	return NULL;
-}
-
 /*
  * Paths of @ino, or its metadata file name.  An allocated inode that has
  * neither is unlinked (a file deleted while open), unless a damaged
@@ -326,6 +298,7 @@ pmf_emit_one(
 	struct pmf_impact	pi;
 	int			error;
 
+	pmf_set_itype(fs, &rec->imp);
 	pmf_impact_export(&rec->imp, &pi);
 	if (rec->unresolved) {
 		pi.flags |= PMF_IMPACT_UNRESOLVED;

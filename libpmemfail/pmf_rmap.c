@@ -74,7 +74,10 @@ pmf_rmap_decide(
 	*hit = xfs_failure_rmap_impact(&fs->fgeo, info->fr, agno, rec, 0, imp);
 	if (!*hit)
 		return 0;
-	if (imp->owner == XFS_FOWN_FILE_DATA) {
+	if (imp->owner == XFS_FOWN_AG_BTREE) {
+		pmf_refine_ag_btree(fs, imp);
+		return 0;
+	} else if (imp->owner == XFS_FOWN_FILE_DATA) {
 		error = pmf_rmap_shared(info, imp, &shared);
 		if (error)
 			return error;

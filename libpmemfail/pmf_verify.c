@@ -519,7 +519,18 @@ pmf_sweep_report(
 		.bbcount	= bbcount,
 		.res		= *res,
 	};
+	struct xfs_failure_impact	imp;
 
+	/* What it means is the core's to say, as for any impact. */
+	if (!xfs_failure_damage_impact(&sw->fs->fgeo,
+			(enum xfs_failure_owner)owner, sw->agno, daddr, bbcount,
+			&imp))
+		return pmf_seterr(sw->fs, -EFSCORRUPTED,
+				"AG %u: damage of no known owner", sw->agno);
+	d.consequence = (enum pmf_consequence)imp.consequence;
+	d.headers = imp.headers;
+	d.act_media = imp.act_media;
+	d.act_remove = imp.act_remove;
 	return sw->fn(&d, sw->priv);
 }
 

@@ -111,7 +111,7 @@ pmf_geometry() {
 	local img=$1 log=${2:-}
 	local args=(-r)
 	[ -n "$log" ] && args+=(-l "$log")
-	"$XFS_DB" "${args[@]}" -c 'sb 0' -c 'print blocksize agblocks agcount inodesize agblklog inopblog rootino rbmino rsumino uquotino gquotino pquotino' "$img" |
+	"$XFS_DB" "${args[@]}" -c 'sb 0' -c 'print blocksize sectsize agblocks agcount inodesize agblklog inopblog rootino rbmino rsumino uquotino gquotino pquotino' "$img" |
 	"$PYTHON" -c '
 import json, sys
 v = {}
@@ -120,7 +120,8 @@ for line in sys.stdin:
     v[k.strip()] = val.strip()
 meta = [int(v[k]) for k in ("rbmino", "rsumino", "uquotino", "gquotino", "pquotino")
         if v.get(k, "null") not in ("null", "0", "") and int(v[k]) != 2**64 - 1]
-print(json.dumps({"blocksize": int(v["blocksize"]), "agblocks": int(v["agblocks"]),
+print(json.dumps({"blocksize": int(v["blocksize"]), "sectsize": int(v["sectsize"]),
+                  "agblocks": int(v["agblocks"]),
                   "agcount": int(v["agcount"]), "inodesize": int(v["inodesize"]),
                   "agblklog": int(v["agblklog"]), "inopblog": int(v["inopblog"]),
                   "rootino": int(v["rootino"]), "metafiles": meta}))'

@@ -111,6 +111,32 @@ def strip_log(imp):
     return imp
 
 
+# Offline narrows an OWN_AG record by its blocks' magic; online cannot read
+# the blocks and keeps OWN_AG.  The decision is the same (the effect and
+# actions are still compared); only the name differs.
+AG_BTREES = ("bnobt", "cntbt", "rmapbt")
+
+
+def ag_owner(imp):
+    if imp["owner"] in AG_BTREES:
+        imp = dict(imp, owner="ag-btree")
+    return imp
+
+
+def ag_summary(summary):
+    out = []
+    for s in summary or []:
+        s = dict(s)
+        hit = []
+        for o in (s.get("metadata_hit") or "").split(","):
+            o = "ag-btree" if o in AG_BTREES else o
+            if o not in hit:
+                hit.append(o)
+        s["metadata_hit"] = ",".join(hit)
+        out.append(s)
+    return out
+
+
 def compare(args):
     on, off = json.load(open(args.online)), json.load(open(args.offline))
     if len(on) != len(off):
@@ -135,6 +161,7 @@ def compare(args):
         else:
             for x, y in zip(ia, ib):
                 records += 1 + len(x.get("children", []))
+                y = ag_owner(y)
                 if x["owner"] == "log":
                     haslog = True
                     logs += 1
@@ -149,7 +176,8 @@ def compare(args):
                         json.dumps(y, sort_keys=True)[:600])
                     break
             if not why and not haslog:
-                if a["rc"] != b["rc"] or a["out"]["summary"] != b["out"]["summary"]:
+                if a["rc"] != b["rc"] or (ag_summary(a["out"]["summary"]) !=
+                                          ag_summary(b["out"]["summary"])):
                     why = "summary or exit code differ: rc %d vs %d" % (a["rc"], b["rc"])
         if not why and (a["err"] or b["err"]) and ia is not None:
             why = "stderr: online %r offline %r" % (a["err"], b["err"])

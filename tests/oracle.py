@@ -10,8 +10,9 @@
                   --seed N --count N [--edges]
       After unmount: run `xfs_pmem simulate --json --bytes` on random and
       edge ranges and compare, record for record, with the GETFSMAP records
-      clipped to each range: owners, offsets, lengths, flags and paths, and
-      the allocated inodes of damaged inode chunks.
+      clipped to each range: owners, offsets, lengths, flags and paths, the
+      allocated inodes of damaged inode chunks, and what each loss means
+      (effect, on-media-loss, on-remove) by DECISIONS below.
 """
 import argparse
 import bisect
@@ -40,6 +41,38 @@ SPECIAL = {
     (ord("X"), 5): "inodes", (ord("X"), 6): "refcountbt",
     (ord("X"), 7): "cow",
 }
+
+
+# doc/design.md's decision table, written out here (never read from the
+# code): (owner, kind) -> (effect, on-media-loss, on-remove).  The kind of
+# file data is the inode's type as find(1) saw it mounted (f, d, l), "meta"
+# for a metadata inode, "unwritten" for an unwritten extent; of the AG
+# headers, which sectors the clipped part covers.  Log hits depend on the
+# log's head and tail, which GETFSMAP does not give: they are not checked.
+DECISIONS = {
+    ("data", "f"): ("data-lost", "unmap,kill,record", "unmap,kill"),
+    ("data", "d"): ("data-lost", "record,sick", None),
+    ("data", "l"): ("data-lost", "record,sick", None),
+    ("data", "meta"): ("rebuildable", "sick", None),
+    ("data", "unwritten"): ("no-loss", None, None),
+    ("attr", None): ("data-lost", "record,sick", None),
+    ("bmbt", None): ("rebuildable", "sick", None),
+    ("attr-bmbt", None): ("rebuildable", "sick", None),
+    ("inodes", None): ("data-lost", "record,sick", None),
+    ("ag-btree", None): ("rebuildable", "sick", None),
+    ("inobt", None): ("rebuildable", "sick", None),
+    ("refcountbt", None): ("rebuildable", "sick", None),
+    ("cow", None): ("no-loss", None, None),
+    ("free", None): ("no-loss", None, None),
+    ("unknown", None): ("fatal", "shutdown", None),
+    ("ag-headers", "primary sb"): ("fatal", "shutdown", None),
+    ("ag-headers", "agf/agi/agfl"): ("fatal", "shutdown", None),
+    ("ag-headers", "secondary sb"): ("rebuildable", "sick", None),
+    ("ag-headers", "unused"): ("no-loss", None, None),
+}
+# Offline, OWN_AG impacts are narrowed by their blocks' magic; GETFSMAP
+# says OWN_AG.  The decision is the same.
+AG_BTREES = ("bnobt", "cntbt", "rmapbt")
 
 
 def getfsmap(path):
@@ -83,13 +116,15 @@ def capture(args):
     if args.logdev:
         devs["log"] = encode_dev(os.stat(args.logdev).st_rdev)
     paths = {}
-    out = subprocess.run(["find", args.mountpoint, "-xdev", "-printf", "%i\\t%P\\n"],
+    types = {}
+    out = subprocess.run(["find", args.mountpoint, "-xdev", "-printf", "%i\\t%y\\t%P\\n"],
                          check=True, capture_output=True, text=True).stdout
     for line in out.splitlines():
-        ino, rel = line.split("\t", 1)
+        ino, typ, rel = line.split("\t", 2)
         paths.setdefault(ino, []).append("/" + rel)
+        types[ino] = typ
     json.dump({"devs": devs, "records": getfsmap(args.mountpoint),
-               "paths": paths}, sys.stdout)
+               "paths": paths, "types": types}, sys.stdout)
 
 
 def owner_of(r):
@@ -107,6 +142,8 @@ class Oracle:
         self.geo = geo
         self.metafiles = metafiles
         self.paths = {int(k): sorted(v) for k, v in state["paths"].items()}
+        self.types = {int(k): v for k, v in state.get("types", {}).items()}
+        self.rows_seen = set()
         self.bydev = {}
         self.index = {}
         for name, devno in state["devs"].items():
@@ -188,13 +225,51 @@ class Oracle:
                     item["paths"] = []
             if owner == "inodes":
                 item["inodes"] = self.chunk_inodes(cs, ce)
+            item.update(self.decide(owner, ino, item["unwritten"], cs, ce))
             exp.append(item)
         return exp
 
+    def header_kind(self, cs, ce):
+        """Which AG header sectors [cs, ce) of the data device covers."""
+        g = self.geo
+        agbytes = g["agblocks"] * g["blocksize"]
+        agno, rel = cs // agbytes, cs % agbytes
+        ss = g["sectsize"]
+        hit = set(range(rel // ss, (rel + ce - cs - 1) // ss + 1)) & {0, 1, 2, 3}
+        if hit & {1, 2, 3}:
+            return "agf/agi/agfl"
+        if 0 in hit:
+            return "primary sb" if agno == 0 else "secondary sb"
+        return "unused"
 
-def normalize(imp):
+    def decide(self, owner, ino, unwritten, cs, ce):
+        """Effect and actions by DECISIONS, or nothing to check (the log)."""
+        kind = None
+        if owner == "log":
+            return {}
+        if owner == "data":
+            if unwritten:
+                kind = "unwritten"
+            elif ino in self.metafiles:
+                kind = "meta"
+            else:
+                kind = self.types.get(ino)
+                if kind is None:
+                    # Unlinked, or unseen: not checked.
+                    return {}
+        elif owner == "ag-headers":
+            kind = self.header_kind(cs, ce)
+        self.rows_seen.add((owner, kind))
+        effect, media, remove = DECISIONS[(owner, kind)]
+        return {"effect": effect, "on-media-loss": media, "on-remove": remove}
+
+
+def normalize(imp, want):
+    """simulate's impact as the oracle states it; decisions only where the
+    oracle has them (want: the expected items of the range)."""
     flags = (imp.get("flags") or "").split(",")
-    item = dict(start=imp["start"], length=imp["length"], owner=imp["owner"],
+    owner = "ag-btree" if imp["owner"] in AG_BTREES else imp["owner"]
+    item = dict(start=imp["start"], length=imp["length"], owner=owner,
                 inode=imp.get("inode"), foffset=imp.get("foffset"),
                 unwritten="unwritten" in flags, shared="shared" in flags)
     if item["inode"] is not None:
@@ -202,6 +277,9 @@ def normalize(imp):
         item["paths"] = sorted(p for p in imp.get("path") or [] if p)
     if imp["owner"] == "inodes":
         item["inodes"] = sorted(c["inode"] for c in imp.get("children", []))
+    if any(key(w) == key(item) and "effect" in w for w in want):
+        for k in ("effect", "on-media-loss", "on-remove"):
+            item[k] = imp.get(k)
     return item
 
 
@@ -216,7 +294,8 @@ _runs = 0
 def run_simulate(args, dev, start, length, scan=False):
     cmd = [args.xfs_pmem, "simulate", args.data, "--device", dev,
            "--offset", str(start), "--length", str(length), "--json", "--bytes",
-           "-o", "dev,start,length,owner,inode,foffset,flags,path"]
+           "-o", "dev,start,length,owner,inode,foffset,flags,effect,"
+           "on-media-loss,on-remove,path"]
     if scan:
         cmd.append("--scan")
     if args.log:
@@ -263,6 +342,7 @@ def check(args):
     devsize = os.path.getsize(args.data)
     failures = 0
     scans = 0
+    decided = 0
     todo = ranges(args, geo, devsize, rng)
     runs = [(r, False) for r in todo]
     # The inode scan must give the same answers: check it on every Nth range.
@@ -271,8 +351,9 @@ def check(args):
     for (dev, start, length), scan in runs:
         got = run_simulate(args, dev, start, length, scan)
         scans += scan
-        have = sorted((normalize(i) for i in got["impacts"]), key=key)
         want = sorted(oracle.expect(dev, start, length), key=key)
+        have = sorted((normalize(i, want) for i in got["impacts"]), key=key)
+        decided += sum("effect" in w for w in want)
         if have != want:
             failures += 1
             print("MISMATCH%s %s offset %d length %d (seed %d)" %
@@ -287,8 +368,11 @@ def check(args):
                     print("  only kernel:  " + w[:400])
             if failures >= 5:
                 break
-    print("oracle: %d ranges (%d also by inode scan), %d mismatches, seed %d" %
-          (len(todo), scans, failures, args.seed))
+    print("oracle: %d ranges (%d also by inode scan), %d records' effect and "
+          "actions checked, %d mismatches, seed %d" %
+          (len(todo), scans, decided, failures, args.seed))
+    print("oracle: decision rows met: %s" % ", ".join(
+        "%s/%s" % r if r[1] else r[0] for r in sorted(oracle.rows_seen, key=str)))
     return 1 if failures else 0
 
 

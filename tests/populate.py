@@ -118,6 +118,9 @@ def links_and_depth(rng, root):
     os.makedirs(os.path.join(root, "links"), exist_ok=True)
     for i in range(3):
         os.link(target, os.path.join(root, "links", "hl%d" % i))
+    # Symlinks whose targets are too long for the inode: a remote block.
+    for i in range(8):
+        os.symlink(target + "/" + "x" * (700 + i), os.path.join(root, "links", "sl%d" % i))
     # A big directory, so that directories in leaf/node format exist.
     big = os.path.join(root, "bigdir")
     os.makedirs(big, exist_ok=True)

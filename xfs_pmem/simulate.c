@@ -52,11 +52,15 @@ static const int verify_defaults[] = {
 	COL_CHECK, COL_DETAIL, COL_PATH,
 };
 
+/* The library's loss bits are our exit bits. */
+_Static_assert(PMF_LOSS_DATA == XFS_PMEM_EXIT_DATA, "exit bits differ");
+_Static_assert(PMF_LOSS_META == XFS_PMEM_EXIT_META, "exit bits differ");
+_Static_assert(PMF_LOSS_FATAL == XFS_PMEM_EXIT_FATAL, "exit bits differ");
+
 /* What verify found, against what the prediction said. */
 struct verify_summary {
 	uint64_t	checked[PMF_CHECK_UNREADABLE + 1];
 	uint64_t	missed;		/* damage outside the prediction */
-	unsigned int	exit_bits;	/* XFS_PMEM_EXIT_* of real damage */
 	/* Damaged blocks the prediction's rows already show. */
 	struct xfs_pmem_spans shown;
 };
@@ -72,9 +76,7 @@ struct sim_summary {
 	uint64_t	meta_rebuildable;
 	uint64_t	meta_fatal;
 	unsigned int	owners_hit;	/* bitmask of enum pmf_owner, metadata */
-	bool		log_hit;	/* the log must be reformatted */
-	bool		dirty_log;	/* unreplayed changes were lost */
-	bool		log_dirty_intact; /* dirty, but its live part is intact */
+	struct pmf_tally tally;		/* verdict, next step, exit bits */
 	uint64_t	records;
 	/* What the range held, owner by owner: the whole-device page. */
 	uint64_t	owner_records[PMF_OWN_NR];
@@ -362,13 +364,7 @@ sim_account(
 		sum->owner_records[imp->owner]++;
 		sum->owner_bytes[imp->owner] += bytes;
 	}
-	if (imp->owner == PMF_OWN_LOG) {
-		sum->log_hit = true;
-		if (imp->consequence == PMF_FATAL)
-			sum->dirty_log = true;
-		else if (imp->flags & PMF_IMPACT_LOG_DIRTY)
-			sum->log_dirty_intact = true;
-	}
+	pmf_tally_impact(&sum->tally, imp);
 	switch (imp->consequence) {
 	case PMF_NO_LOSS:
 		sum->bytes_noloss += bytes;
@@ -394,42 +390,18 @@ sim_account(
 	return 0;
 }
 
-/*
- * What an impact found on checking means for the exit code: metadata that
- * still passes its checks was not damaged; file data has no checksum, so
- * its range counts as lost even when it reads back.
- */
+/* Rows found damaged: a sweep's finds inside them are nothing new. */
 static int
 verify_account(
-	struct verify_summary		*ver,
+	struct sim_ctx			*ctx,
 	const struct pmf_impact		*imp,
 	const struct pmf_check_result	*chk)
 {
-	ver->checked[chk->check]++;
-	/*
-	 * Something this part needed is damaged, wherever it is; an unknown
-	 * owner's row carries its own verdict.
-	 */
-	if ((imp->flags & PMF_IMPACT_UNRESOLVED) && imp->owner != PMF_OWN_UNKNOWN)
-		ver->exit_bits |= XFS_PMEM_EXIT_META;
+	ctx->ver.checked[chk->check]++;
+	pmf_tally_check(&ctx->sum.tally, imp, chk);
 	if (chk->check >= PMF_CHECK_CORRUPT && imp->dev == PMF_DEV_DATA &&
-	    xfs_pmem_spans_add(&ver->shown, imp->daddr, imp->bbcount))
+	    xfs_pmem_spans_add(&ctx->ver.shown, imp->daddr, imp->bbcount))
 		return -ENOMEM;
-	if (chk->check == PMF_CHECK_NONE || chk->check == PMF_CHECK_INTACT)
-		return 0;
-	switch (imp->consequence) {
-	case PMF_DATA_LOST:
-		ver->exit_bits |= XFS_PMEM_EXIT_DATA;
-		break;
-	case PMF_REBUILDABLE:
-		ver->exit_bits |= XFS_PMEM_EXIT_META;
-		break;
-	case PMF_FATAL:
-		ver->exit_bits |= XFS_PMEM_EXIT_FATAL;
-		break;
-	default:
-		break;
-	}
 	return 0;
 }
 
@@ -458,7 +430,7 @@ sim_record(
 					"%sunresolved: %s", n ? "; " : "",
 					imp->unresolved);
 		}
-		error = verify_account(&ctx->ver, imp, &chk);
+		error = verify_account(ctx, imp, &chk);
 		if (error)
 			return error;
 		chkp = &chk;
@@ -479,7 +451,8 @@ sim_record(
 }
 
 static const int verify_missed_cols[] = {
-	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_AG, COL_CHECK, COL_DETAIL,
+	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_AG, COL_EFFECT, COL_CHECK,
+	COL_DETAIL,
 };
 #define VERIFY_NMISSED	(sizeof(verify_missed_cols) / sizeof(int))
 
@@ -492,9 +465,13 @@ verify_missed_fn(
 	struct pmf_impact	imp = {
 		.dev		= PMF_DEV_DATA,
 		.owner		= d->owner,
+		.consequence	= d->consequence,
 		.daddr		= d->daddr,
 		.bbcount	= d->bbcount,
 		.agno		= d->agno,
+		.headers	= d->headers,
+		.act_media	= d->act_media,
+		.act_remove	= d->act_remove,
 	};
 	struct libscols_line	*ln;
 
@@ -502,8 +479,7 @@ verify_missed_fn(
 	if (xfs_pmem_spans_meet(&ctx->ver.shown, d->daddr, d->bbcount))
 		return 0;
 	ctx->ver.missed++;
-	ctx->ver.exit_bits |= d->owner == PMF_OWN_AG_HEADERS ?
-			XFS_PMEM_EXIT_FATAL : XFS_PMEM_EXIT_META;
+	pmf_tally_damage(&ctx->sum.tally, d);
 	ln = scols_table_new_line(ctx->missed, NULL);
 	if (!ln)
 		return -ENOMEM;
@@ -544,62 +520,6 @@ verify_sweep(
 	for (uint32_t agno = first; agno <= last && !error; agno++)
 		error = pmf_check_ag(ctx->fs, agno, verify_missed_fn, ctx);
 	return error;
-}
-
-static int
-sim_exit_code(
-	const struct sim_summary *sum)
-{
-	int			ret = XFS_PMEM_EXIT_CLEAN;
-
-	if (sum->nfiles || sum->inodes_lost)
-		ret |= XFS_PMEM_EXIT_DATA;
-	if (sum->meta_rebuildable)
-		ret |= XFS_PMEM_EXIT_META;
-	if (sum->meta_fatal)
-		ret |= XFS_PMEM_EXIT_FATAL;
-	return ret;
-}
-
-static const char *
-sim_verdict(
-	const struct sim_summary *sum)
-{
-	if (sum->meta_fatal)
-		return "fatal: the filesystem would have to shut down";
-	if (sum->nfiles || sum->inodes_lost)
-		return "data loss";
-	if (sum->meta_rebuildable)
-		return "metadata damage that repair can rebuild";
-	return "nothing lost";
-}
-
-static const char *
-sim_next_step(
-	const struct sim_summary *sum)
-{
-	bool		files = sum->nfiles || sum->inodes_lost;
-
-	/* Worst first: each step covers the ones below it. */
-	if (sum->dirty_log)
-		return "xfs_repair -L: the log's unwritten metadata changes are lost; then restore lost files from backup";
-	if (sum->meta_fatal)
-		return sum->log_hit ?
-			"unmount and run xfs_repair -L (this loses any changes still only in the log); if it cannot rebuild, restore from backup" :
-			"unmount and run xfs_repair; if it cannot rebuild, restore from backup";
-	if (sum->log_dirty_intact)
-		return "mount once so that the log replays from its intact part, unmount cleanly, then xfs_repair -L to reformat the log";
-	if (sum->log_hit)
-		return files ?
-			"xfs_repair -L to reformat the log (it is clean: nothing is lost there), then restore the listed files" :
-			"xfs_repair -L to reformat the log (it is clean: nothing is lost)";
-	if (sum->meta_rebuildable)
-		return files ?
-			"unmount, run xfs_repair, then restore the listed files from backup" :
-			"unmount and run xfs_repair to rebuild the damaged metadata";
-	if (files)
-		return "restore the listed files (or their lost ranges) from backup";
-	return "nothing to do";
 }
 
 static char *
@@ -666,35 +586,6 @@ static const char * const sum_labels[SUM_VERIFY_NR] = {
 	[SUM_MISSED]	   = "Damage not predicted",
 };
 
-static const char *
-verify_verdict(
-	unsigned int	bits)
-{
-	if (bits & XFS_PMEM_EXIT_FATAL)
-		return "fatal metadata damage found";
-	if (bits & XFS_PMEM_EXIT_META)
-		return bits & XFS_PMEM_EXIT_DATA ?
-			"metadata damage that repair can rebuild, and file data lost" :
-			"metadata damage that repair can rebuild";
-	if (bits & XFS_PMEM_EXIT_DATA)
-		return "file data lost (it has no checksum to prove it intact)";
-	return "no damage found";
-}
-
-static const char *
-verify_next_step(
-	unsigned int	bits,
-	bool		log_hit)
-{
-	if (log_hit)
-		return "unmount and run xfs_repair -L (the log must be reformatted); then restore lost files from backup";
-	if (bits & (XFS_PMEM_EXIT_FATAL | XFS_PMEM_EXIT_META))
-		return "unmount and run xfs_repair; then restore lost files from backup";
-	if (bits & XFS_PMEM_EXIT_DATA)
-		return "restore the listed files (or their lost ranges) from backup";
-	return "nothing to do";
-}
-
 static char *
 sim_sum_value(
 	int				col,
@@ -706,11 +597,6 @@ sim_sum_value(
 	char				*s = NULL;
 	unsigned long long		n;
 
-	if (ctx->verify && col == SUM_VERDICT)
-		return strdup(verify_verdict(ctx->ver.exit_bits));
-	if (ctx->verify && col == SUM_NEXT)
-		return strdup(verify_next_step(ctx->ver.exit_bits,
-				ctx->sum.log_hit));
 	switch (col) {
 	case SUM_INTACT:	n = chk[PMF_CHECK_INTACT]; break;
 	case SUM_READABLE:	n = chk[PMF_CHECK_READABLE]; break;
@@ -718,7 +604,7 @@ sim_sum_value(
 	case SUM_UNREADABLE:	n = chk[PMF_CHECK_UNREADABLE]; break;
 	case SUM_UNCHECKED:	n = chk[PMF_CHECK_UNCHECKED]; break;
 	case SUM_MISSED:	n = ctx->ver.missed; break;
-	case SUM_VERDICT:	return strdup(sim_verdict(sum));
+	case SUM_VERDICT:	return strdup(pmf_tally_verdict(&sum->tally));
 	case SUM_FILES:		n = sum->nfiles; break;
 	case SUM_BYTES:		return xfs_pmem_size_str(sum->bytes_lost, out);
 	case SUM_ATTR_BYTES:	return xfs_pmem_size_str(sum->attr_bytes_lost, out);
@@ -728,7 +614,7 @@ sim_sum_value(
 	case SUM_METADATA:	return sim_owners_str(sum->owners_hit);
 	case SUM_SHUTDOWN:	return strdup(sum->meta_fatal ? "yes" : "no");
 	case SUM_NOLOSS:	return xfs_pmem_size_str(sum->bytes_noloss, out);
-	default:		return strdup(sim_next_step(sum));
+	default:		return strdup(pmf_tally_next_step(&sum->tally));
 	}
 	return asprintf(&s, "%llu", n) < 0 ? NULL : s;
 }
@@ -1019,6 +905,7 @@ sim_run(
 
 	ctx.ids = sa->ids;
 	ctx.nids = sa->nids;
+	pmf_tally_init(&ctx.sum.tally, sa->verify);
 	ctx.tb = xfs_pmem_table_new("impacts", sim_cols, sa->ids, sa->nids, &sa->out);
 	if (!ctx.tb) {
 		xfs_pmem_err("out of memory");
@@ -1059,7 +946,7 @@ sim_run(
 		}
 		sim_print_summary_text(&ctx);
 	}
-	ret = sa->verify ? (int)ctx.ver.exit_bits : sim_exit_code(&ctx.sum);
+	ret = (int)pmf_tally_loss(&ctx.sum.tally);
 out:
 	free(ctx.sum.files);
 	xfs_pmem_spans_free(&ctx.ver.shown);

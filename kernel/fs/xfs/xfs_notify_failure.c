@@ -244,7 +244,7 @@ xfs_notify_file(
 	xfs_irele(ip);
 }
 
-/* The XFS_SICK_AG_* flag of a group structure, or 0 if it has none. */
+/* The XFS_SICK_AG_* flags of a group structure, or 0 if it has none. */
 static unsigned int
 xfs_notify_group_sick_mask(
 	const struct xfs_failure_impact	*imp)
@@ -255,12 +255,14 @@ xfs_notify_group_sick_mask(
 	case XFS_FOWN_CNTBT:
 		return XFS_SICK_AG_CNTBT;
 	case XFS_FOWN_AG_BTREE:
-		/* Could not tell which of the free space btrees. */
-		return XFS_SICK_AG_BNOBT | XFS_SICK_AG_CNTBT;
+		/* Not read, or no btree block: any of the OWN_AG btrees. */
+		return XFS_SICK_AG_BNOBT | XFS_SICK_AG_CNTBT |
+		       XFS_SICK_AG_RMAPBT;
 	case XFS_FOWN_RMAPBT:
 		return XFS_SICK_AG_RMAPBT;
 	case XFS_FOWN_INOBT:
-		return XFS_SICK_AG_INOBT;
+		/* OWN_INOBT blocks are never read here: either btree. */
+		return XFS_SICK_AG_INOBT | XFS_SICK_AG_FINOBT;
 	case XFS_FOWN_FINOBT:
 		return XFS_SICK_AG_FINOBT;
 	case XFS_FOWN_REFCOUNTBT:
@@ -286,9 +288,151 @@ xfs_notify_inode_sick_mask(
 		return XFS_SICK_INO_BMBTA;
 	case XFS_FOWN_ATTR:
 		return XFS_SICK_INO_XATTR;
+	case XFS_FOWN_FILE_DATA:
+		if (imp->itype == XFS_FAILURE_ITYPE_DIR)
+			return XFS_SICK_INO_DIR;
+		if (imp->itype == XFS_FAILURE_ITYPE_SYMLINK)
+			return XFS_SICK_INO_SYMLINK;
+		return XFS_SICK_INO_BMBTD;
 	default:
 		return 0;
 	}
+}
+
+/* The rtgroup whose metadata inode @ip is, or NULL. */
+static struct xfs_rtgroup *
+xfs_notify_metafile_rtg(
+	struct xfs_inode		*ip,
+	enum xfs_rtg_inodes		which)
+{
+	struct xfs_rtgroup		*rtg = NULL;
+
+	while ((rtg = xfs_rtgroup_next(ip->i_mount, rtg)))
+		if (rtg->rtg_inodes[which] == ip)
+			return rtg;
+	return NULL;
+}
+
+/* The XFS_SICK_FS_* flag of a quota inode. */
+static unsigned int
+xfs_notify_quota_sick_mask(
+	struct xfs_inode		*ip)
+{
+	struct xfs_sb			*sbp = &ip->i_mount->m_sb;
+
+	if (xfs_is_metadir_inode(ip)) {
+		switch (ip->i_metatype) {
+		case XFS_METAFILE_USRQUOTA:
+			return XFS_SICK_FS_UQUOTA;
+		case XFS_METAFILE_GRPQUOTA:
+			return XFS_SICK_FS_GQUOTA;
+		default:
+			return XFS_SICK_FS_PQUOTA;
+		}
+	}
+	if (I_INO(ip) == sbp->sb_uquotino)
+		return XFS_SICK_FS_UQUOTA;
+	if (I_INO(ip) == sbp->sb_gquotino)
+		return XFS_SICK_FS_GQUOTA;
+	return XFS_SICK_FS_PQUOTA;
+}
+
+/*
+ * A metadata file's loss is the loss of the structure it holds: mark that,
+ * where scrub looks for it.  Returns false if @imp is no metadata file's.
+ */
+static bool
+xfs_notify_metafile_sick(
+	struct xfs_inode		*ip,
+	const struct xfs_failure_impact	*imp)
+{
+	enum xfs_rtg_inodes		which;
+	unsigned int			mask;
+	struct xfs_rtgroup		*rtg;
+
+	switch (imp->itype) {
+	case XFS_FAILURE_ITYPE_QUOTA:
+		xfs_fs_mark_sick(ip->i_mount, xfs_notify_quota_sick_mask(ip));
+		return true;
+	case XFS_FAILURE_ITYPE_METADIR:
+		xfs_fs_mark_sick(ip->i_mount, XFS_SICK_FS_METADIR);
+		return true;
+	case XFS_FAILURE_ITYPE_RTBITMAP:
+		which = XFS_RTGI_BITMAP;
+		mask = XFS_SICK_RG_BITMAP;
+		break;
+	case XFS_FAILURE_ITYPE_RTSUMMARY:
+		which = XFS_RTGI_SUMMARY;
+		mask = XFS_SICK_RG_SUMMARY;
+		break;
+	case XFS_FAILURE_ITYPE_RTRMAP:
+		which = XFS_RTGI_RMAP;
+		mask = XFS_SICK_RG_RMAPBT;
+		break;
+	case XFS_FAILURE_ITYPE_RTREFC:
+		which = XFS_RTGI_REFCOUNT;
+		mask = XFS_SICK_RG_REFCNTBT;
+		break;
+	default:
+		return false;
+	}
+	rtg = xfs_notify_metafile_rtg(ip, which);
+	if (rtg) {
+		xfs_group_mark_sick(rtg_group(rtg), mask);
+		xfs_rtgroup_rele(rtg);
+	} else {
+		xfs_inode_mark_sick(ip, XFS_SICK_INO_BMBTD);
+	}
+	return true;
+}
+
+/* What kind of inode @ip is, for the core. */
+static enum xfs_failure_itype
+xfs_notify_inode_itype(
+	struct xfs_inode		*ip)
+{
+	struct xfs_sb			*sbp = &ip->i_mount->m_sb;
+
+	if (xfs_is_metadir_inode(ip)) {
+		if (ip->i_metatype == XFS_METAFILE_RTRMAP)
+			return XFS_FAILURE_ITYPE_RTRMAP;
+		if (ip->i_metatype == XFS_METAFILE_RTREFCOUNT)
+			return XFS_FAILURE_ITYPE_RTREFC;
+		return xfs_failure_metafile_itype(ip->i_metatype);
+	}
+	if (I_INO(ip) == sbp->sb_rbmino)
+		return XFS_FAILURE_ITYPE_RTBITMAP;
+	if (I_INO(ip) == sbp->sb_rsumino)
+		return XFS_FAILURE_ITYPE_RTSUMMARY;
+	if (xfs_is_quota_inode(sbp, I_INO(ip)))
+		return XFS_FAILURE_ITYPE_QUOTA;
+	if (S_ISDIR(VFS_I(ip)->i_mode))
+		return XFS_FAILURE_ITYPE_DIR;
+	if (S_ISLNK(VFS_I(ip)->i_mode))
+		return XFS_FAILURE_ITYPE_SYMLINK;
+	if (S_ISREG(VFS_I(ip)->i_mode))
+		return XFS_FAILURE_ITYPE_REG;
+	return XFS_FAILURE_ITYPE_UNKNOWN;
+}
+
+/*
+ * Tell the core what kind of inode owns @imp, if it is in memory.  One that
+ * is not is never read from the failing device for this: the core then
+ * decides for any kind.  Metadata inodes are always in memory.
+ */
+static void
+xfs_notify_set_itype(
+	struct xfs_notify		*nf,
+	struct xfs_failure_impact	*imp)
+{
+	struct xfs_inode		*ip;
+
+	if (!xfs_failure_wants_itype(imp))
+		return;
+	if (xfs_iget(nf->mp, nf->tp, imp->ino, XFS_IGET_INCORE, 0, &ip))
+		return;
+	xfs_failure_set_itype(imp, xfs_notify_inode_itype(ip));
+	xfs_irele(ip);
 }
 
 /*
@@ -312,7 +456,8 @@ xfs_notify_sick(
 		incore = !xfs_iget(mp, nf->tp, imp->ino, XFS_IGET_INCORE, 0,
 				&ip);
 		if (incore) {
-			xfs_inode_mark_sick(ip, mask);
+			if (!xfs_notify_metafile_sick(ip, imp))
+				xfs_inode_mark_sick(ip, mask);
 			xfs_irele(ip);
 		} else {
 			/*
@@ -325,8 +470,9 @@ xfs_notify_sick(
 					XFS_SICK_AG_INODES);
 		}
 		xfs_warn(mp,
-"media failure: %s of ino 0x%llx lost at daddr 0x%llx, %llu sectors, %s",
-			xfs_failure_owner_name(imp->owner), imp->ino,
+"media failure: %s of %s ino 0x%llx lost at daddr 0x%llx, %llu sectors, %s",
+			xfs_failure_owner_name(imp->owner),
+			xfs_failure_itype_name(imp->itype), imp->ino,
 			imp->daddr, imp->bbcount,
 			incore ? "marked sick" :
 				 "not in memory: its AG's inodes marked sick");
@@ -358,8 +504,7 @@ xfs_notify_act(
 	unsigned int			act = xfs_failure_actions(imp, nf->mode);
 
 	if (imp->owner == XFS_FOWN_FILE_DATA &&
-	    (act & (XFS_FAILURE_ACT_KILL | XFS_FAILURE_ACT_UNMAP |
-		    XFS_FAILURE_ACT_RECORD)))
+	    (act & (XFS_FAILURE_ACT_KILL | XFS_FAILURE_ACT_UNMAP)))
 		xfs_notify_file(nf, imp, act);
 	else if (act & XFS_FAILURE_ACT_RECORD)
 		xfs_alert(nf->mp,
@@ -386,15 +531,15 @@ xfs_notify_act(
 	}
 }
 
-/* The magic number of the btree block at @daddr, or 0 if unreadable. */
-static uint32_t
-xfs_notify_block_magic(
+/* The btree the block at @daddr belongs to, or unknown if unreadable. */
+static enum xfs_failure_owner
+xfs_notify_block_owner(
 	struct xfs_notify		*nf,
 	xfs_daddr_t			daddr)
 {
 	struct xfs_mount		*mp = nf->mp;
+	enum xfs_failure_owner		owner;
 	struct xfs_buf			*bp;
-	uint32_t			magic;
 
 	/*
 	 * Through our transaction: the rmapbt cursor of the walk holds the
@@ -402,17 +547,18 @@ xfs_notify_block_magic(
 	 */
 	if (xfs_trans_read_buf(mp, nf->tp, mp->m_ddev_targp, daddr,
 			XFS_FSB_TO_BB(mp, 1), 0, &bp, NULL))
-		return 0;
-	magic = be32_to_cpu(*(__be32 *)bp->b_addr);
+		return XFS_FOWN_UNKNOWN;
+	owner = xfs_failure_btree_block_owner(bp->b_addr, daddr, nf->gno);
 	xfs_trans_brelse(nf->tp, bp);
-	return magic;
+	return owner;
 }
 
 /*
  * One rmap record covers OWN_AG blocks of bnobt, cntbt, rmapbt and the AGFL
- * alike, and OWN_INOBT blocks of both inode btrees.  Which btree lost a
- * block decides between marking it sick and shutting down, so tell them
- * apart one block at a time by magic and let the core decide for each.
+ * alike.  Which btree lost a block decides what is marked sick, so tell
+ * them apart one block at a time by magic and let the core decide for each.
+ * These blocks belong under the AGF we hold.  A block that cannot be read
+ * (real poison) keeps the core's answer for any of them.
  */
 static void
 xfs_notify_btree_blocks(
@@ -429,8 +575,7 @@ xfs_notify_btree_blocks(
 		one.daddr = max(imp->daddr, blk);
 		one.bbcount = min(end, blk + bpb) - one.daddr;
 		one.length = one.bbcount << BBSHIFT;
-		xfs_failure_refine_owner(&one,
-			xfs_failure_btree_owner(xfs_notify_block_magic(nf, blk)));
+		xfs_failure_refine_owner(&one, xfs_notify_block_owner(nf, blk));
 		xfs_notify_act(nf, &one);
 	}
 }
@@ -448,9 +593,14 @@ xfs_notify_rmap_fn(
 	if (!xfs_failure_rmap_impact(&nf->geo, &nf->fr, nf->gno, rec,
 			XFS_FAILURE_LOG_HINTS, &imp))
 		return 0;
-	/* Nothing is lost on removal: no need to read what the block was. */
-	if (nf->mode == XFS_FAILURE_MEDIA &&
-	    (imp.owner == XFS_FOWN_AG_BTREE || imp.owner == XFS_FOWN_INOBT))
+	xfs_notify_set_itype(nf, &imp);
+	/*
+	 * Nothing is lost on removal: no need to read what the block was.
+	 * OWN_INOBT blocks are never read here: they belong under the AGI,
+	 * which must not be taken after the AGF, and either inode btree is
+	 * rebuildable.
+	 */
+	if (nf->mode == XFS_FAILURE_MEDIA && imp.owner == XFS_FOWN_AG_BTREE)
 		xfs_notify_btree_blocks(nf, &imp);
 	else
 		xfs_notify_act(nf, &imp);
@@ -471,8 +621,10 @@ xfs_notify_rtmap_fn(
 	rtblock = xfs_failure_rtgroup_block(&nf->geo, nf->gno,
 			rec->rm_startblock);
 	if (xfs_failure_rtmap_impact(&nf->geo, &nf->fr, rtblock, rec,
-			XFS_FAILURE_LOG_HINTS, &imp))
+			XFS_FAILURE_LOG_HINTS, &imp)) {
+		xfs_notify_set_itype(nf, &imp);
 		xfs_notify_act(nf, &imp);
+	}
 	return 0;
 }
 

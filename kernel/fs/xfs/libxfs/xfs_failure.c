@@ -205,7 +205,7 @@ xfs_failure_decode_owner(
 	return XFS_FOWN_FILE_DATA;
 }
 
-/* Refine an OWN_AG or OWN_INOBT block by the magic of its btree block. */
+/* Which OWN_AG btree a block's magic names, or unknown. */
 enum xfs_failure_owner
 xfs_failure_btree_owner(
 	uint32_t			magic)
@@ -219,17 +219,38 @@ xfs_failure_btree_owner(
 		return XFS_FOWN_CNTBT;
 	case XFS_RMAP_CRC_MAGIC:
 		return XFS_FOWN_RMAPBT;
-	case XFS_IBT_MAGIC:
-	case XFS_IBT_CRC_MAGIC:
-		return XFS_FOWN_INOBT;
-	case XFS_FIBT_MAGIC:
-	case XFS_FIBT_CRC_MAGIC:
-		return XFS_FOWN_FINOBT;
-	case XFS_REFC_CRC_MAGIC:
-		return XFS_FOWN_REFCOUNTBT;
 	default:
 		return XFS_FOWN_UNKNOWN;
 	}
+}
+
+/*
+ * Which btree of AG @agno the block read from @daddr belongs to, from its
+ * header.  A v5 block also says where it lives and whose it is: a copy left
+ * elsewhere (a stale block on an AGFL spare, which mkfs does not zero) is
+ * no btree's block here.  v4 blocks carry only the magic.
+ */
+enum xfs_failure_owner
+xfs_failure_btree_block_owner(
+	const void			*buf,
+	uint64_t			daddr,
+	uint32_t			agno)
+{
+	const struct xfs_btree_block	*block = buf;
+	uint32_t			magic = be32_to_cpu(block->bb_magic);
+
+	switch (magic) {
+	case XFS_ABTB_CRC_MAGIC:
+	case XFS_ABTC_CRC_MAGIC:
+	case XFS_RMAP_CRC_MAGIC:
+		if (be64_to_cpu(block->bb_u.s.bb_blkno) != daddr ||
+		    be32_to_cpu(block->bb_u.s.bb_owner) != agno)
+			return XFS_FOWN_UNKNOWN;
+		break;
+	default:
+		break;
+	}
+	return xfs_failure_btree_owner(magic);
 }
 
 static enum xfs_failure_consequence
@@ -250,14 +271,54 @@ xfs_failure_headers_consequence(
 	return XFS_FAILURE_NO_LOSS;
 }
 
+/* A data fork block: what it means depends on what kind of inode it is. */
+static enum xfs_failure_consequence
+xfs_failure_data_consequence(
+	const struct xfs_failure_impact	*imp)
+{
+	if (imp->flags & XFS_FAILURE_UNWRITTEN)
+		return XFS_FAILURE_NO_LOSS;
+	switch (imp->itype) {
+	case XFS_FAILURE_ITYPE_RTBITMAP:
+	case XFS_FAILURE_ITYPE_RTSUMMARY:
+		/* Rebuilt from the realtime files' extent maps (or rtrmap). */
+	case XFS_FAILURE_ITYPE_QUOTA:
+		/* Rebuilt by quotacheck from every inode's usage. */
+	case XFS_FAILURE_ITYPE_METADIR:
+		/* Rebuilt by repair from the metadata inodes it finds. */
+	case XFS_FAILURE_ITYPE_RTRMAP:
+	case XFS_FAILURE_ITYPE_RTREFC:
+		/* Their blocks are bmbt blocks; any other is metadata too. */
+		return XFS_FAILURE_REBUILDABLE;
+	default:
+		/*
+		 * A file's bytes, a directory's entries (their inodes end up
+		 * in lost+found, or are found again from parent pointers), a
+		 * symlink's target: nothing else holds them.
+		 */
+		return XFS_FAILURE_DATA_LOST;
+	}
+}
+
+/*
+ * Every btree the filesystem keeps, per AG or per rtgroup, can be rebuilt
+ * from the others and the inodes: the free space and inode btrees and the
+ * refcount btree from the rmapbt, the rmapbt from a scan of every inode's
+ * forks and every other btree.  xfs_repair rebuilds them all offline, and
+ * since 6.8 (so in 7.2) xfs_scrub rebuilds each of them online, the rmapbt
+ * included, while the filesystem stays mounted.  Until one is repaired,
+ * any transaction that needs its lost block fails its read and shuts down
+ * then; nothing else has to stop.  The realtime rmap and refcount btrees
+ * are metadata files whose blocks are bmbt blocks: decided with them, they
+ * get the same answer as their data device counterparts.
+ */
 static enum xfs_failure_consequence
 xfs_failure_consequence(
 	const struct xfs_failure_impact	*imp)
 {
 	switch (imp->owner) {
 	case XFS_FOWN_FILE_DATA:
-		return (imp->flags & XFS_FAILURE_UNWRITTEN) ?
-			XFS_FAILURE_NO_LOSS : XFS_FAILURE_DATA_LOST;
+		return xfs_failure_data_consequence(imp);
 	case XFS_FOWN_ATTR:
 	case XFS_FOWN_INODES:
 		return XFS_FAILURE_DATA_LOST;
@@ -266,17 +327,11 @@ xfs_failure_consequence(
 	case XFS_FOWN_AG_BTREE:
 	case XFS_FOWN_BNOBT:
 	case XFS_FOWN_CNTBT:
+	case XFS_FOWN_RMAPBT:
 	case XFS_FOWN_INOBT:
 	case XFS_FOWN_FINOBT:
 	case XFS_FOWN_REFCOUNTBT:
 		return XFS_FAILURE_REBUILDABLE;
-	case XFS_FOWN_RMAPBT:
-		/*
-		 * The other btrees are rebuilt from the rmapbt; the rmapbt
-		 * itself only from a scan of every inode and btree, offline.
-		 * Until then no allocation can be trusted.
-		 */
-		return XFS_FAILURE_FATAL;
 	case XFS_FOWN_FS_HEADERS:
 		if (imp->dev == XFS_FAILURE_DEV_RT)
 			return XFS_FAILURE_REBUILDABLE;
@@ -300,6 +355,28 @@ xfs_failure_consequence(
 	}
 }
 
+/* Media loss of file data: who must hear of it depends on the inode kind. */
+static unsigned int
+xfs_failure_data_media_actions(
+	const struct xfs_failure_impact	*imp)
+{
+	switch (imp->itype) {
+	case XFS_FAILURE_ITYPE_REG:
+		return XFS_FAILURE_ACT_UNMAP | XFS_FAILURE_ACT_KILL |
+		       XFS_FAILURE_ACT_RECORD;
+	case XFS_FAILURE_ITYPE_UNKNOWN:
+		/*
+		 * It may be a file somebody maps, or a directory or symlink
+		 * nobody does: do what either would need.
+		 */
+		return XFS_FAILURE_ACT_UNMAP | XFS_FAILURE_ACT_KILL |
+		       XFS_FAILURE_ACT_RECORD | XFS_FAILURE_ACT_SICK;
+	default:
+		/* Directories and symlinks are never mapped by tasks. */
+		return XFS_FAILURE_ACT_SICK | XFS_FAILURE_ACT_RECORD;
+	}
+}
+
 static unsigned int
 xfs_failure_media_actions(
 	const struct xfs_failure_impact	*imp)
@@ -307,8 +384,7 @@ xfs_failure_media_actions(
 	switch (imp->consequence) {
 	case XFS_FAILURE_DATA_LOST:
 		if (imp->owner == XFS_FOWN_FILE_DATA)
-			return XFS_FAILURE_ACT_UNMAP | XFS_FAILURE_ACT_KILL |
-			       XFS_FAILURE_ACT_RECORD;
+			return xfs_failure_data_media_actions(imp);
 		return XFS_FAILURE_ACT_SICK | XFS_FAILURE_ACT_RECORD;
 	case XFS_FAILURE_REBUILDABLE:
 		return XFS_FAILURE_ACT_SICK;
@@ -326,12 +402,15 @@ xfs_failure_remove_actions(
 	/*
 	 * Nothing is lost yet when a device is about to go away, so nothing is
 	 * recorded or marked sick.  Tasks mapping written file data must not
-	 * keep mappings of pages that are about to vanish.  Metadata needs no
-	 * per-record action: losing the device shuts the filesystem down once,
-	 * after the walk.
+	 * keep mappings of pages that are about to vanish; only regular files
+	 * (or what may be one) are mapped.  Metadata needs no per-record
+	 * action: losing the device shuts the filesystem down once, after the
+	 * walk.
 	 */
 	if (imp->owner == XFS_FOWN_FILE_DATA &&
-	    !(imp->flags & XFS_FAILURE_UNWRITTEN))
+	    !(imp->flags & XFS_FAILURE_UNWRITTEN) &&
+	    (imp->itype == XFS_FAILURE_ITYPE_REG ||
+	     imp->itype == XFS_FAILURE_ITYPE_UNKNOWN))
 		return XFS_FAILURE_ACT_UNMAP | XFS_FAILURE_ACT_KILL;
 	return 0;
 }
@@ -348,35 +427,73 @@ xfs_failure_decide(
 
 /*
  * One OWN_AG rmap record covers blocks of the bnobt, the cntbt, the rmapbt
- * and the AGFL alike, and one OWN_INOBT record both inode btrees.  Which
- * btree a block belongs to decides whether losing it is survivable: the
- * free space and inode btrees can be rebuilt from the rmapbt, the rmapbt
- * only by a full scan offline.  A caller that read the block's magic
- * (xfs_failure_btree_owner()) narrows the impact with this and gets the
- * decision for that btree.  A block of OWN_AG that is no btree block (a
- * spare AGFL block, or one that could not be read) might still have been
- * the rmapbt's, so it counts as unknown.
+ * and the AGFL alike.  All are rebuildable, so the consequence does not
+ * depend on which btree lost a block, but what is marked sick does: a caller
+ * that read the block (xfs_failure_btree_block_owner()) narrows the impact
+ * with this.  A block that could not be read (the media is gone, or the
+ * caller is online) or that is no free space or rmap btree block (a spare
+ * AGFL block) stays XFS_FOWN_AG_BTREE: any of the three.  OWN_INOBT records
+ * are not narrowed: both inode btrees are rebuildable, and their blocks
+ * belong under the AGI, which a walk under the AGF must not take.
  */
 void
 xfs_failure_refine_owner(
 	struct xfs_failure_impact	*imp,
 	enum xfs_failure_owner		owner)
 {
-	switch (imp->owner) {
-	case XFS_FOWN_AG_BTREE:
-		if (owner != XFS_FOWN_BNOBT && owner != XFS_FOWN_CNTBT &&
-		    owner != XFS_FOWN_RMAPBT)
-			owner = XFS_FOWN_UNKNOWN;
-		break;
-	case XFS_FOWN_INOBT:
-		/* Either inode btree is rebuildable; keep what we know. */
-		if (owner != XFS_FOWN_INOBT && owner != XFS_FOWN_FINOBT)
-			return;
-		break;
-	default:
+	if (imp->owner != XFS_FOWN_AG_BTREE || owner == XFS_FOWN_UNKNOWN)
 		return;
-	}
 	imp->owner = owner;
+	xfs_failure_decide(imp);
+}
+
+/* Does the decision for @imp depend on a kind of inode not yet given? */
+bool
+xfs_failure_wants_itype(
+	const struct xfs_failure_impact	*imp)
+{
+	return (imp->owner == XFS_FOWN_FILE_DATA ||
+		imp->owner == XFS_FOWN_BMBT) &&
+	       imp->itype == XFS_FAILURE_ITYPE_UNKNOWN;
+}
+
+/* The kind of a metadata directory tree inode, from its i_metatype. */
+enum xfs_failure_itype
+xfs_failure_metafile_itype(
+	enum xfs_metafile_type		metatype)
+{
+	switch (metatype) {
+	case XFS_METAFILE_DIR:
+		return XFS_FAILURE_ITYPE_METADIR;
+	case XFS_METAFILE_USRQUOTA:
+	case XFS_METAFILE_GRPQUOTA:
+	case XFS_METAFILE_PRJQUOTA:
+		return XFS_FAILURE_ITYPE_QUOTA;
+	case XFS_METAFILE_RTBITMAP:
+		return XFS_FAILURE_ITYPE_RTBITMAP;
+	case XFS_METAFILE_RTSUMMARY:
+		return XFS_FAILURE_ITYPE_RTSUMMARY;
+	default:
+		/*
+		 * The realtime rmap and refcount types are younger than the
+		 * oldest libxfs we build against (6.13): their callers name
+		 * them.
+		 */
+		return XFS_FAILURE_ITYPE_UNKNOWN;
+	}
+}
+
+/* Tell the core what kind of inode owns @imp and decide again. */
+void
+xfs_failure_set_itype(
+	struct xfs_failure_impact	*imp,
+	enum xfs_failure_itype		itype)
+{
+	if (imp->owner != XFS_FOWN_FILE_DATA && imp->owner != XFS_FOWN_BMBT)
+		return;
+	if (itype >= XFS_FAILURE_ITYPE_NR)
+		itype = XFS_FAILURE_ITYPE_UNKNOWN;
+	imp->itype = itype;
 	xfs_failure_decide(imp);
 }
 
@@ -589,6 +706,8 @@ xfs_failure_rtmap_impact(
 			rec->rm_blockcount, imp))
 		return false;
 	xfs_failure_rtgroup(geo, rtblock, imp);
+	/* The realtime device holds the data of regular files only. */
+	imp->itype = XFS_FAILURE_ITYPE_REG;
 	xfs_failure_fill(geo, rec, rtblock << xfs_failure_bbshift(geo),
 			hints, imp);
 	return true;
@@ -659,6 +778,39 @@ xfs_failure_log_impact(
 	return true;
 }
 
+/*
+ * A damaged block that a check of AG @agno found by itself (not through a
+ * record of the failed range): @owner is what the block is, @daddr and
+ * @bbcount where.  Decides it as a record of that owner would be.  Returns
+ * false for an AG or owner that does not exist.
+ */
+bool
+xfs_failure_damage_impact(
+	const struct xfs_failure_geo	*geo,
+	enum xfs_failure_owner		owner,
+	uint32_t			agno,
+	uint64_t			daddr,
+	uint64_t			bbcount,
+	struct xfs_failure_impact	*imp)
+{
+	xfs_failure_impact_init(imp);
+	if (agno >= geo->agcount || owner >= XFS_FOWN_NR || bbcount == 0)
+		return false;
+	imp->dev = XFS_FAILURE_DEV_DATA;
+	imp->owner = owner;
+	imp->agno = agno;
+	imp->daddr = daddr;
+	imp->bbcount = bbcount;
+	imp->length = bbcount << BBSHIFT;
+	imp->startblock = daddr >> xfs_failure_bbshift(geo);
+	imp->agbno = imp->startblock - (uint64_t)agno * geo->agblocks;
+	if (owner == XFS_FOWN_FS_HEADERS)
+		imp->headers = xfs_failure_headers(geo, agno, daddr,
+				daddr + bbcount);
+	xfs_failure_decide(imp);
+	return true;
+}
+
 static const char * const xfs_failure_owner_names[XFS_FOWN_NR] = {
 	[XFS_FOWN_UNKNOWN]	= "unknown",
 	[XFS_FOWN_FILE_DATA]	= "data",
@@ -717,4 +869,26 @@ xfs_failure_dev_name(
 	if (dev >= XFS_FAILURE_DEV_NR)
 		return "unknown";
 	return xfs_failure_dev_names[dev];
+}
+
+static const char * const xfs_failure_itype_names[XFS_FAILURE_ITYPE_NR] = {
+	[XFS_FAILURE_ITYPE_UNKNOWN]	= "unknown",
+	[XFS_FAILURE_ITYPE_REG]		= "regular",
+	[XFS_FAILURE_ITYPE_DIR]		= "directory",
+	[XFS_FAILURE_ITYPE_SYMLINK]	= "symlink",
+	[XFS_FAILURE_ITYPE_RTBITMAP]	= "rtbitmap",
+	[XFS_FAILURE_ITYPE_RTSUMMARY]	= "rtsummary",
+	[XFS_FAILURE_ITYPE_QUOTA]	= "quota",
+	[XFS_FAILURE_ITYPE_METADIR]	= "metadir",
+	[XFS_FAILURE_ITYPE_RTRMAP]	= "rtrmap",
+	[XFS_FAILURE_ITYPE_RTREFC]	= "rtrefcount",
+};
+
+const char *
+xfs_failure_itype_name(
+	enum xfs_failure_itype		itype)
+{
+	if (itype >= XFS_FAILURE_ITYPE_NR)
+		return "unknown";
+	return xfs_failure_itype_names[itype];
 }

@@ -54,6 +54,26 @@ enum xfs_failure_consequence {
 };
 
 /*
+ * What kind of inode owns a data fork or bmbt block.  The rmap record
+ * cannot say, so the caller passes in what it knows (the kernel: an inode in
+ * memory; offline: the inode read through libxfs) with
+ * xfs_failure_set_itype(); UNKNOWN gets the conservative answer.
+ */
+enum xfs_failure_itype {
+	XFS_FAILURE_ITYPE_UNKNOWN = 0,
+	XFS_FAILURE_ITYPE_REG,		/* regular file */
+	XFS_FAILURE_ITYPE_DIR,		/* directory */
+	XFS_FAILURE_ITYPE_SYMLINK,	/* symbolic link */
+	XFS_FAILURE_ITYPE_RTBITMAP,	/* metadata files from here on */
+	XFS_FAILURE_ITYPE_RTSUMMARY,
+	XFS_FAILURE_ITYPE_QUOTA,	/* user, group or project quota */
+	XFS_FAILURE_ITYPE_METADIR,	/* metadata directory */
+	XFS_FAILURE_ITYPE_RTRMAP,	/* realtime rmap btree */
+	XFS_FAILURE_ITYPE_RTREFC,	/* realtime refcount btree */
+	XFS_FAILURE_ITYPE_NR,
+};
+
+/*
  * Impact flags.  SHARED and the LOG flags are also the hints a caller
  * passes in: whether a data extent is reflinked (from the refcount btree);
  * whether a log hit touches the part of the log in use (between tail and
@@ -136,6 +156,7 @@ struct xfs_failure_impact {
 	uint64_t	offset;		/* clipped file offset, bytes */
 	uint64_t	length;		/* clipped length, bytes */
 	unsigned int	flags;		/* XFS_FAILURE_* flags */
+	enum xfs_failure_itype itype;	/* inode owners: what kind */
 	unsigned int	headers;	/* XFS_FAILURE_HDR_* for FS_HEADERS */
 	unsigned int	act_media;	/* XFS_FAILURE_ACT_* if media failed */
 	unsigned int	act_remove;	/* XFS_FAILURE_ACT_* if pre-remove */
@@ -171,13 +192,24 @@ bool xfs_failure_rtfree_impact(const struct xfs_failure_geo *geo,
 bool xfs_failure_log_impact(const struct xfs_failure_geo *geo,
 		const struct xfs_failure_range *fr, unsigned int hints,
 		struct xfs_failure_impact *imp);
+bool xfs_failure_damage_impact(const struct xfs_failure_geo *geo,
+		enum xfs_failure_owner owner, uint32_t agno, uint64_t daddr,
+		uint64_t bbcount, struct xfs_failure_impact *imp);
 enum xfs_failure_owner xfs_failure_btree_owner(uint32_t magic);
+enum xfs_failure_owner xfs_failure_btree_block_owner(const void *buf,
+		uint64_t daddr, uint32_t agno);
 void xfs_failure_refine_owner(struct xfs_failure_impact *imp,
 		enum xfs_failure_owner owner);
+bool xfs_failure_wants_itype(const struct xfs_failure_impact *imp);
+enum xfs_failure_itype xfs_failure_metafile_itype(
+		enum xfs_metafile_type metatype);
+void xfs_failure_set_itype(struct xfs_failure_impact *imp,
+		enum xfs_failure_itype itype);
 unsigned int xfs_failure_actions(const struct xfs_failure_impact *imp,
 		enum xfs_failure_mode mode);
 const char *xfs_failure_owner_name(enum xfs_failure_owner owner);
 const char *xfs_failure_consequence_name(enum xfs_failure_consequence c);
 const char *xfs_failure_dev_name(enum xfs_failure_dev dev);
+const char *xfs_failure_itype_name(enum xfs_failure_itype itype);
 
 #endif /* __XFS_FAILURE_H__ */
