@@ -97,7 +97,7 @@ check() {
 		for c in c0 c1; do
 			killed "$m" "$s" $c ||
 				{ has "$m" "$s" "^proc $c exit 3\$" &&
-				  has "$m" "$s" "^daxmap $c pid [0-9]+: survived 0\$"; } || ok=0
+				  has "$m" "$s" "^daxmap $c pid [0-9]+: survived 0 revoked [0-9]+\$"; } || ok=0
 		done ;;
 	reflink)
 		killed "$m" "$s" m0 m1 s1 s2 && ok=1 ;;
