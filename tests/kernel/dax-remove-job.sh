@@ -15,9 +15,6 @@
 #             each mapped: every sharer SIGBUS;
 #   logdev    external log on pmem1, data on pmem0: unbind the log's
 #             namespace (doc/kernel.md says what must happen);
-#   zoned     sid's mkfs.xfs -r zoned=1 on pmem0: an internal, zoned
-#             realtime section (sb_rtstart), a file mapped: the walk is
-#             refused, the unbind returns, the fs is down, umount works;
 #   rounds    "hang" KDAX_ROUNDS more times (default 20), each on a rebound
 #             namespace and a fresh filesystem.
 # A hung unbind powers the guest off (kdax-guest.sh): the host boots again
@@ -197,27 +194,6 @@ scen_logdev() {
 	wait $pids 2>/dev/null
 	finish
 	rebind "$ns1" pmem1
-}
-
-scen_zoned() {
-	./sid/mkfs.xfs -q -f -r zoned=1 /dev/pmem0 || say "mkfs-failed"
-	mkdir -p $U
-	mount -t xfs -o dax=always /dev/pmem0 $U || say "mount-failed"
-	xfs_io -f -c 'pwrite -q -S 0x5a 0 1m' -c fsync $U/f
-	say "dax $(./daxmap dax $U/f) rt $(xfs_io -c stat $U/f | awk '$1 == "fsxattr.xflags" { print $3 }')"
-	./daxmap map "${lp}m0" $U/f & m0=$!
-	pids=$m0
-	sleep 2
-	unbind_step pmem0
-	sleep 1
-	proc_state m0 $m0
-	[ "$hung" = 0 ] || power_off_hung
-	xfs_io -f -c 'pwrite -q 0 4k' -c fsync $U/after > /dev/null 2>&1
-	say "write-after $?"
-	kill $pids 2>/dev/null
-	wait $pids 2>/dev/null
-	finish
-	rebind "$ns0" pmem0
 }
 
 scen_rounds() {

@@ -14,9 +14,6 @@
 #   reflink   reflink=1: every sharer of a shared extent gets SIGBUS;
 #   logdev    unbind of an external log on pmem: the filesystem shuts down
 #             at once, the data device's mappers live (doc/kernel.md);
-#   zoned     an internal zoned realtime section (sid's mkfs.xfs -r
-#             zoned=1): the walk is refused, the unbind returns, the
-#             filesystem is down, the mapper of a file gets SIGBUS;
 #   rounds    (ours only) "hang" 20 times in one boot;
 # and no scenario may log a kernel WARNING, BUG or oops, and every umount
 # must work.  Each check is asserted on every module: ours must pass all,
@@ -29,8 +26,6 @@ pmf_require_guest
 
 . "$PMF_SRC/tests/kernel/kdax-host.sh"
 kdax_setup "$PMF_SRC/tests/kernel/dax-remove-job.sh"
-sid=$("$kdax_guest/xfsprogs-sid-fetch") || pmf_fail "tests/guest/xfsprogs-sid-fetch failed"
-cp -a "$sid" "$TMP/job/sid"
 
 # Patch 1 alone on the stock module.
 "$PMF_SRC/kernel/patches/mkseries" -o "$TMP/series" -t "$TMP/linux" > /dev/null ||
@@ -40,7 +35,7 @@ ko1=$("$kdax_guest/xfs-ko-build" --tree "$TMP/linux/fs/xfs") ||
 	pmf_fail "the xfs module after patch 1 does not build"
 
 rounds=${PMF_KDAX_ROUNDS:-20}
-scens=hang,shutdown,cold,reflink,logdev,zoned
+scens=hang,shutdown,cold,reflink,logdev
 # run MOD SCENARIOS [run args]: boot until every scenario has run; the
 # kdax lines of all boots go to $TMP/MOD.all, their consoles to MOD.console.
 run() {
@@ -109,9 +104,6 @@ check() {
 	logdev)
 		! has "$m" "$s" '^write-after 0$' && has "$m" "$s" '^proc m0 alive$' &&
 			has "$m" "$s" '^proc m1 alive$' && ok=1 ;;
-	zoned)
-		! has "$m" "$s" '^write-after 0$' && killed "$m" "$s" m0 &&
-			! has "$m" "$s" '^(mkfs|mount)-failed' && ok=1 ;;
 	rounds)
 		has "$m" "$s" "^rounds $rounds\$" && ok=1
 		for r in $(seq 1 "$rounds"); do
@@ -125,12 +117,12 @@ check() {
 # The verdicts the stock module and patch 1 alone must give (measured,
 # doc/kernel.md): a check that passes where the stock code is wrong proves
 # nothing.
-want_stock="hang=FAIL shutdown=FAIL cold=FAIL reflink=FAIL logdev=FAIL zoned=FAIL"
-want_patch1="hang=ok shutdown=FAIL cold=FAIL reflink=ok logdev=FAIL zoned=FAIL"
+want_stock="hang=FAIL shutdown=FAIL cold=FAIL reflink=FAIL logdev=FAIL"
+want_patch1="hang=ok shutdown=FAIL cold=FAIL reflink=ok logdev=FAIL"
 
 bad=""
 printf '%-10s %-8s %-8s %-8s\n' SCENARIO stock patch1 ours
-for s in hang shutdown cold reflink logdev zoned rounds; do
+for s in hang shutdown cold reflink logdev rounds; do
 	line=$(printf '%-10s' "$s")
 	for m in stock patch1 ours; do
 		if [ $m != ours ] && [ "$s" = rounds ]; then
