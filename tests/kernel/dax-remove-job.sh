@@ -159,7 +159,7 @@ scen_reflink() {
 	files 2
 	xfs_io -f -c "reflink $U/d0/f" $U/d1/s1 > /dev/null
 	xfs_io -f -c "reflink $U/d0/f" $U/d1/s2 > /dev/null
-	say "shared $(xfs_io -c 'fiemap -v' $U/d1/s2 | awk 'NR == 2 { print $NF }')"
+	say "shared $(xfs_io -c 'fiemap -v' $U/d1/s2 | awk 'NR == 3 { print $NF }')"
 	./daxmap map "${lp}m0" $U/d0/f & m0=$!
 	./daxmap map "${lp}m1" $U/d1/f & m1=$!
 	./daxmap map "${lp}s1" $U/d1/s1 & s1=$!
