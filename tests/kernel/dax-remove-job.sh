@@ -177,7 +177,7 @@ scen_reflink() {
 }
 
 scen_logdev() {
-	mkfs.xfs -q -f -m rmapbt=1,reflink=0 -d agcount=4 -l logdev=/dev/pmem1,size=32m \
+	mkfs.xfs -q -f -m rmapbt=1,reflink=0 -d agcount=4 -l logdev=/dev/pmem1,size=64m \
 		/dev/pmem0 || say "mkfs-failed"
 	mkdir -p $U
 	mount -t xfs -o dax=always,logdev=/dev/pmem1 /dev/pmem0 $U || say "mount-failed"
