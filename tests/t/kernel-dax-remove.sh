@@ -133,9 +133,12 @@ check() {
 # The verdicts the stock module and patch 1 alone must give (measured,
 # doc/kernel.md): a check that passes where the stock code is wrong proves
 # nothing.  "any": a race, not asserted (the stock order of kill and
-# invalidation warns in dax_disassociate_entry() only now and then).
+# invalidation warns in dax_disassociate_entry() only now and then; a cold
+# file faulted in behind the walk is rare on patch 1, whose walk is fast).
+# With patch 1 the reflink unbind still hangs, in the stock per-record
+# invalidate_inode_pages2_range() waiting on a locked DAX entry.
 want_stock="hang=FAIL hang-quiet=FAIL shutdown=FAIL cold=FAIL reflink=FAIL logdev=FAIL"
-want_patch1="hang=ok hang-quiet=any shutdown=FAIL cold=FAIL reflink=ok logdev=FAIL"
+want_patch1="hang=ok hang-quiet=any shutdown=FAIL cold=any reflink=FAIL logdev=FAIL"
 
 bad=""
 printf '%-11s %-8s %-8s %-8s\n' SCENARIO stock patch1 ours
