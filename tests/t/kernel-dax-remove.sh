@@ -64,7 +64,8 @@ run stock "$scens" --timeout 300
 
 # sl MOD SCEN: the kdax lines of one scenario.
 sl() {
-	awk -v s="$2" '/^scen / { on = ($0 == "scen " s " begin") } on' "$TMP/$1.all"
+	awk -v s="$2" '/^scen / { on = ($0 == "scen " s " begin") || (on && $0 == "scen " s " end") } on' \
+		"$TMP/$1.all"
 }
 # has MOD SCEN RE: does the scenario have a line matching RE?
 has() { sl "$1" "$2" | grep -qE "$3"; }
@@ -74,12 +75,16 @@ quiet() {
 		awk -v s="$2" '/kdax: scen / { on = ($0 ~ "kdax: scen " s " begin") } on' |
 		grep -qaE 'WARNING:|BUG:|Oops'
 }
-# killed MOD SCEN LABEL...: each process exited on SIGBUS.
+# killed MOD SCEN LABEL...: each process exited on SIGBUS (LABEL "round N
+# proc mK" for the rounds, whose lines say their round first).
 killed() {
 	local m=$1 s=$2 p
 	shift 2
 	for p in "$@"; do
-		has "$m" "$s" "^proc $p exit 42\$" || return 1
+		case $p in
+		round*) has "$m" "$s" "^$p exit 42\$" || return 1 ;;
+		*) has "$m" "$s" "^proc $p exit 42\$" || return 1 ;;
+		esac
 	done
 }
 # check MOD SCEN: ok=1 if the scenario passed on module MOD, 2 if its
@@ -125,7 +130,8 @@ check() {
 		for r in $(seq 1 "$rounds"); do
 			has "$m" "$s" "^round $r unbind returned " &&
 				has "$m" "$s" "^round $r umount 0\$" &&
-				killed "$m" "$s" "r${r}_m0" "r${r}_m1" "r${r}_m2" "r${r}_m3" ||
+				killed "$m" "$s" "round $r proc m0" "round $r proc m1" \
+					"round $r proc m2" "round $r proc m3" ||
 				ok=0
 		done 2>/dev/null ;;
 	esac
