@@ -14,7 +14,16 @@
  *	map page PGOFF of the file, read it and madvise(MADV_HWPOISON) it, as
  *	fstests xfs/550 does: memory_failure() on a DAX page of the file;
  *   daxmap dax FILE
- *	print "dax 1" if statx says the file is accessed with DAX, else "dax 0".
+ *	print "dax 1" if statx says the file is accessed with DAX, else "dax 0";
+ *   daxmap cold LABEL DIR N
+ *	over and over, open DIR/cK (K < N), map its first page, fault it in
+ *	and close the file, keeping the last N/2 mappings: files that go cold
+ *	(evicted) are opened, mapped and faulted again all the time.  Open
+ *	and mmap failures (a shut-down filesystem) are retried, and so is a
+ *	fault that gets SIGBUS.  On SIGUSR1, read every mapping kept: one
+ *	that survived reads fine, one that was revoked faults and gets
+ *	SIGBUS; print "survived N revoked M" and exit 3.  A SIGBUS sent by
+ *	the kernel (a kill, not a fault of ours) ends it as in "map".
  *
  * Every line starts with "daxmap LABEL pid PID:".  On SIGBUS a process
  * prints the signal's si_code and the page of the mapping it hit, then
@@ -24,8 +33,10 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <setjmp.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +53,10 @@
 #endif
 
 static const char	*label = "?";
+static volatile sig_atomic_t	check_requested;
+/* daxmap cold: a SIGBUS while touching a page jumps back to the toucher. */
+static sigjmp_buf		touch_env;
+static volatile sig_atomic_t	touching;
 static int		logfd = -1;	/* $DAXMAP_LOG */
 static char		*base;
 static long		pagesize;
@@ -76,6 +91,8 @@ sigbus(
 
 	(void)sig;
 	(void)uc;
+	if (touching)
+		siglongjmp(touch_env, 1);
 	n = snprintf(buf, sizeof(buf),
 		"daxmap %s pid %d: SIGBUS %s page %ld\n", label, getpid(),
 		code_name(si->si_code),
@@ -217,6 +234,84 @@ do_poison(
 	return 0;
 }
 
+static void
+request_check(
+	int		sig)
+{
+	(void)sig;
+	check_requested = 1;
+}
+
+/* daxmap cold: see the top of the file. */
+/* Read a byte of @p; false if that got SIGBUS. */
+static bool
+touch(
+	char		*p)
+{
+	if (sigsetjmp(touch_env, 1)) {
+		touching = 0;
+		return false;
+	}
+	touching = 1;
+	(void)((volatile char *)p)[0];
+	touching = 0;
+	return true;
+}
+
+static void __attribute__((noreturn))
+do_cold(
+	const char	*dir,
+	long		nfiles)
+{
+	long		keep = nfiles / 2 > 0 ? nfiles / 2 : 1;
+	char		**maps = calloc(keep, sizeof(*maps));
+	char		path[4096], num[64];
+	long		k = 0, slot = 0, i, alive = 0, gone = 0;
+
+	if (!maps)
+		exit(1);
+	signal(SIGUSR1, request_check);
+	say("cycling %s", dir);
+	while (!check_requested) {
+		int	fd;
+		char	*p;
+
+		snprintf(path, sizeof(path), "%s/c%ld", dir, k);
+		k = (k + 1) % nfiles;
+		fd = open(path, O_RDONLY);
+		if (fd < 0) {
+			nap();
+			continue;
+		}
+		p = mmap(NULL, pagesize, PROT_READ, MAP_SHARED, fd, 0);
+		close(fd);
+		if (p == MAP_FAILED) {
+			nap();
+			continue;
+		}
+		if (!touch(p)) {
+			munmap(p, pagesize);
+			nap();
+			continue;
+		}
+		if (maps[slot])
+			munmap(maps[slot], pagesize);
+		maps[slot] = p;
+		slot = (slot + 1) % keep;
+	}
+	for (i = 0; i < keep; i++) {
+		if (!maps[i])
+			continue;
+		if (touch(maps[i]))
+			alive++;
+		else
+			gone++;
+	}
+	snprintf(num, sizeof(num), "%ld revoked %ld", alive, gone);
+	say("survived %s", num);
+	exit(3);
+}
+
 static int
 do_dax(
 	const char	*path)
@@ -257,8 +352,10 @@ main(
 		do_open(argv[3]);
 	if (!strcmp(argv[1], "poison") && argc == 5)
 		return do_poison(argv[3], atol(argv[4]));
+	if (!strcmp(argv[1], "cold") && argc == 5 && atol(argv[4]) > 0)
+		do_cold(argv[3], atol(argv[4]));
 usage:
 	fprintf(stderr,
-"usage: daxmap map|open|poison LABEL FILE [PGOFF [NPAGES]] | daxmap dax FILE\n");
+"usage: daxmap map|open|poison LABEL FILE [PGOFF [NPAGES]] | daxmap cold LABEL DIR N | daxmap dax FILE\n");
 	return 2;
 }

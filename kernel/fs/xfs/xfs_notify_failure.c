@@ -62,13 +62,6 @@ struct xfs_notify {
 	uint64_t			incore;	/* ... of inodes in memory */
 	bool				want_shutdown;
 	int				error;	/* first kill failure */
-	struct list_head		revoked; /* xfs_notify_held */
-};
-
-/* An inode whose mappings removal revoked, held until after the shutdown. */
-struct xfs_notify_held {
-	struct list_head		list;
-	struct xfs_inode		*ip;
 };
 
 static void
@@ -114,81 +107,130 @@ xfs_notify_wait_dax_page(
 	xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
 }
 
-/*
- * Keep the reference to an inode whose mappings removal revoked, for
- * xfs_notify_drop_revoked().  Records of one file tend to come in a row:
- * hold it once.  Returns false if it is held already (drop the reference).
- */
-static bool
-xfs_notify_hold(
-	struct xfs_notify	*nf,
-	struct xfs_inode	*ip)
-{
-	struct xfs_notify_held	*h;
-
-	if (!list_empty(&nf->revoked) &&
-	    list_last_entry(&nf->revoked, struct xfs_notify_held, list)->ip == ip)
-		return false;
-	h = kmalloc(sizeof(*h), GFP_NOFS | __GFP_NOFAIL);
-	h->ip = ip;
-	list_add_tail(&h->list, &nf->revoked);
-	return true;
-}
+/* What one sweep of the in-memory inodes found, for its summary line. */
+struct xfs_notify_sweep {
+	unsigned long long	files;		/* with DAX entries on the device */
+	unsigned long long	mapped;		/* ... of those, mapped */
+	unsigned long long	interrupted;	/* waits for busy pages cut short */
+};
 
 /*
- * Device removal, once the filesystem is shut down: take the page cache
- * entries of every file whose mappings we revoked out, so that nothing
- * points into the device once it is gone (evicting an inode with such an
- * entry left oopses on the removed device's struct pages).
- *
- * Not before the shutdown: until then a task that was sent SIGBUS but has
- * not died yet faults pages back in, and the new entries outlive the
- * device.  After it, no fault can map anything.  And not with
- * invalidate_inode_pages2_range(): for DAX it deletes the entries first and
- * unmaps the page tables after, and a page that a dying task still maps
- * (its exit_mmap() runs concurrently, out of reach of mf_dax_kill_procs())
- * keeps a reference when its entry goes, which fs/dax.c warns of; it also
- * leaves dirty entries behind.  dax_break_layout() unmaps first, waits until
- * no page is referenced, then deletes every entry: the order truncate uses.
+ * Kill the tasks mapping pages of @mapping: only where a DAX entry exists,
+ * since a page without one is mapped by nobody, instead of walking every
+ * page index of the file.
  */
 static void
-xfs_notify_drop_revoked(
-	struct xfs_notify	*nf)
+xfs_notify_kill_mappers(
+	struct address_space	*mapping,
+	int			mf_flags)
 {
-	struct xfs_notify_held	*h, *n;
+	unsigned long		index = 0;
+	void			*entry;
 
-	list_for_each_entry_safe(h, n, &nf->revoked, list) {
-		struct inode	*inode = VFS_I(h->ip);
-		int		error;
+	entry = xa_find(&mapping->i_pages, &index, ULONG_MAX, XA_PRESENT);
+	while (entry) {
+		int		order = xa_get_order(&mapping->i_pages, index);
 
-		if (dax_mapping(inode->i_mapping)) {
-			xfs_ilock(h->ip, XFS_MMAPLOCK_EXCL);
-			error = dax_break_layout_inode(inode,
-					xfs_notify_wait_dax_page);
-			if (error) {
-				/* Interrupted: a warning beats an oops. */
-				xfs_warn(nf->mp,
-"device removal: ino 0x%llx: waiting for busy DAX pages interrupted, error %d",
-					I_INO(h->ip), error);
-				unmap_mapping_pages(inode->i_mapping, 0, 0,
-						false);
-				dax_delete_mapping_range(inode->i_mapping, 0,
-						LLONG_MAX);
-			}
-			xfs_iunlock(h->ip, XFS_MMAPLOCK_EXCL);
-		} else {
-			invalidate_inode_pages2(inode->i_mapping);
-		}
-		xfs_irele(h->ip);
-		list_del(&h->list);
-		kfree(h);
+		mf_dax_kill_procs(mapping, round_down(index, 1UL << order),
+				1UL << order, mf_flags);
+		cond_resched();
+		entry = xa_find_after(&mapping->i_pages, &index, ULONG_MAX,
+				XA_PRESENT);
 	}
 }
 
 /*
- * Kill the tasks mapping a lost (or vanishing) file range and report the
- * loss.  The log line comes first and for every range, in memory or not:
- * it is the one record of a lost range of a file nobody had open.
+ * Leave nothing of @ip pointing into the departing device: kill its
+ * mappers, then unmap, wait until no page is referenced and delete every
+ * DAX entry, dirty or not (the order truncate uses).  Evicting an inode
+ * with an entry left would read the removed device's struct pages.
+ */
+static void
+xfs_notify_revoke_inode(
+	struct xfs_inode	*ip,
+	int			mf_flags,
+	struct xfs_notify_sweep	*sw)
+{
+	struct inode		*inode = VFS_I(ip);
+	int			error;
+
+	sw->files++;
+	if (mapping_mapped(inode->i_mapping)) {
+		sw->mapped++;
+		xfs_notify_kill_mappers(inode->i_mapping, mf_flags);
+	}
+	xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
+	error = dax_break_layout_inode(inode, xfs_notify_wait_dax_page);
+	if (error) {
+		/* Interrupted: a warning beats an oops. */
+		sw->interrupted++;
+		unmap_mapping_pages(inode->i_mapping, 0, 0, false);
+		dax_delete_mapping_range(inode->i_mapping, 0, LLONG_MAX);
+	}
+	xfs_iunlock(ip, XFS_MMAPLOCK_EXCL);
+}
+
+/*
+ * Device removal, once the filesystem is shut down: revoke every mapping
+ * of every in-memory file whose data lives on the departing device.
+ *
+ * This needs no metadata.  The rmap walk cannot do it: it stops at the
+ * first unreadable AGF or btree block, finds nothing at all on a
+ * filesystem that was shut down before (every read fails), and a file
+ * whose records it has passed can still be opened and read-faulted until
+ * the shutdown (a freeze stops neither).  After the shutdown no fault can
+ * map a page any more, so a sweep of the inodes in memory then is
+ * complete.  Inodes being evicted are skipped: eviction drops their
+ * entries itself.
+ */
+static void
+xfs_notify_sweep(
+	struct xfs_mount	*mp,
+	struct dax_device	*dax_dev,
+	int			mf_flags)
+{
+	struct super_block	*sb = mp->m_super;
+	struct xfs_notify_sweep	sw = { };
+	struct inode		*inode, *prev = NULL;
+
+	spin_lock(&sb->s_inode_list_lock);
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
+		spin_lock(&inode->i_lock);
+		if ((inode_state_read(inode) &
+		     (I_FREEING | I_WILL_FREE | I_NEW)) ||
+		    !IS_DAX(inode) || mapping_empty(inode->i_mapping) ||
+		    xfs_inode_buftarg(XFS_I(inode))->bt_daxdev != dax_dev) {
+			spin_unlock(&inode->i_lock);
+			continue;
+		}
+		__iget(inode);
+		spin_unlock(&inode->i_lock);
+		spin_unlock(&sb->s_inode_list_lock);
+
+		iput(prev);
+		prev = inode;
+		xfs_notify_revoke_inode(XFS_I(inode), mf_flags, &sw);
+		cond_resched();
+		spin_lock(&sb->s_inode_list_lock);
+	}
+	spin_unlock(&sb->s_inode_list_lock);
+	iput(prev);
+
+	xfs_notice(mp,
+"device removal: %llu files in memory had DAX pages on the device, %llu mapped: mappings revoked, entries dropped",
+		sw.files, sw.mapped);
+	if (sw.interrupted)
+		xfs_warn(mp,
+"device removal: waiting for busy DAX pages interrupted for %llu files, entries dropped anyway",
+			sw.interrupted);
+}
+
+/*
+ * Report a lost (or vanishing) file range and, on media loss, kill the tasks
+ * mapping it.  On removal the tasks are killed after the shutdown, by
+ * xfs_notify_sweep(), which needs none of the metadata this walk reads.
+ * One line per range, rate-limited: a removal walks every file on the
+ * device; the summary line of the walk counts them all.
  */
 static void
 xfs_notify_file(
@@ -213,20 +255,25 @@ xfs_notify_file(
 	 */
 	error = xfs_iget(mp, nf->tp, imp->ino, XFS_IGET_INCORE, 0, &ip);
 	if (act & XFS_FAILURE_ACT_RECORD)
-		xfs_alert(mp,
+		xfs_alert_ratelimited(mp,
 "media failure: data lost: ino 0x%llx offset %llu length %llu%s",
 			imp->ino, imp->offset, imp->length,
 			error ? " (not in memory)" : "");
 	if (error)
 		return;
 	nf->incore++;
-	if (!(act & XFS_FAILURE_ACT_RECORD))
-		xfs_info(mp,
+	if (nf->mode == XFS_FAILURE_PRE_REMOVE) {
+		xfs_info_ratelimited(mp,
 "device removal: ino 0x%llx offset %llu length %llu: mappings revoked",
 			imp->ino, imp->offset, imp->length);
+		xfs_irele(ip);
+		return;
+	}
 
+	/* A file only open, not mapped, has nobody to kill. */
 	mapping = VFS_I(ip)->i_mapping;
-	if ((act & XFS_FAILURE_ACT_KILL) && dax_mapping(mapping)) {
+	if ((act & XFS_FAILURE_ACT_KILL) && dax_mapping(mapping) &&
+	    mapping_mapped(mapping)) {
 		error = mf_dax_kill_procs(mapping, pgoff, pgcnt, nf->mf_flags);
 		if (error && !nf->error)
 			nf->error = error;
@@ -234,13 +281,6 @@ xfs_notify_file(
 	if (act & XFS_FAILURE_ACT_RECORD)
 		fserror_report_data_lost(VFS_I(ip), imp->offset, imp->length,
 				GFP_NOFS);
-	/*
-	 * The pages stay good until the device goes; their page cache entries
-	 * are dropped after the shutdown, by xfs_notify_drop_revoked().
-	 */
-	if ((act & XFS_FAILURE_ACT_UNMAP) &&
-	    nf->mode == XFS_FAILURE_PRE_REMOVE && xfs_notify_hold(nf, ip))
-		return;
 	xfs_irele(ip);
 }
 
@@ -808,7 +848,12 @@ xfs_notify_finish(
 {
 	struct xfs_mount	*mp = nf->mp;
 
-	if (nf->files)
+	if (nf->fr.dev != XFS_FAILURE_DEV_LOG && error)
+		xfs_notice(mp,
+"%s failure at daddr 0x%llx, %llu sectors: rmap walk stopped, error %d: %llu file ranges, %llu of inodes in memory",
+			xfs_notify_mode_name(nf), nf->fr.daddr,
+			nf->fr.bbcount, error, nf->files, nf->incore);
+	else if (nf->fr.dev != XFS_FAILURE_DEV_LOG)
 		xfs_notice(mp,
 "%s failure at daddr 0x%llx, %llu sectors: %llu file ranges, %llu of inodes in memory",
 			xfs_notify_mode_name(nf), nf->fr.daddr,
@@ -824,6 +869,43 @@ xfs_notify_finish(
 	return nf->error;
 }
 
+/*
+ * Can the rmap btrees say what the failed range held?  Not without rmapbt.
+ * Not on a zoned realtime device, which this walk has never been tried on,
+ * nor on an internal realtime section (sb_rtstart): the data and realtime
+ * sections then share one device, and a range of it would need to be split
+ * between the AGs and the rtgroups, which the rtgroup walk, counting from
+ * the start of the device, does not do.  A media failure there is not
+ * handled (-EOPNOTSUPP, as without rmapbt); a removal still shuts down
+ * and revokes every mapping, which needs no metadata.
+ */
+static int
+xfs_notify_can_walk(
+	struct xfs_notify	*nf)
+{
+	struct xfs_mount	*mp = nf->mp;
+
+	if (!xfs_has_rmapbt(mp)) {
+		xfs_debug(mp, "notify_failure() needs rmapbt enabled!");
+		return -EOPNOTSUPP;
+	}
+	if (nf->fr.dev != XFS_FAILURE_DEV_RT)
+		return 0;
+	if (xfs_has_zoned(mp)) {
+		xfs_warn_ratelimited(mp,
+"%s failure on a zoned realtime device: owners not looked up",
+			xfs_notify_mode_name(nf));
+		return -EOPNOTSUPP;
+	}
+	if (mp->m_sb.sb_rtstart) {
+		xfs_warn_ratelimited(mp,
+"%s failure on a device with an internal realtime section: owners not looked up",
+			xfs_notify_mode_name(nf));
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 static int
 xfs_dax_notify_failure(
 	struct dax_device	*dax_dev,
@@ -837,7 +919,6 @@ xfs_dax_notify_failure(
 		.mf_flags	= mf_flags,
 		.mode		= (mf_flags & MF_MEM_PRE_REMOVE) ?
 				  XFS_FAILURE_PRE_REMOVE : XFS_FAILURE_MEDIA,
-		.revoked	= LIST_HEAD_INIT(nf.revoked),
 	};
 	struct xfs_buftarg	*btp;
 	bool			kernel_frozen = false;
@@ -881,10 +962,9 @@ xfs_dax_notify_failure(
 	xfs_healthmon_report_media(mp, nf.fr.dev == XFS_FAILURE_DEV_RT ?
 			XFS_DEV_RT : XFS_DEV_DATA, nf.fr.daddr, nf.fr.bbcount);
 
-	if (!xfs_has_rmapbt(mp)) {
-		xfs_debug(mp, "notify_failure() needs rmapbt enabled!");
-		return -EOPNOTSUPP;
-	}
+	error = xfs_notify_can_walk(&nf);
+	if (error && nf.mode != XFS_FAILURE_PRE_REMOVE)
+		return error;
 
 	if (nf.mode == XFS_FAILURE_PRE_REMOVE) {
 		xfs_info(mp, "Device is about to be removed!");
@@ -899,19 +979,22 @@ xfs_dax_notify_failure(
 		kernel_frozen = xfs_dax_notify_failure_freeze(mp) == 0;
 	}
 
-	nf.tp = xfs_trans_alloc_empty(mp);
-	if (nf.fr.dev == XFS_FAILURE_DEV_RT)
-		error = xfs_notify_rt(&nf);
-	else
-		error = xfs_notify_data(&nf);
-	xfs_trans_cancel(nf.tp);
+	if (!error) {
+		nf.tp = xfs_trans_alloc_empty(mp);
+		if (nf.fr.dev == XFS_FAILURE_DEV_RT)
+			error = xfs_notify_rt(&nf);
+		else
+			error = xfs_notify_data(&nf);
+		xfs_trans_cancel(nf.tp);
+	}
 
 	error = xfs_notify_finish(&nf, error);
-	xfs_notify_drop_revoked(&nf);
 
-	/* Thaw the fs if it has been frozen before. */
-	if (nf.mode == XFS_FAILURE_PRE_REMOVE)
+	if (nf.mode == XFS_FAILURE_PRE_REMOVE) {
+		xfs_notify_sweep(mp, dax_dev, mf_flags);
+		/* Thaw the fs if it has been frozen before. */
 		xfs_dax_notify_failure_thaw(mp, kernel_frozen);
+	}
 
 	return error;
 }
