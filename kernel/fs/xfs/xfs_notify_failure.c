@@ -433,13 +433,8 @@ xfs_notify_inode_itype(
 {
 	struct xfs_sb			*sbp = &ip->i_mount->m_sb;
 
-	if (xfs_is_metadir_inode(ip)) {
-		if (ip->i_metatype == XFS_METAFILE_RTRMAP)
-			return XFS_FAILURE_ITYPE_RTRMAP;
-		if (ip->i_metatype == XFS_METAFILE_RTREFCOUNT)
-			return XFS_FAILURE_ITYPE_RTREFC;
+	if (xfs_is_metadir_inode(ip))
 		return xfs_failure_metafile_itype(ip->i_metatype);
-	}
 	if (I_INO(ip) == sbp->sb_rbmino)
 		return XFS_FAILURE_ITYPE_RTBITMAP;
 	if (I_INO(ip) == sbp->sb_rsumino)

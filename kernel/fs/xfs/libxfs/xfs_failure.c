@@ -473,12 +473,19 @@ xfs_failure_metafile_itype(
 		return XFS_FAILURE_ITYPE_RTBITMAP;
 	case XFS_METAFILE_RTSUMMARY:
 		return XFS_FAILURE_ITYPE_RTSUMMARY;
+	/*
+	 * The realtime rmap and refcount types are younger than the oldest
+	 * libxfs we build against (6.13); their on-disk magics came with them.
+	 */
+#ifdef XFS_RTRMAP_CRC_MAGIC
+	case XFS_METAFILE_RTRMAP:
+		return XFS_FAILURE_ITYPE_RTRMAP;
+#endif
+#ifdef XFS_RTREFC_CRC_MAGIC
+	case XFS_METAFILE_RTREFCOUNT:
+		return XFS_FAILURE_ITYPE_RTREFC;
+#endif
 	default:
-		/*
-		 * The realtime rmap and refcount types are younger than the
-		 * oldest libxfs we build against (6.13): their callers name
-		 * them.
-		 */
 		return XFS_FAILURE_ITYPE_UNKNOWN;
 	}
 }
