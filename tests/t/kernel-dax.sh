@@ -98,14 +98,14 @@ kdax_check() {
 			k "$n" '^write-after poison-bmbt-bo 0$' > /dev/null &&
 			[ -n "$t" ] && [ $(( t & 2 )) != 0 ] &&
 			step_dmesg "$n" poison-bmbt-bo |
-			grep -q "bmbt of ino $ino lost at .*, marked sick" && ok=1 ;;
+			grep -q "bmbt of regular ino $ino lost at .*, marked sick" && ok=1 ;;
 	bmbt-sick-cold)
 		# XFS_AG_GEOM_SICK_INODES of the AG of the evicted inode.
 		t=$(k "$n" '^sick inodes-ag ' | awk '{ print $4 }')
 		k "$n" '^write-after poison-bmbt-bc 0$' > /dev/null &&
 			[ -n "$t" ] && [ $(( t & 1024 )) != 0 ] &&
 			step_dmesg "$n" poison-bmbt-bc |
-			grep -q "bmbt of ino .* not in memory: its AG's inodes marked sick" &&
+			grep -q "bmbt of unknown ino .* not in memory: its AG's inodes marked sick" &&
 			ok=1 ;;
 	log-mapped)
 		ino=$(hexino "$n" /mnt/p/d0/f)
