@@ -12,23 +12,6 @@
 #include "pmemfail.h"
 #include "pmf_db.h"
 
-/* The same flag words as xfs_pmem simulate's FLAGS column. */
-static void
-failmap_flags(
-	const struct pmf_impact	*imp,
-	char			*buf,
-	size_t			len)
-{
-	snprintf(buf, len, "%s%s%s%s%s%s%s",
-		 (imp->flags & PMF_IMPACT_UNWRITTEN) ? ",unwritten" : "",
-		 (imp->flags & PMF_IMPACT_SHARED) ? ",shared" : "",
-		 (imp->flags & PMF_IMPACT_LOG_LIVE) ? ",live-log" : "",
-		 (imp->flags & PMF_IMPACT_LOG_DIRTY) ? ",dirty-log" : "",
-		 imp->unlinked ? ",unlinked" : "",
-		 imp->metafile ? ",metafile" : "",
-		 (imp->flags & PMF_IMPACT_PATHS_PARTIAL) ? ",paths-partial" : "");
-}
-
 static void
 failmap_paths(
 	const char * const	*paths,
@@ -47,9 +30,9 @@ failmap_fn(
 {
 	bool			file = imp->owner == PMF_OWN_DATA ||
 				       imp->owner == PMF_OWN_ATTR;
-	char			flags[64];
+	char			flags[PMF_FLAGS_NAME_MAX];
 
-	failmap_flags(imp, flags, sizeof(flags));
+	pmf_impact_flags_name(imp, flags, sizeof(flags));
 	dbprintf("%s %llu %llu %s", pmf_device_name(imp->dev),
 		 (unsigned long long)imp->daddr, (unsigned long long)imp->bbcount,
 		 pmf_owner_name(imp->owner));
@@ -57,7 +40,7 @@ failmap_fn(
 		dbprintf(" ino %llu", (unsigned long long)imp->ino);
 	if (file)
 		dbprintf(" off %llu", (unsigned long long)imp->offset);
-	dbprintf(" flags %s %s", flags[0] ? flags + 1 : "-",
+	dbprintf(" flags %s %s", flags[0] ? flags : "-",
 		 pmf_consequence_name(imp->consequence));
 	if (imp->ino)
 		failmap_paths(imp->paths, imp->npaths);

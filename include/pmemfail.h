@@ -400,6 +400,10 @@ int pmf_parse_device(const char *str, enum pmf_device *dev);
 
 const char *pmf_owner_name(enum pmf_owner owner);
 const char *pmf_consequence_name(enum pmf_consequence c);
+/* Room for every flag word of an impact, comma-separated. */
+#define PMF_FLAGS_NAME_MAX	96
+char *pmf_impact_flags_name(const struct pmf_impact *imp, char *buf,
+		size_t size);
 const char *pmf_device_name(enum pmf_device dev);
 
 #ifdef __cplusplus

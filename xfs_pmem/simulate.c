@@ -100,25 +100,9 @@ static char *
 sim_flags_str(
 	const struct pmf_impact	*imp)
 {
-	char			buf[96] = "";
+	char			buf[PMF_FLAGS_NAME_MAX];
 
-	if (imp->flags & PMF_IMPACT_UNWRITTEN)
-		strcat(buf, ",unwritten");
-	if (imp->flags & PMF_IMPACT_SHARED)
-		strcat(buf, ",shared");
-	if (imp->flags & PMF_IMPACT_LOG_LIVE)
-		strcat(buf, ",live-log");
-	if (imp->flags & PMF_IMPACT_LOG_DIRTY)
-		strcat(buf, ",dirty-log");
-	if (imp->unlinked)
-		strcat(buf, ",unlinked");
-	if (imp->metafile)
-		strcat(buf, ",metafile");
-	if (imp->flags & PMF_IMPACT_PATHS_PARTIAL)
-		strcat(buf, ",paths-partial");
-	if (imp->flags & PMF_IMPACT_UNRESOLVED)
-		strcat(buf, ",unresolved");
-	return strdup(buf[0] ? buf + 1 : "");
+	return strdup(pmf_impact_flags_name(imp, buf, sizeof(buf)));
 }
 
 static char *

@@ -153,6 +153,7 @@ watch_impact(
 {
 	struct watch_report	*wr = priv;
 	FILE			*f = wr->f;
+	char			flags[PMF_FLAGS_NAME_MAX];
 
 	fprintf(f, "%s{\"dev\":\"%s\",\"start\":%llu,\"length\":%llu,"
 			"\"owner\":\"%s\",\"effect\":\"%s\"",
@@ -168,12 +169,8 @@ watch_impact(
 		fprintf(f, ",\"inode\":%llu", (unsigned long long)imp->ino);
 	if (imp->owner == PMF_OWN_DATA || imp->owner == PMF_OWN_ATTR)
 		fprintf(f, ",\"foffset\":%llu", (unsigned long long)imp->offset);
-	if (imp->flags & (PMF_IMPACT_UNWRITTEN | PMF_IMPACT_SHARED))
-		fprintf(f, ",\"flags\":\"%s%s%s\"",
-			(imp->flags & PMF_IMPACT_UNWRITTEN) ? "unwritten" : "",
-			(imp->flags & PMF_IMPACT_UNWRITTEN) &&
-			(imp->flags & PMF_IMPACT_SHARED) ? "," : "",
-			(imp->flags & PMF_IMPACT_SHARED) ? "shared" : "");
+	if (pmf_impact_flags_name(imp, flags, sizeof(flags))[0])
+		fprintf(f, ",\"flags\":\"%s\"", flags);
 	if (imp->metafile) {
 		fputs(",\"metafile\":", f);
 		json_str(f, imp->metafile);
