@@ -852,11 +852,14 @@ xfs_notify_finish(
 {
 	struct xfs_mount	*mp = nf->mp;
 
+	/* -EOPNOTSUPP: xfs_notify_can_walk() refused, nothing was walked. */
 	if (nf->fr.dev != XFS_FAILURE_DEV_LOG && error)
 		xfs_notice(mp,
-"%s failure at daddr 0x%llx, %llu sectors: rmap walk stopped, error %d: %llu file ranges, %llu of inodes in memory",
+"%s failure at daddr 0x%llx, %llu sectors: rmap walk %s, error %d: %llu file ranges, %llu of inodes in memory",
 			xfs_notify_mode_name(nf), nf->fr.daddr,
-			nf->fr.bbcount, error, nf->files, nf->incore);
+			nf->fr.bbcount,
+			error == -EOPNOTSUPP ? "not run" : "stopped",
+			error, nf->files, nf->incore);
 	else if (nf->fr.dev != XFS_FAILURE_DEV_LOG)
 		xfs_notice(mp,
 "%s failure at daddr 0x%llx, %llu sectors: %llu file ranges, %llu of inodes in memory",
