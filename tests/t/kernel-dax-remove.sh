@@ -108,6 +108,8 @@ check() {
 	if [ "$s" = zoned-refused ]; then
 		has "$m" zoned '^scen zoned end$' &&
 			has "$m" zoned 'pre-remove failure on a zoned realtime device: owners not looked up$' &&
+			has "$m" zoned 'rmap walk not run, error -95: 0 file ranges' &&
+			has "$m" zoned 'device removal: 2 files in memory had DAX pages on the device, 2 mapped' &&
 			ok=1
 		return 0
 	fi
