@@ -203,19 +203,15 @@ xfs_pmem_info(
 	char				**argv)
 {
 	static const struct option	longopts[] = {
-		{ "logdev",	required_argument, NULL, 'l' },
-		{ "rtdev",	required_argument, NULL, 'r' },
-		{ "output",	required_argument, NULL, 'o' },
-		{ "json",	no_argument,	   NULL, 'J' },
-		{ "raw",	no_argument,	   NULL, 'R' },
-		{ "noheadings",	no_argument,	   NULL, 'n' },
-		{ "bytes",	no_argument,	   NULL, 'b' },
+		XFS_PMEM_LONGOPTS_DEVS,
+		XFS_PMEM_LONGOPTS_OUTPUT,
+		XFS_PMEM_LONGOPTS_BYTES,
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct xfs_pmem_out		out = { 0 };
+	struct xfs_pmem_target		t = { .cmd = "info" };
 	struct pmf_geometry		geo;
-	const char			*log = NULL, *rt = NULL;
 	struct pmf_fs			*fs;
 	int				ids[XFS_PMEM_MAXCOLS];
 	int				defaults[COL_NR];
@@ -223,17 +219,13 @@ xfs_pmem_info(
 	int				c;
 
 	while ((c = getopt_long(argc, argv, ":l:r:o:JRnbh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l': log = optarg; break;
-		case 'r': rt = optarg; break;
-		case 'o': out.columns = optarg; break;
-		case 'J': out.json = true; break;
-		case 'R': out.raw = true; break;
-		case 'n': out.noheadings = true; break;
-		case 'b': out.bytes = true; break;
-		case 'h': info_usage(); return XFS_PMEM_EXIT_CLEAN;
-		default:  return xfs_pmem_bad_option("info", c, argv);
+		if (c == 'h') {
+			info_usage();
+			return XFS_PMEM_EXIT_CLEAN;
 		}
+		if (!xfs_pmem_target_opt(&t, c, optarg) &&
+		    !xfs_pmem_out_opt(&out, c, optarg))
+			return xfs_pmem_bad_option("info", c, argv);
 	}
 	if (optind != argc - 1) {
 		xfs_pmem_err("info: expected exactly one data device");
@@ -245,7 +237,7 @@ xfs_pmem_info(
 			COL_NR, ids, &nids))
 		return XFS_PMEM_EXIT_USAGE;
 
-	if (xfs_pmem_open_flags(argv[optind], log, rt, PMF_OPEN_MOUNTED, &fs))
+	if (xfs_pmem_open_flags(argv[optind], t.log, t.rt, PMF_OPEN_MOUNTED, &fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(fs, &geo);
 	if (out.json ? info_print_json(&geo, ids, nids, &out) :

@@ -21,11 +21,7 @@
 enum inject_mode { INJECT_ZERO, INJECT_RANDOM, INJECT_FLIP };
 
 struct inject_args {
-	const char		*log;
-	const char		*rt;
-	const char		*device;
-	const char		*offset;
-	const char		*length;
+	struct xfs_pmem_target	t;
 	enum inject_mode	mode;
 	unsigned long long	seed;
 	bool			yes;
@@ -61,13 +57,10 @@ inject_parse_args(
 	char			**argv,
 	struct inject_args	*ia)
 {
-	enum { OPT_OFFSET = 256, OPT_LENGTH, OPT_MODE, OPT_SEED, OPT_YES };
+	enum { OPT_MODE = 256, OPT_SEED, OPT_YES };
 	static const struct option longopts[] = {
-		{ "logdev",	required_argument, NULL, 'l' },
-		{ "rtdev",	required_argument, NULL, 'r' },
-		{ "device",	required_argument, NULL, 'd' },
-		{ "offset",	required_argument, NULL, OPT_OFFSET },
-		{ "length",	required_argument, NULL, OPT_LENGTH },
+		XFS_PMEM_LONGOPTS_DEVS,
+		XFS_PMEM_LONGOPTS_RANGE,
 		{ "mode",	required_argument, NULL, OPT_MODE },
 		{ "seed",	required_argument, NULL, OPT_SEED },
 		{ "yes",	no_argument,	   NULL, OPT_YES },
@@ -77,14 +70,11 @@ inject_parse_args(
 	char			*end;
 	int			c;
 
+	ia->t.cmd = "inject";
+	ia->t.devmask = XFS_PMEM_DEVS_ALL;
 	ia->seed = (unsigned long long)time(NULL) ^ getpid();
 	while ((c = getopt_long(argc, argv, ":l:r:d:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'l': ia->log = optarg; break;
-		case 'r': ia->rt = optarg; break;
-		case 'd': ia->device = optarg; break;
-		case OPT_OFFSET: ia->offset = optarg; break;
-		case OPT_LENGTH: ia->length = optarg; break;
 		case OPT_MODE:
 			if (!strcmp(optarg, "zero"))
 				ia->mode = INJECT_ZERO;
@@ -108,17 +98,19 @@ inject_parse_args(
 			break;
 		case OPT_YES: ia->yes = true; break;
 		case 'h': inject_usage(); return 1;
-		default:  xfs_pmem_bad_option("inject", c, argv); return -EINVAL;
+		default:
+			if (xfs_pmem_target_opt(&ia->t, c, optarg))
+				break;
+			xfs_pmem_bad_option("inject", c, argv);
+			return -EINVAL;
 		}
 	}
 	if (optind != argc - 1) {
 		xfs_pmem_err("inject: expected exactly one data device");
 		return -EINVAL;
 	}
-	if (!ia->device || !ia->offset || !ia->length) {
-		xfs_pmem_err("inject: --device, --offset and --length are required");
+	if (xfs_pmem_target_check(&ia->t))
 		return -EINVAL;
-	}
 	if (!ia->yes) {
 		xfs_pmem_err("inject: this destroys data on the device; add --yes");
 		return -EINVAL;
@@ -234,10 +226,10 @@ inject_range(
 	uint64_t			off, len, base = 0;
 	const char			*path;
 
-	if (pmf_parse_size(ia->offset, geo->blocksize, &off) ||
-	    pmf_parse_size(ia->length, geo->blocksize, &len) || len == 0 ||
+	if (pmf_parse_size(ia->t.offset, geo->blocksize, &off) ||
+	    pmf_parse_size(ia->t.length, geo->blocksize, &len) || len == 0 ||
 	    off + len < off) {
-		xfs_pmem_err("inject: bad range '%s' + '%s'", ia->offset, ia->length);
+		xfs_pmem_err("inject: bad range '%s' + '%s'", ia->t.offset, ia->t.length);
 		return XFS_PMEM_EXIT_USAGE;
 	}
 	path = geo->dev[dev].path;
@@ -281,13 +273,9 @@ xfs_pmem_inject(
 	ret = inject_parse_args(argc, argv, &ia);
 	if (ret)
 		return ret > 0 ? XFS_PMEM_EXIT_CLEAN : XFS_PMEM_EXIT_USAGE;
-	if (pmf_parse_device(ia.device, &dev)) {
-		xfs_pmem_err("inject: unknown device '%s' (data, log or rt)",
-				ia.device);
-		return XFS_PMEM_EXIT_USAGE;
-	}
+	dev = ia.t.dev;
 	/* The same checks as analysis (the right devices), and no mount. */
-	if (xfs_pmem_open_flags(argv[optind], ia.log, ia.rt, PMF_OPEN_UNMOUNTED,
+	if (xfs_pmem_open_flags(argv[optind], ia.t.log, ia.t.rt, PMF_OPEN_UNMOUNTED,
 			&fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(fs, &geo);

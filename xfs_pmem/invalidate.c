@@ -604,14 +604,11 @@ inv_print(
 }
 
 struct inv_args {
-	const char		*device;
-	const char		*offset;
-	const char		*length;
+	struct xfs_pmem_target	t;
 	bool			kill;
 	struct xfs_pmem_out	out;
 	int			ids[XFS_PMEM_MAXCOLS];
 	size_t			nids;
-	enum pmf_device		dev;
 };
 
 static int
@@ -620,54 +617,37 @@ inv_parse_args(
 	char			**argv,
 	struct inv_args		*ia)
 {
-	enum { OPT_OFFSET = 256, OPT_LENGTH, OPT_KILL };
+	enum { OPT_KILL = 256 };
 	static const struct option longopts[] = {
-		{ "device",	required_argument, NULL, 'd' },
-		{ "offset",	required_argument, NULL, OPT_OFFSET },
-		{ "length",	required_argument, NULL, OPT_LENGTH },
+		XFS_PMEM_LONGOPTS_RANGE,
+		XFS_PMEM_LONGOPTS_OUTPUT,
+		XFS_PMEM_LONGOPTS_BYTES,
 		{ "kill",	no_argument,	   NULL, OPT_KILL },
-		{ "output",	required_argument, NULL, 'o' },
-		{ "json",	no_argument,	   NULL, 'J' },
-		{ "raw",	no_argument,	   NULL, 'R' },
-		{ "noheadings",	no_argument,	   NULL, 'n' },
-		{ "bytes",	no_argument,	   NULL, 'b' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int			c;
 
+	ia->t.cmd = "invalidate";
+	ia->t.devmask = (1U << PMF_DEV_DATA) | (1U << PMF_DEV_RT);
 	while ((c = getopt_long(argc, argv, ":d:o:JRnbh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': ia->device = optarg; break;
-		case OPT_OFFSET: ia->offset = optarg; break;
-		case OPT_LENGTH: ia->length = optarg; break;
 		case OPT_KILL: ia->kill = true; break;
-		case 'o': ia->out.columns = optarg; break;
-		case 'J': ia->out.json = true; break;
-		case 'R': ia->out.raw = true; break;
-		case 'n': ia->out.noheadings = true; break;
-		case 'b': ia->out.bytes = true; break;
 		case 'h': inv_usage(); return 1;
-		default:  xfs_pmem_bad_option("invalidate", c, argv); return -EINVAL;
+		default:
+			if (xfs_pmem_target_opt(&ia->t, c, optarg) ||
+			    xfs_pmem_out_opt(&ia->out, c, optarg))
+				break;
+			xfs_pmem_bad_option("invalidate", c, argv);
+			return -EINVAL;
 		}
 	}
 	if (optind != argc - 1) {
 		xfs_pmem_err("invalidate: expected exactly one mount point");
 		return -EINVAL;
 	}
-	if (!ia->device) {
-		xfs_pmem_err("invalidate: --device data|rt is required");
+	if (xfs_pmem_target_check(&ia->t))
 		return -EINVAL;
-	}
-	if (!ia->offset || !ia->length) {
-		xfs_pmem_err("invalidate: give --offset and --length");
-		return -EINVAL;
-	}
-	if (pmf_parse_device(ia->device, &ia->dev)) {
-		xfs_pmem_err("invalidate: unknown device '%s' (data or rt)",
-				ia->device);
-		return -EINVAL;
-	}
 	return xfs_pmem_cols_select(ia->out.columns, inv_cols, COL_NR,
 			inv_defaults, sizeof(inv_defaults) / sizeof(int),
 			ia->ids, &ia->nids);
@@ -705,8 +685,8 @@ xfs_pmem_invalidate(
 	}
 	ctx.dev = st.st_dev;
 	ctx.kill = ia.kill;
-	error = xfs_pmem_range("invalidate", ia.dev, false, ia.offset,
-			ia.length, &geo, &range);
+	error = xfs_pmem_range("invalidate", ia.t.dev, false, ia.t.offset,
+			ia.t.length, &geo, &range);
 	if (error) {
 		/* A range that cannot be parsed is the command line's fault. */
 		if (error == -EINVAL)

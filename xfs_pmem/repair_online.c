@@ -47,11 +47,8 @@ static const struct xfs_pmem_col ro_cols[COL_NR] = {
 };
 
 struct ro_args {
+	struct xfs_pmem_target	t;
 	const char		*mnt;
-	const char		*device;
-	const char		*offset;
-	const char		*length;
-	bool			whole;
 	bool			check;		/* scrub only, repair nothing */
 	struct xfs_pmem_out	out;
 };
@@ -102,37 +99,33 @@ ro_parse_args(
 	char			**argv,
 	struct ro_args		*ra)
 {
-	enum { OPT_OFFSET = 256, OPT_LENGTH, OPT_WHOLE, OPT_CHECK, OPT_ONLINE };
+	enum { OPT_CHECK = 256, OPT_ONLINE };
 	static const struct option longopts[] = {
+		XFS_PMEM_LONGOPTS_RANGE,
+		XFS_PMEM_LONGOPTS_WHOLE,
+		XFS_PMEM_LONGOPTS_OUTPUT,
 		{ "online",	no_argument,	   NULL, OPT_ONLINE },
-		{ "device",	required_argument, NULL, 'd' },
-		{ "offset",	required_argument, NULL, OPT_OFFSET },
-		{ "length",	required_argument, NULL, OPT_LENGTH },
-		{ "whole",	no_argument,	   NULL, OPT_WHOLE },
 		{ "check",	no_argument,	   NULL, OPT_CHECK },
-		{ "output",	required_argument, NULL, 'o' },
-		{ "json",	no_argument,	   NULL, 'J' },
-		{ "raw",	no_argument,	   NULL, 'R' },
-		{ "noheadings",	no_argument,	   NULL, 'n' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int			c;
 
+	/* log and rt parse, to be told apart below: only data repairs online. */
+	ra->t.cmd = "repair --online";
+	ra->t.devmask = 1U << PMF_DEV_DATA;
+	ra->t.whole_ok = true;
 	while ((c = getopt_long(argc, argv, ":d:o:JRnh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ONLINE: break;
-		case 'd': ra->device = optarg; break;
-		case OPT_OFFSET: ra->offset = optarg; break;
-		case OPT_LENGTH: ra->length = optarg; break;
-		case OPT_WHOLE: ra->whole = true; break;
 		case OPT_CHECK: ra->check = true; break;
-		case 'o': ra->out.columns = optarg; break;
-		case 'J': ra->out.json = true; break;
-		case 'R': ra->out.raw = true; break;
-		case 'n': ra->out.noheadings = true; break;
 		case 'h': ro_usage(); return 1;
-		default:  xfs_pmem_bad_option("repair", c, argv); return -EINVAL;
+		default:
+			if (xfs_pmem_target_opt(&ra->t, c, optarg) ||
+			    xfs_pmem_out_opt(&ra->out, c, optarg))
+				break;
+			xfs_pmem_bad_option("repair", c, argv);
+			return -EINVAL;
 		}
 	}
 	if (optind != argc - 1) {
@@ -140,16 +133,7 @@ ro_parse_args(
 		return -EINVAL;
 	}
 	ra->mnt = argv[optind];
-	if (!ra->device) {
-		xfs_pmem_err("repair --online: --device data is required");
-		return -EINVAL;
-	}
-	if (ra->whole == !!(ra->offset || ra->length) ||
-	    (!ra->whole && !(ra->offset && ra->length))) {
-		xfs_pmem_err("repair --online: give --offset and --length, or --whole");
-		return -EINVAL;
-	}
-	return 0;
+	return xfs_pmem_target_check(&ra->t);
 }
 
 static int
@@ -609,11 +593,7 @@ xfs_pmem_repair_online(
 	ret = ro_parse_args(argc, argv, &ra);
 	if (ret)
 		return ret > 0 ? XFS_PMEM_EXIT_CLEAN : XFS_PMEM_EXIT_USAGE;
-	if (pmf_parse_device(ra.device, &dev)) {
-		xfs_pmem_err("repair --online: unknown device '%s' (data, log or rt)",
-				ra.device);
-		return XFS_PMEM_EXIT_USAGE;
-	}
+	dev = ra.t.dev;
 	if (dev != PMF_DEV_DATA) {
 		xfs_pmem_err("repair --online: only the data device has online repair here; for the %s device, unmount and run the offline '%s repair'",
 				pmf_device_name(dev), progname);
@@ -625,7 +605,7 @@ xfs_pmem_repair_online(
 		xfs_pmem_online_close(&on);
 		return XFS_PMEM_EXIT_ERROR;
 	}
-	if (xfs_pmem_range("repair", dev, ra.whole, ra.offset, ra.length,
+	if (xfs_pmem_range("repair", dev, ra.t.whole, ra.t.offset, ra.t.length,
 			&on.geo, &range)) {
 		xfs_pmem_online_close(&on);
 		return XFS_PMEM_EXIT_USAGE;

@@ -782,16 +782,10 @@ sim_usage(
 }
 
 struct sim_args {
-	const char		*log;
-	const char		*rt;
-	const char		*device;
-	const char		*offset;
-	const char		*length;
-	bool			whole;
+	struct xfs_pmem_target	t;
 	unsigned int		qflags;
 	bool			verify;
 	struct xfs_pmem_out	out;
-	enum pmf_device		dev;
 	int			ids[XFS_PMEM_MAXCOLS];
 	size_t			nids;
 };
@@ -809,68 +803,46 @@ sim_parse_args(
 	char			**argv,
 	struct sim_args		*sa)
 {
-	enum { OPT_OFFSET = 256, OPT_LENGTH, OPT_WHOLE, OPT_NOPATHS, OPT_SCAN };
+	enum { OPT_NOPATHS = 256, OPT_SCAN };
 	static const struct option longopts[] = {
-		{ "logdev",	required_argument, NULL, 'l' },
-		{ "rtdev",	required_argument, NULL, 'r' },
-		{ "device",	required_argument, NULL, 'd' },
-		{ "offset",	required_argument, NULL, OPT_OFFSET },
-		{ "length",	required_argument, NULL, OPT_LENGTH },
-		{ "whole",	no_argument,	   NULL, OPT_WHOLE },
+		XFS_PMEM_LONGOPTS_DEVS,
+		XFS_PMEM_LONGOPTS_RANGE,
+		XFS_PMEM_LONGOPTS_WHOLE,
+		XFS_PMEM_LONGOPTS_OUTPUT,
+		XFS_PMEM_LONGOPTS_BYTES,
 		{ "no-paths",	no_argument,	   NULL, OPT_NOPATHS },
 		{ "scan",	no_argument,	   NULL, OPT_SCAN },
-		{ "output",	required_argument, NULL, 'o' },
-		{ "json",	no_argument,	   NULL, 'J' },
-		{ "raw",	no_argument,	   NULL, 'R' },
-		{ "noheadings",	no_argument,	   NULL, 'n' },
-		{ "bytes",	no_argument,	   NULL, 'b' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int			c;
 
+	sa->t.cmd = sim_cmd(sa);
+	sa->t.devmask = XFS_PMEM_DEVS_ALL;
+	sa->t.whole_ok = true;
 	sa->qflags = PMF_QUERY_PATHS;
 	/* After an event, damaged metadata is what verify is looking for. */
 	if (sa->verify)
 		sa->qflags |= PMF_QUERY_BEST_EFFORT;
 	while ((c = getopt_long(argc, argv, ":l:r:d:o:JRnbh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'l': sa->log = optarg; break;
-		case 'r': sa->rt = optarg; break;
-		case 'd': sa->device = optarg; break;
-		case OPT_OFFSET: sa->offset = optarg; break;
-		case OPT_LENGTH: sa->length = optarg; break;
-		case OPT_WHOLE: sa->whole = true; break;
 		case OPT_NOPATHS: sa->qflags &= ~PMF_QUERY_PATHS; break;
 		case OPT_SCAN: sa->qflags |= PMF_QUERY_SCAN; break;
-		case 'o': sa->out.columns = optarg; break;
-		case 'J': sa->out.json = true; break;
-		case 'R': sa->out.raw = true; break;
-		case 'n': sa->out.noheadings = true; break;
-		case 'b': sa->out.bytes = true; break;
 		case 'h': sim_usage(sa->verify); return 1;
-		default:  xfs_pmem_bad_option(sa->verify ? "verify" : "simulate",
-					c, argv); return -EINVAL;
+		default:
+			if (xfs_pmem_target_opt(&sa->t, c, optarg) ||
+			    xfs_pmem_out_opt(&sa->out, c, optarg))
+				break;
+			xfs_pmem_bad_option(sim_cmd(sa), c, argv);
+			return -EINVAL;
 		}
 	}
 	if (optind != argc - 1) {
 		xfs_pmem_err("%s: expected exactly one data device", sim_cmd(sa));
 		return -EINVAL;
 	}
-	if (!sa->device) {
-		xfs_pmem_err("%s: --device data|log|rt is required", sim_cmd(sa));
+	if (xfs_pmem_target_check(&sa->t))
 		return -EINVAL;
-	}
-	if (sa->whole == !!(sa->offset || sa->length) ||
-	    (!sa->whole && !(sa->offset && sa->length))) {
-		xfs_pmem_err("%s: give --offset and --length, or --whole", sim_cmd(sa));
-		return -EINVAL;
-	}
-	if (pmf_parse_device(sa->device, &sa->dev)) {
-		xfs_pmem_err("%s: unknown device '%s' (data, log or rt)", sim_cmd(sa),
-				sa->device);
-		return -EINVAL;
-	}
 	/* Everything the user can get wrong is refused before any I/O. */
 	if (sa->verify ?
 	    xfs_pmem_cols_select(sa->out.columns, sim_cols, COL_NR,
@@ -927,7 +899,7 @@ sim_run(
 			ret = XFS_PMEM_EXIT_ERROR;
 			goto out;
 		}
-	} else if (sa->whole) {
+	} else if (sa->t.whole) {
 		if (sim_print_whole_page(&ctx, range)) {
 			xfs_pmem_err("out of memory");
 			ret = XFS_PMEM_EXIT_ERROR;
@@ -971,12 +943,12 @@ sim_main(
 	ret = sim_parse_args(argc, argv, &sa);
 	if (ret)
 		return ret > 0 ? XFS_PMEM_EXIT_CLEAN : XFS_PMEM_EXIT_USAGE;
-	if (xfs_pmem_open_flags(argv[optind], sa.log, sa.rt,
+	if (xfs_pmem_open_flags(argv[optind], sa.t.log, sa.t.rt,
 			verify ? PMF_OPEN_DAMAGED : PMF_OPEN_MOUNTED, &fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(fs, &geo);
-	ret = xfs_pmem_range(sim_cmd(&sa), sa.dev, sa.whole, sa.offset,
-			sa.length, &geo, &range);
+	ret = xfs_pmem_range(sim_cmd(&sa), sa.t.dev, sa.t.whole, sa.t.offset,
+			sa.t.length, &geo, &range);
 	if (ret) {
 		pmf_close(fs);
 		return ret == -ENODEV ? XFS_PMEM_EXIT_ERROR : XFS_PMEM_EXIT_USAGE;

@@ -92,6 +92,55 @@ int xfs_pmem_range(const char *cmd, enum pmf_device dev, bool whole,
 int xfs_pmem_open_flags(const char *data, const char *log, const char *rt,
 		unsigned int flags, struct pmf_fs **fsp);
 
+/*
+ * The command-line layer every command shares (options.c): the devices,
+ * the failed range and the output options, parsed and checked one way.
+ * A command lists the XFS_PMEM_LONGOPTS_* it takes in its getopt table
+ * and hands every option it does not know itself to xfs_pmem_target_opt()
+ * and xfs_pmem_out_opt().
+ */
+enum {
+	XFS_PMEM_OPT_OFFSET = 0x1000,
+	XFS_PMEM_OPT_LENGTH,
+	XFS_PMEM_OPT_WHOLE,
+};
+#define XFS_PMEM_LONGOPTS_DEVS \
+	{ "logdev",	required_argument, NULL, 'l' }, \
+	{ "rtdev",	required_argument, NULL, 'r' }
+#define XFS_PMEM_LONGOPTS_RANGE \
+	{ "device",	required_argument, NULL, 'd' }, \
+	{ "offset",	required_argument, NULL, XFS_PMEM_OPT_OFFSET }, \
+	{ "length",	required_argument, NULL, XFS_PMEM_OPT_LENGTH }
+#define XFS_PMEM_LONGOPTS_WHOLE \
+	{ "whole",	no_argument,	   NULL, XFS_PMEM_OPT_WHOLE }
+#define XFS_PMEM_LONGOPTS_OUTPUT \
+	{ "output",	required_argument, NULL, 'o' }, \
+	{ "json",	no_argument,	   NULL, 'J' }, \
+	{ "raw",	no_argument,	   NULL, 'R' }, \
+	{ "noheadings",	no_argument,	   NULL, 'n' }
+#define XFS_PMEM_LONGOPTS_BYTES \
+	{ "bytes",	no_argument,	   NULL, 'b' }
+
+/* The devices and the failed range, as given. */
+struct xfs_pmem_target {
+	const char	*cmd;		/* for messages */
+	unsigned int	devmask;	/* 1 << PMF_DEV_*: what --device takes */
+	bool		whole_ok;	/* --whole is an option */
+	const char	*log;
+	const char	*rt;
+	const char	*device;
+	const char	*offset;
+	const char	*length;
+	bool		whole;
+	enum pmf_device	dev;		/* after xfs_pmem_target_check() */
+};
+#define XFS_PMEM_DEVS_ALL	((1U << PMF_DEV_DATA) | (1U << PMF_DEV_LOG) | \
+				 (1U << PMF_DEV_RT))
+
+bool xfs_pmem_target_opt(struct xfs_pmem_target *t, int c, const char *arg);
+bool xfs_pmem_out_opt(struct xfs_pmem_out *out, int c, const char *arg);
+int xfs_pmem_target_check(struct xfs_pmem_target *t);
+
 /* commands */
 int xfs_pmem_info(int argc, char **argv);
 int xfs_pmem_simulate(int argc, char **argv);

@@ -99,8 +99,9 @@ scen_hang() {
 	mappers 4
 	./daxmap open "${lp}open" $U/d0/f & po=$!
 	./daxmap map "${lp}tmpfs" /tmp/t & pt=$!
-	sleep 2
+	await_mapped $pids $po $pt
 	unbind_step pmem0
+	[ "$hung" = 0 ] && await_exit $pids
 	sleep 1
 	states 4
 	proc_state open $po
@@ -116,12 +117,12 @@ scen_shutdown() {
 	mkfs_mount -m reflink=0
 	files 4
 	mappers 4
-	sleep 2
+	await_mapped $pids
 	xfs_io -x -c shutdown $U
 	say "shutdown $?"
 	sleep 1
 	unbind_step pmem0
-	sleep 1
+	[ "$hung" = 0 ] && await_exit $pids
 	states 4
 	[ "$hung" = 0 ] || power_off_hung
 	kill $pids 2>/dev/null
@@ -143,6 +144,7 @@ scen_cold() {
 	./daxmap cold c0 $U/cold 64 & c0=$!
 	./daxmap cold c1 $U/cold 64 & c1=$!
 	(while :; do echo 2 > /proc/sys/vm/drop_caches; sleep 0.1; done) & dc=$!
+	await_mapped $c0 $c1
 	sleep 2
 	unbind_step pmem0
 	kill $dc
@@ -168,9 +170,9 @@ scen_reflink() {
 	./daxmap map "${lp}m1" $U/d1/f & m1=$!
 	./daxmap map "${lp}s1" $U/d1/s1 & s1=$!
 	./daxmap map "${lp}s2" $U/d1/s2 & s2=$!
-	sleep 2
+	await_mapped $m0 $m1 $s1 $s2
 	unbind_step pmem0
-	sleep 1
+	[ "$hung" = 0 ] && await_exit $m0 $m1 $s1 $s2
 	proc_state m0 $m0
 	proc_state m1 $m1
 	proc_state s1 $s1
@@ -187,7 +189,7 @@ scen_logdev() {
 	mount -t xfs -o dax=always,logdev=/dev/pmem1 /dev/pmem0 $U || say "mount-failed"
 	files 2
 	mappers 2
-	sleep 2
+	await_mapped $pids
 	unbind_step pmem1
 	sleep 1
 	states 2
@@ -222,9 +224,9 @@ scen_zoned() {
 		eval "m$k=\$!"
 		k=$((k + 1))
 	done
-	sleep 2
+	await_mapped $m0 $m1
 	unbind_step pmem0
-	sleep 1
+	[ "$hung" = 0 ] && await_exit $m0 $m1
 	states 2
 	[ "$hung" = 0 ] || power_off_hung
 	kill $m0 $m1 2>/dev/null

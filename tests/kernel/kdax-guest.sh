@@ -44,6 +44,41 @@ proc_state() {
 	fi
 }
 
+# await_mapped PID...: wait until each daxmap has said it mapped and read
+# its file, for at most 30 s.  A fixed sleep was not enough: on a loaded
+# host the TCG guest starts them late, and a process that maps only after
+# the unbind gets an error, not the SIGBUS being tested.
+await_mapped() {
+	for p in "$@"; do
+		i=0
+		while ! grep -q "pid $p: \(mapped\|opened\|cycling\) " /out/kdax.log &&
+			[ $i -lt 300 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	done
+}
+
+# await_exit PID...: wait until each process has ended (or is a zombie),
+# for at most 15 s: a SIGBUS sent by the unbind is delivered when the
+# process next runs, which on a loaded host can be later than a second.
+await_exit() {
+	i=0
+	while [ $i -lt 150 ]; do
+		left=0
+		for p in "$@"; do
+			if kill -0 "$p" 2>/dev/null &&
+			   ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null; then
+				left=1
+			fi
+		done
+		[ $left = 0 ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
 # unbind NS: unbind the pmem namespace NS from nd_pmem and say how long it
 # took; give up waiting after KDAX_UNBIND_WAIT seconds (default 30: the
 # stock 7.2 module never returns), show the stuck writer's stack and

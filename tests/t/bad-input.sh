@@ -206,6 +206,9 @@ badsb 'write -d rextents 1'
 pmf_bad 8 "badsb.img: corrupt superblock (inconsistent realtime geometry: 0 blocks, extent size 1, 1 extents, 0 bitmap blocks)" \
 	"$XFS_PMEM" info "$TMP/badsb.img"
 
+pmf_bad 16 "repair: --json prints the plan; the manifest of --apply is JSON already" \
+	"$XFS_PMEM" repair "$TMP/fs.img" -l "$TMP/fs.log" --device data --whole --apply --json
+
 # The range: every bad number, for verify and repair too.
 for c in simulate verify repair; do
 	r=("$XFS_PMEM" "$c" "$TMP/fs.img" -l "$TMP/fs.log" --device data)

@@ -202,5 +202,20 @@ oopses=$(grep -caE 'BUG:|Oops' "$TMP/ours.console" || true)
 echo "ours: $(sl ours rounds | grep -c ' unbind returned ') unbinds in the rounds, $warns WARNING, $oopses BUG/oops in the boot"
 sl ours rounds | awk '/ unbind returned / { print $5 }' | sort -n |
 	awk '{ a[NR] = $1 } END { if (NR) printf "ours: unbind time min %s max %s s\n", a[1], a[NR] }'
+# What a wrong verdict saw, for the post-mortem: its kdax lines and any
+# kernel complaint while it ran.
+for b in $bad; do
+	case $b in *:*=*) ;; *) continue ;; esac
+	m=${b%%:*} s=${b#*:}
+	s=${s%%=*}
+	# The rows hang-quiet and zoned-refused are of their scenario.
+	s=${s%-quiet}
+	s=${s%-refused}
+	echo "== $m $s"
+	sl "$m" "$s" | grep -v '^dmesg ' | head -n 40
+	tr -d '\r' < "$TMP/$m.console" |
+		awk -v s="$s" '/kdax: scen / { on = ($0 ~ "kdax: scen " s " begin") } on' |
+		grep -aE -A3 'WARNING:|BUG:|Oops' | head -n 20
+done
 [ -z "$bad" ] || pmf_fail "unexpected verdicts:$bad (consoles: $PMF_BUILD/test-logs/kernel-dax-remove-*.console)"
 echo "ok"

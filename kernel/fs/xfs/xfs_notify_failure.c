@@ -140,13 +140,38 @@ xfs_notify_kill_mappers(
 }
 
 /*
- * Leave nothing of @ip pointing into the departing device: kill its
- * mappers, then unmap, wait until no page is referenced and delete every
+ * First pass of the sweep: kill the tasks mapping @ip and tear down every
+ * page table entry of its mapping.  Pages of a reflinked extent are shared
+ * between files, and a page stays busy while any file's mapping of it
+ * lives: waiting for it to go idle in one file before the mappers of the
+ * others are gone would wait forever.  After the shutdown no fault maps a
+ * page again, so what is unmapped here stays unmapped.
+ */
+static void
+xfs_notify_unmap_inode(
+	struct xfs_inode	*ip,
+	int			mf_flags,
+	struct xfs_notify_sweep	*sw)
+{
+	struct address_space	*mapping = VFS_I(ip)->i_mapping;
+
+	sw->files++;
+	if (!mapping_mapped(mapping))
+		return;
+	sw->mapped++;
+	xfs_notify_kill_mappers(mapping, mf_flags);
+	xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
+	unmap_mapping_pages(mapping, 0, 0, false);
+	xfs_iunlock(ip, XFS_MMAPLOCK_EXCL);
+}
+
+/*
+ * Second pass: wait until no page of @ip is referenced and delete every
  * DAX entry, dirty or not (the order truncate uses).  Evicting an inode
  * with an entry left would read the removed device's struct pages.
  */
 static void
-xfs_notify_revoke_inode(
+xfs_notify_break_inode(
 	struct xfs_inode	*ip,
 	int			mf_flags,
 	struct xfs_notify_sweep	*sw)
@@ -154,11 +179,6 @@ xfs_notify_revoke_inode(
 	struct inode		*inode = VFS_I(ip);
 	int			error;
 
-	sw->files++;
-	if (mapping_mapped(inode->i_mapping)) {
-		sw->mapped++;
-		xfs_notify_kill_mappers(inode->i_mapping, mf_flags);
-	}
 	xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
 	error = dax_break_layout_inode(inode, xfs_notify_wait_dax_page);
 	if (error) {
@@ -170,27 +190,23 @@ xfs_notify_revoke_inode(
 	xfs_iunlock(ip, XFS_MMAPLOCK_EXCL);
 }
 
+typedef void (*xfs_notify_inode_fn)(struct xfs_inode *ip, int mf_flags,
+		struct xfs_notify_sweep *sw);
+
 /*
- * Device removal, once the filesystem is shut down: revoke every mapping
- * of every in-memory file whose data lives on the departing device.
- *
- * This needs no metadata.  The rmap walk cannot do it: it stops at the
- * first unreadable AGF or btree block, finds nothing at all on a
- * filesystem that was shut down before (every read fails), and a file
- * whose records it has passed can still be opened and read-faulted until
- * the shutdown (a freeze stops neither).  After the shutdown no fault can
- * map a page any more, so a sweep of the inodes in memory then is
- * complete.  Inodes being evicted are skipped: eviction drops their
+ * Call @fn for every in-memory inode whose DAX entries point into
+ * @dax_dev.  Inodes being evicted are skipped: eviction drops their
  * entries itself.
  */
 static void
-xfs_notify_sweep(
+xfs_notify_each_dax_inode(
 	struct xfs_mount	*mp,
 	struct dax_device	*dax_dev,
-	int			mf_flags)
+	xfs_notify_inode_fn	fn,
+	int			mf_flags,
+	struct xfs_notify_sweep	*sw)
 {
 	struct super_block	*sb = mp->m_super;
-	struct xfs_notify_sweep	sw = { };
 	struct inode		*inode, *prev = NULL;
 
 	spin_lock(&sb->s_inode_list_lock);
@@ -209,12 +225,39 @@ xfs_notify_sweep(
 
 		iput(prev);
 		prev = inode;
-		xfs_notify_revoke_inode(XFS_I(inode), mf_flags, &sw);
+		fn(XFS_I(inode), mf_flags, sw);
 		cond_resched();
 		spin_lock(&sb->s_inode_list_lock);
 	}
 	spin_unlock(&sb->s_inode_list_lock);
 	iput(prev);
+}
+
+/*
+ * Device removal, once the filesystem is shut down: revoke every mapping
+ * of every in-memory file whose data lives on the departing device.
+ *
+ * This needs no metadata.  The rmap walk cannot do it: it stops at the
+ * first unreadable AGF or btree block, finds nothing at all on a
+ * filesystem that was shut down before (every read fails), and a file
+ * whose records it has passed can still be opened and read-faulted until
+ * the shutdown (a freeze stops neither).  After the shutdown no fault can
+ * map a page any more, so a sweep of the inodes in memory then is
+ * complete.  All mappings go before any wait for a busy page: see
+ * xfs_notify_unmap_inode().
+ */
+static void
+xfs_notify_sweep(
+	struct xfs_mount	*mp,
+	struct dax_device	*dax_dev,
+	int			mf_flags)
+{
+	struct xfs_notify_sweep	sw = { };
+
+	xfs_notify_each_dax_inode(mp, dax_dev, xfs_notify_unmap_inode,
+			mf_flags, &sw);
+	xfs_notify_each_dax_inode(mp, dax_dev, xfs_notify_break_inode,
+			mf_flags, &sw);
 
 	xfs_notice(mp,
 "device removal: %llu files in memory had DAX pages on the device, %llu mapped: mappings revoked, entries dropped",

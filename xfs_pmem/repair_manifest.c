@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * What repair found and did, as JSON through libsmartcols: the plan
+ * (repair --json) and the manifest of --apply share the "files" and
+ * "metadata" tables.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "repair.h"
+
+enum { F_INODE, F_OFFSET, F_LENGTH, F_PATH, F_NR };
+enum { M_OWNER, M_DEV, M_START, M_LENGTH, M_CHECK, M_DETAIL, M_NR };
+enum { R_DATA, R_LOG, R_RT, R_UNDO, R_XFS_REPAIR, R_FILES, R_BYTES,
+       R_QFILE, R_QINO, R_QBYTES, R_UBYTES, R_NR };
+enum { Q_START, Q_LENGTH, Q_NR };
+
+static const struct xfs_pmem_col fcols[F_NR] = {
+	[F_INODE]  = { "inode", 0, 0, XFS_PMEM_NUM, "" },
+	[F_OFFSET] = { "offset", 0, 0, XFS_PMEM_NUM, "" },
+	[F_LENGTH] = { "length", 0, 0, XFS_PMEM_NUM, "" },
+	[F_PATH]   = { "path", 0, 0, XFS_PMEM_LIST, "" },
+};
+static const struct xfs_pmem_col mcols[M_NR] = {
+	[M_OWNER]  = { "owner", 0, 0, XFS_PMEM_STR, "" },
+	[M_DEV]	   = { "dev", 0, 0, XFS_PMEM_STR, "" },
+	[M_START]  = { "start", 0, 0, XFS_PMEM_NUM, "" },
+	[M_LENGTH] = { "length", 0, 0, XFS_PMEM_NUM, "" },
+	[M_CHECK]  = { "check", 0, 0, XFS_PMEM_STR, "" },
+	[M_DETAIL] = { "detail", 0, 0, XFS_PMEM_STR, "" },
+};
+static const struct xfs_pmem_col rcols[R_NR] = {
+	[R_DATA]	= { "data", 0, 0, XFS_PMEM_STR, "" },
+	[R_LOG]		= { "log", 0, 0, XFS_PMEM_STR, "" },
+	[R_RT]		= { "rt", 0, 0, XFS_PMEM_STR, "" },
+	[R_UNDO]	= { "undo", 0, 0, XFS_PMEM_STR, "" },
+	[R_XFS_REPAIR]	= { "xfs_repair", 0, 0, XFS_PMEM_STR, "" },
+	[R_FILES]	= { "ranges_unmapped", 0, 0, XFS_PMEM_NUM, "" },
+	[R_BYTES]	= { "bytes_unmapped", 0, 0, XFS_PMEM_NUM, "" },
+	[R_QFILE]	= { "quarantine_file", 0, 0, XFS_PMEM_STR, "" },
+	[R_QINO]	= { "quarantine_inode", 0, 0, XFS_PMEM_NUM, "" },
+	[R_QBYTES]	= { "bytes_quarantined", 0, 0, XFS_PMEM_NUM, "" },
+	[R_UBYTES]	= { "bytes_unwritten", 0, 0, XFS_PMEM_NUM, "" },
+};
+static const struct xfs_pmem_col qcols[Q_NR] = {
+	[Q_START]  = { "start", 0, 0, XFS_PMEM_NUM, "" },
+	[Q_LENGTH] = { "length", 0, 0, XFS_PMEM_NUM, "" },
+};
+static const int	ids[R_NR] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+static const struct xfs_pmem_out json_out = { .json = true, .bytes = true };
+
+/* The paths as one cell, one per line: libsmartcols makes it a list. */
+static int
+repair_set_paths(
+	struct libscols_line		*ln,
+	const struct repair_item	*it)
+{
+	size_t				len = 0;
+	char				*cell, *p;
+
+	if (!it->npaths)
+		return 0;
+	for (uint32_t i = 0; i < it->npaths; i++)
+		len += strlen(it->paths[i]) + 1;
+	cell = p = malloc(len);
+	if (!cell)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < it->npaths; i++) {
+		size_t	n = strlen(it->paths[i]);
+
+		memcpy(p, it->paths[i], n);
+		p += n;
+		*p++ = '\n';
+	}
+	p[-1] = '\0';
+	if (scols_line_refer_data(ln, F_PATH, cell)) {
+		free(cell);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+typedef int (*repair_fill_fn)(struct libscols_line *ln,
+		const struct repair_item *it);
+
+/* A file range: inode, offset and length. */
+static int
+repair_fill_range(
+	struct libscols_line		*ln,
+	const struct repair_item	*it)
+{
+	return xfs_pmem_line_setf(ln, F_INODE, "%llu", (unsigned long long)it->ino) ||
+	       xfs_pmem_line_setf(ln, F_OFFSET, "%llu", (unsigned long long)it->start) ||
+	       xfs_pmem_line_setf(ln, F_LENGTH, "%llu", (unsigned long long)it->length);
+}
+
+/* A lost file range, with its paths. */
+static int
+repair_fill_file(
+	struct libscols_line		*ln,
+	const struct repair_item	*it)
+{
+	return repair_fill_range(ln, it) || repair_set_paths(ln, it);
+}
+
+static int
+repair_fill_meta(
+	struct libscols_line		*ln,
+	const struct repair_item	*it)
+{
+	return scols_line_set_data(ln, M_OWNER, it->owner) ||
+	       scols_line_set_data(ln, M_DEV, it->dev) ||
+	       xfs_pmem_line_setf(ln, M_START, "%llu", (unsigned long long)it->start) ||
+	       xfs_pmem_line_setf(ln, M_LENGTH, "%llu", (unsigned long long)it->length) ||
+	       scols_line_set_data(ln, M_CHECK, it->check) ||
+	       scols_line_set_data(ln, M_DETAIL, it->detail);
+}
+
+static int
+repair_fill_quarantine(
+	struct libscols_line		*ln,
+	const struct repair_item	*it)
+{
+	return xfs_pmem_line_setf(ln, Q_START, "%llu", (unsigned long long)it->start) ||
+	       xfs_pmem_line_setf(ln, Q_LENGTH, "%llu", (unsigned long long)it->length);
+}
+
+/* A table @name of the first @ncols of @cols: a line per item of @kind. */
+static struct libscols_table *
+repair_table(
+	const char			*name,
+	const struct xfs_pmem_col	*cols,
+	size_t				ncols,
+	const struct repair_plan	*plan,
+	char				kind,
+	repair_fill_fn			fill)
+{
+	struct libscols_table		*tb;
+	struct libscols_line		*ln;
+
+	tb = xfs_pmem_table_new(name, cols, ids, ncols, &json_out);
+	if (!tb)
+		return NULL;
+	for (size_t i = 0; i < plan->nr; i++) {
+		if (plan->items[i].kind != kind)
+			continue;
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln || fill(ln, &plan->items[i])) {
+			scols_unref_table(tb);
+			return NULL;
+		}
+	}
+	return tb;
+}
+
+/* The one-line summary of what --apply did. */
+static struct libscols_table *
+repair_summary_table(
+	const struct repair_args	*ra,
+	const struct repair_plan	*before,
+	const struct repair_plan	*done,
+	const char			*undo,
+	int				xfs_repair_rc)
+{
+	struct libscols_table		*tb;
+	struct libscols_line		*ln;
+	size_t				nfiles = 0;
+
+	for (size_t i = 0; i < done->nr; i++)
+		nfiles += done->items[i].kind == REPAIR_DATA;
+	tb = xfs_pmem_table_new("repair", rcols, ids, R_NR, &json_out);
+	if (!tb)
+		return NULL;
+	ln = scols_table_new_line(tb, NULL);
+	if (!ln || scols_line_set_data(ln, R_DATA, ra->data) ||
+	    scols_line_set_data(ln, R_LOG, ra->t.log ? ra->t.log : "") ||
+	    scols_line_set_data(ln, R_RT, ra->t.rt ? ra->t.rt : "") ||
+	    scols_line_set_data(ln, R_UNDO, undo) ||
+	    (xfs_repair_rc < 0 ?
+	     scols_line_set_data(ln, R_XFS_REPAIR, "not needed") :
+	     xfs_pmem_line_setf(ln, R_XFS_REPAIR, "ran%s, exit %d",
+			ra->zap_log && before->log ? " with -L" : "", xfs_repair_rc)) ||
+	    xfs_pmem_line_setf(ln, R_FILES, "%zu", nfiles) ||
+	    xfs_pmem_line_setf(ln, R_BYTES, "%llu",
+			(unsigned long long)done->data_bytes) ||
+	    scols_line_set_data(ln, R_QFILE, !done->quarantine_bytes ? "" :
+			ra->t.dev == PMF_DEV_RT ? "/pmemfail-quarantine-rt" :
+			"/pmemfail-quarantine") ||
+	    xfs_pmem_line_setf(ln, R_QINO, "%llu",
+			(unsigned long long)done->quarantine_ino) ||
+	    xfs_pmem_line_setf(ln, R_QBYTES, "%llu",
+			(unsigned long long)done->quarantine_bytes) ||
+	    xfs_pmem_line_setf(ln, R_UBYTES, "%llu",
+			(unsigned long long)done->unwritten_bytes)) {
+		scols_unref_table(tb);
+		return NULL;
+	}
+	return tb;
+}
+
+/*
+ * Print the JSON body of each table in @tbs, in order, as one object to
+ * @f; the tables are released.  0 or a negative errno.
+ */
+static int
+repair_write_json(
+	FILE			*f,
+	struct libscols_table	**tbs,
+	size_t			n)
+{
+	int			error = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!tbs[i])
+			error = -ENOMEM;
+	fputc('{', f);
+	for (size_t i = 0; !error && i < n; i++) {
+		char	*body = xfs_pmem_json_body(tbs[i]);
+
+		if (!body) {
+			error = -ENOMEM;
+			break;
+		}
+		fprintf(f, "%s%s", i ? "," : "", body);
+		free(body);
+	}
+	fputs("}\n", f);
+	for (size_t i = 0; i < n; i++)
+		if (tbs[i])
+			scols_unref_table(tbs[i]);
+	return error;
+}
+
+/* repair --json: the plan on stdout. */
+int
+repair_plan_json(
+	const struct repair_plan	*plan)
+{
+	struct libscols_table		*tbs[] = {
+		repair_table("files", fcols, F_NR, plan, REPAIR_DATA,
+				repair_fill_file),
+		repair_table("metadata", mcols, M_NR, plan, REPAIR_META,
+				repair_fill_meta),
+	};
+
+	return repair_write_json(stdout, tbs, sizeof(tbs) / sizeof(tbs[0]));
+}
+
+int
+repair_manifest(
+	const struct repair_args	*ra,
+	const struct repair_plan	*before,
+	const struct repair_plan	*done,
+	const char			*manifest,
+	const char			*undo,
+	int				xfs_repair_rc)
+{
+	struct libscols_table		*tbs[] = {
+		repair_summary_table(ra, before, done, undo, xfs_repair_rc),
+		repair_table("files", fcols, F_NR, done, REPAIR_DATA,
+				repair_fill_file),
+		repair_table("metadata", mcols, M_NR, before, REPAIR_META,
+				repair_fill_meta),
+		repair_table("quarantine", qcols, Q_NR, done, REPAIR_QUARANTINE,
+				repair_fill_quarantine),
+		/* Lost bytes that read zeros but stay allocated: partial rt extents. */
+		repair_table("unwritten", fcols, F_PATH, done, REPAIR_UNWRITTEN,
+				repair_fill_range),
+	};
+	size_t				n = sizeof(tbs) / sizeof(tbs[0]);
+	FILE				*f;
+	int				error;
+
+	f = fopen(manifest, "w");
+	if (!f) {
+		error = -errno;
+		for (size_t i = 0; i < n; i++)
+			if (tbs[i])
+				scols_unref_table(tbs[i]);
+		return error;
+	}
+	error = repair_write_json(f, tbs, n);
+	if (fclose(f) && !error)
+		error = -EIO;
+	return error;
+}
