@@ -15,6 +15,10 @@
 #             each mapped: every sharer SIGBUS;
 #   logdev    external log on pmem1, data on pmem0: unbind the log's
 #             namespace (doc/kernel.md says what must happen);
+#   zoned     sid's mkfs.xfs 7.2 (./sid, from the host) makes a zoned
+#             internal realtime section (sb_rtstart) on pmem0; files of
+#             the data section, DAX, mapped: the walk is refused, every
+#             mapper SIGBUS (doc/kernel.md);
 #   rounds    "hang" KDAX_ROUNDS more times (default 20), each on a rebound
 #             namespace and a fresh filesystem.
 # A hung unbind powers the guest off (kdax-guest.sh): the host boots again
@@ -197,6 +201,38 @@ scen_logdev() {
 	wait $pids 2>/dev/null
 	finish
 	rebind "$ns1" pmem1
+}
+
+scen_zoned() {
+	# The smallest zoned geometry mkfs takes on 512 MiB: 12 rtgroups of
+	# 16 MiB after a 320 MiB data section, on the same device.
+	./sid/mkfs.xfs -q -f -m rmapbt=1 -d agcount=4,size=320m -r zoned=1,rgsize=16m \
+		/dev/pmem0 || say "mkfs-failed"
+	mkdir -p $U
+	# DAX only where it is asked for: a DAX write to a zoned realtime file
+	# is not what this scenario is about.
+	mount -t xfs -o dax=inode /dev/pmem0 $U || say "mount-failed"
+	mkdir $U/d
+	xfs_io -c 'chattr -t' -c 'chattr +x' $U/d
+	xfs_io -f -c 'pwrite -q -S 0x5a 0 1m' -c fsync $U/rt
+	say "xflags rt $(xfs_io -c 'lsattr' $U/rt | awk '{ print $1 }')"
+	k=0
+	while [ $k -lt 2 ]; do
+		xfs_io -f -c 'pwrite -q -S 0x5a 0 1m' -c fsync $U/d/f$k
+		say "xflags f$k $(xfs_io -c 'lsattr' $U/d/f$k | awk '{ print $1 }')"
+		./daxmap map "m$k" $U/d/f$k &
+		eval "m$k=\$!"
+		k=$((k + 1))
+	done
+	await_mapped $m0 $m1
+	unbind_step pmem0
+	[ "$hung" = 0 ] && await_exit $m0 $m1
+	states 2
+	[ "$hung" = 0 ] || power_off_hung
+	kill $m0 $m1 2>/dev/null
+	wait $m0 $m1 2>/dev/null
+	finish
+	rebind "$ns0" pmem0
 }
 
 scen_rounds() {

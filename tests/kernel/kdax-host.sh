@@ -32,8 +32,10 @@ kdax_boot() {
 	local test=$1 name=$2 rc t0
 	shift 2
 	t0=$(date +%s)
+	# A guest wedged by an oops (RCU stalls) only waits for its timeout.
 	"$kdax_guest/run" --timeout "${PMF_GUEST_TIMEOUT:-900}" --xfsprogs "$XFSPROGS_DIR" \
-		--job "$TMP/job" --out "$TMP/out-$name" "$@" 2> "$TMP/run-$name.err"
+		--wedge-kill 10 --job "$TMP/job" --out "$TMP/out-$name" "$@" \
+		2> "$TMP/run-$name.err"
 	rc=$?
 	echo "$name: guest exit $rc after $(( $(date +%s) - t0 ))s"
 	[ -f "$TMP/out-$name/console.log" ] ||

@@ -14,6 +14,10 @@
 #   reflink   reflink=1: every sharer of a shared extent gets SIGBUS;
 #   logdev    unbind of an external log on pmem: the filesystem shuts down
 #             at once, the data device's mappers live (doc/kernel.md);
+#   zoned     a zoned internal realtime section (sb_rtstart, sid's mkfs.xfs
+#             7.2): every mapper of a DAX file of the data section gets
+#             SIGBUS; zoned-refused (ours only): the walk is refused as
+#             doc/kernel.md says;
 #   rounds    (ours only) "hang" 20 times in one boot;
 # and no scenario may log a kernel WARNING, BUG or oops (for "hang" that
 # is the row hang-quiet, so that patch 1 is judged on the hang alone), and
@@ -27,6 +31,8 @@ pmf_require_guest
 
 . "$PMF_SRC/tests/kernel/kdax-host.sh"
 kdax_setup "$PMF_SRC/tests/kernel/dax-remove-job.sh"
+sid=$("$kdax_guest/xfsprogs-sid-fetch") || pmf_fail "tests/guest/xfsprogs-sid-fetch failed"
+cp -a "$sid" "$TMP/job/sid"
 
 # Patch 1 alone on the stock module.
 "$PMF_SRC/kernel/patches/mkseries" -o "$TMP/series" -t "$TMP/linux" > /dev/null ||
@@ -36,7 +42,8 @@ ko1=$("$kdax_guest/xfs-ko-build" --tree "$TMP/linux/fs/xfs") ||
 	pmf_fail "the xfs module after patch 1 does not build"
 
 rounds=${PMF_KDAX_ROUNDS:-20}
-scens=hang,shutdown,cold,reflink,logdev
+# PMF_KDAX_SCENS: run (and tabulate) only these scenarios, by hand.
+scens=${PMF_KDAX_SCENS:-hang,shutdown,cold,reflink,logdev,zoned,rounds}
 # run MOD SCENARIOS [run args]: boot until every scenario has run; the
 # kdax lines of all boots go to $TMP/MOD.all, their consoles to MOD.console.
 run() {
@@ -58,9 +65,11 @@ run() {
 }
 # Stock wedges after an oops (RCU stalls) until the guest times out: give
 # its boots less time.
-run ours "$scens,rounds" --xfs-ko "$kdax_ko"
-run patch1 "$scens" --timeout 300 --xfs-ko "$ko1"
-run stock "$scens" --timeout 300
+# rounds is ours only.
+others=$(echo "$scens" | tr ',' '\n' | grep -vx rounds | paste -sd,)
+run ours "$scens" --xfs-ko "$kdax_ko"
+[ -z "$others" ] || run patch1 "$others" --timeout 300 --xfs-ko "$ko1"
+[ -z "$others" ] || run stock "$others" --timeout 300
 
 # sl MOD SCEN: the kdax lines of one scenario.
 sl() {
@@ -96,6 +105,14 @@ check() {
 		has "$m" hang '^scen hang end$' && quiet "$m" hang && ok=1
 		return 0
 	fi
+	if [ "$s" = zoned-refused ]; then
+		has "$m" zoned '^scen zoned end$' &&
+			has "$m" zoned 'pre-remove failure on a zoned realtime device: owners not looked up$' &&
+			has "$m" zoned 'rmap walk not run, error -95: 0 file ranges' &&
+			has "$m" zoned 'device removal: 2 files in memory had DAX pages on the device, 2 mapped' &&
+			ok=1
+		return 0
+	fi
 	# A filesystem that was not made proves nothing either way.
 	if has "$m" "$s" '(mkfs|mount)-failed$'; then
 		ok=2
@@ -125,6 +142,8 @@ check() {
 	logdev)
 		! has "$m" "$s" '^write-after 0$' && has "$m" "$s" '^proc m0 alive$' &&
 			has "$m" "$s" '^proc m1 alive$' && ok=1 ;;
+	zoned)
+		killed "$m" "$s" m0 m1 && ok=1 ;;
 	rounds)
 		has "$m" "$s" "^rounds $rounds\$" && ok=1
 		for r in $(seq 1 "$rounds"); do
@@ -145,15 +164,22 @@ check() {
 # per-record invalidate_inode_pages2_range() waiting on a locked DAX entry.
 # logdev is right on stock too: the block layer's fs_bdev_mark_dead()
 # shuts the filesystem down right after the stock handler returns 0.
-want_stock="hang=FAIL hang-quiet=FAIL shutdown=FAIL cold=FAIL reflink=FAIL logdev=ok"
-want_patch1="hang=ok hang-quiet=any shutdown=FAIL cold=any reflink=any logdev=ok"
+# zoned: stock classifies the whole device as realtime and its rtgroup
+# walk finds none of the data section's files: the unbind returns, the
+# mappers live and oops in exit_mmap when killed (patch 1 alike).
+want_stock="hang=FAIL hang-quiet=FAIL shutdown=FAIL cold=FAIL reflink=FAIL logdev=ok zoned=FAIL"
+want_patch1="hang=ok hang-quiet=any shutdown=FAIL cold=any reflink=any logdev=ok zoned=FAIL"
 
 bad=""
-printf '%-11s %-8s %-8s %-8s\n' SCENARIO stock patch1 ours
-for s in hang hang-quiet shutdown cold reflink logdev rounds; do
-	line=$(printf '%-11s' "$s")
+printf '%-13s %-8s %-8s %-8s\n' SCENARIO stock patch1 ours
+for s in hang hang-quiet shutdown cold reflink logdev zoned zoned-refused rounds; do
+	case ,$scens, in
+	*,"${s%-*}",*) ;;
+	*) continue ;;
+	esac
+	line=$(printf '%-13s' "$s")
 	for m in stock patch1 ours; do
-		if [ $m != ours ] && [ "$s" = rounds ]; then
+		if [ $m != ours ] && { [ "$s" = rounds ] || [ "$s" = zoned-refused ]; }; then
 			line="$line $(printf '%-8s' -)"
 			continue
 		fi
@@ -182,7 +208,9 @@ for b in $bad; do
 	case $b in *:*=*) ;; *) continue ;; esac
 	m=${b%%:*} s=${b#*:}
 	s=${s%%=*}
-	[ "$s" = hang-quiet ] && s=hang
+	# The rows hang-quiet and zoned-refused are of their scenario.
+	s=${s%-quiet}
+	s=${s%-refused}
 	echo "== $m $s"
 	sl "$m" "$s" | grep -v '^dmesg ' | head -n 40
 	tr -d '\r' < "$TMP/$m.console" |

@@ -547,7 +547,7 @@ xfs_notify_sick(
 			xfs_agno_mark_sick(mp, XFS_INO_TO_AGNO(mp, imp->ino),
 					XFS_SICK_AG_INODES);
 		}
-		xfs_warn(mp,
+		xfs_warn_ratelimited(mp,
 "media failure: %s of %s ino 0x%llx lost at daddr 0x%llx, %llu sectors, %s",
 			xfs_failure_owner_name(imp->owner),
 			xfs_failure_itype_name(imp->itype), imp->ino,
@@ -566,7 +566,7 @@ xfs_notify_sick(
 		if (mask)
 			xfs_agno_mark_sick(mp, imp->agno, mask);
 	}
-	xfs_warn(mp,
+	xfs_warn_ratelimited(mp,
 "media failure: %s of %s %u lost at daddr 0x%llx, %llu sectors, marked sick",
 		xfs_failure_owner_name(imp->owner),
 		imp->dev == XFS_FAILURE_DEV_RT ? "rtgroup" : "AG", imp->agno,
@@ -585,7 +585,7 @@ xfs_notify_act(
 	    (act & (XFS_FAILURE_ACT_KILL | XFS_FAILURE_ACT_UNMAP)))
 		xfs_notify_file(nf, imp, act);
 	else if (act & XFS_FAILURE_ACT_RECORD)
-		xfs_alert(nf->mp,
+		xfs_alert_ratelimited(nf->mp,
 "media failure: %s lost: ino 0x%llx daddr 0x%llx, %llu sectors",
 			xfs_failure_owner_name(imp->owner), imp->ino,
 			imp->daddr, imp->bbcount);
@@ -595,12 +595,12 @@ xfs_notify_act(
 
 	if ((act & XFS_FAILURE_ACT_SHUTDOWN) &&
 	    imp->dev == XFS_FAILURE_DEV_LOG) {
-		xfs_alert(nf->mp,
+		xfs_alert_ratelimited(nf->mp,
 "media failure: log lost at daddr 0x%llx of the log device, %llu sectors: cannot go on",
 			imp->daddr, imp->bbcount);
 		nf->want_shutdown = true;
 	} else if (act & XFS_FAILURE_ACT_SHUTDOWN) {
-		xfs_alert(nf->mp,
+		xfs_alert_ratelimited(nf->mp,
 "media failure: %s of %s %u lost at daddr 0x%llx, %llu sectors: cannot go on",
 			xfs_failure_owner_name(imp->owner),
 			imp->dev == XFS_FAILURE_DEV_RT ? "rtgroup" : "AG",
@@ -860,7 +860,11 @@ xfs_dax_translate_range(
 	return 0;
 }
 
-/* The external log device: the whole device is the log. */
+/*
+ * The external log device: the whole device is the log.  Its removal loses
+ * nothing yet, but the filesystem cannot go on without it: say so, as
+ * removal, not as lost log blocks (the core decides no action on removal).
+ */
 static void
 xfs_dax_notify_logdev_failure(
 	struct xfs_notify	*nf)
@@ -869,6 +873,11 @@ xfs_dax_notify_logdev_failure(
 
 	xfs_healthmon_report_media(nf->mp, XFS_DEV_LOG, nf->fr.daddr,
 			nf->fr.bbcount);
+	if (nf->mode == XFS_FAILURE_PRE_REMOVE) {
+		xfs_alert(nf->mp,
+"device removal: the external log device is going away: cannot go on");
+		return;
+	}
 	if (xfs_failure_log_impact(&nf->geo, &nf->fr, XFS_FAILURE_LOG_HINTS,
 			&imp))
 		xfs_notify_act(nf, &imp);
@@ -886,18 +895,26 @@ xfs_notify_finish(
 {
 	struct xfs_mount	*mp = nf->mp;
 
+	/* -EOPNOTSUPP: xfs_notify_can_walk() refused, nothing was walked. */
 	if (nf->fr.dev != XFS_FAILURE_DEV_LOG && error)
 		xfs_notice(mp,
-"%s failure at daddr 0x%llx, %llu sectors: rmap walk stopped, error %d: %llu file ranges, %llu of inodes in memory",
+"%s failure at daddr 0x%llx, %llu sectors: rmap walk %s, error %d: %llu file ranges, %llu of inodes in memory",
 			xfs_notify_mode_name(nf), nf->fr.daddr,
-			nf->fr.bbcount, error, nf->files, nf->incore);
+			nf->fr.bbcount,
+			error == -EOPNOTSUPP ? "not run" : "stopped",
+			error, nf->files, nf->incore);
 	else if (nf->fr.dev != XFS_FAILURE_DEV_LOG)
 		xfs_notice(mp,
 "%s failure at daddr 0x%llx, %llu sectors: %llu file ranges, %llu of inodes in memory",
 			xfs_notify_mode_name(nf), nf->fr.daddr,
 			nf->fr.bbcount, nf->files, nf->incore);
+	/*
+	 * A removal is not a user's forced unmount (what stock says, with
+	 * "User initiated shutdown" and "Metadata I/O Error"): say what the
+	 * block layer says when a device goes away under us.
+	 */
 	if (nf->mode == XFS_FAILURE_PRE_REMOVE) {
-		xfs_force_shutdown(mp, SHUTDOWN_FORCE_UMOUNT);
+		xfs_force_shutdown(mp, SHUTDOWN_DEVICE_REMOVED);
 		return error;
 	}
 	if (error || nf->want_shutdown) {
