@@ -127,6 +127,7 @@ while read -r name d ino m; do
 	say "write-after $name $?"
 	# shellcheck disable=SC2086
 	say "health-after $name $(./kpredict health $P $h)"
+	pid=""
 	eval "pid=\$p$m"
 	proc_state "$name-$m" "$pid"
 	proc_state "$name-bystander" "$pby"

@@ -31,7 +31,7 @@ pmf_guest_bins "$TMP/job" "$GUEST_PMEM"
 
 kdax_boot kernel-predict ours --pmem 512 --module hwpoison_inject \
 	--xfs-ko "$kdax_ko"
-[ "$(tail -n 1 "$TMP/ours.kdax")" = done ] ||
+[ "$(tail -n 1 "$TMP/ours.kdax")" = "done" ] ||
 	pmf_fail "the guest did not finish (exit $rc_ours): $PMF_BUILD/test-logs/kernel-predict-ours.console"
 grep -E '^(mkfs|mount|remount|xattr|reflink)[a-z-]*-failed' "$TMP/ours.kdax" &&
 	pmf_fail "the guest job could not set up"
