@@ -334,6 +334,13 @@ const char *pmf_tally_verdict(const struct pmf_tally *t);
 const char *pmf_tally_next_step(const struct pmf_tally *t);
 
 /*
+ * Is @imp a range of a file's data that repair unmaps, as the kernel does
+ * on a media failure (the core's PMF_ACT_UNMAP)?  Directory, symlink and
+ * metadata file blocks are not: xfs_repair rebuilds those.
+ */
+bool pmf_impact_unmaps(const struct pmf_impact *imp);
+
+/*
  * Repair, on a filesystem opened with PMF_OPEN_WRITE whose metadata is
  * consistent (xfs_repair has run) and whose log is clean.  pmf_punch()
  * unmaps [offset, offset + length) bytes (widened to whole blocks) of

@@ -11,42 +11,36 @@
 #include "pmf_priv.h"
 #include "pmf_online.h"
 
-/* Metadata inodes named by the superblock, and what they are. */
-struct pmf_metafile {
-	const char		*name;
-	enum xfs_failure_itype	itype;
-};
-
-static bool
-pmf_metafile(
+/*
+ * The name of a metadata inode the superblock names.  What kind of inode
+ * it is, is the core's to say (xfs_failure_inode_itype()); only the names
+ * for paths are kept here.
+ */
+static const char *
+pmf_sb_metafile_name(
 	const struct pmf_fs	*fs,
-	uint64_t		ino,
-	struct pmf_metafile	*mf)
+	uint64_t		ino)
 {
 	bool			metadir;
 	const struct xfs_sb	*sb = pmf_meta_sb(fs, &metadir);
 	const struct {
-		uint64_t		ino;
-		struct pmf_metafile	mf;
+		uint64_t	ino;
+		const char	*name;
 	} tab[] = {
-		{ sb ? sb->sb_rbmino : 0,  { "rtbitmap", XFS_FAILURE_ITYPE_RTBITMAP } },
-		{ sb ? sb->sb_rsumino : 0, { "rtsummary", XFS_FAILURE_ITYPE_RTSUMMARY } },
-		{ sb ? sb->sb_uquotino : 0, { "usrquota", XFS_FAILURE_ITYPE_QUOTA } },
-		{ sb ? sb->sb_gquotino : 0, { "grpquota", XFS_FAILURE_ITYPE_QUOTA } },
-		{ sb ? sb->sb_pquotino : 0, { "prjquota", XFS_FAILURE_ITYPE_QUOTA } },
-		{ sb && metadir ? sb->sb_metadirino : 0,
-				{ "metadir", XFS_FAILURE_ITYPE_METADIR } },
+		{ sb ? sb->sb_rbmino : 0,	"rtbitmap" },
+		{ sb ? sb->sb_rsumino : 0,	"rtsummary" },
+		{ sb ? sb->sb_uquotino : 0,	"usrquota" },
+		{ sb ? sb->sb_gquotino : 0,	"grpquota" },
+		{ sb ? sb->sb_pquotino : 0,	"prjquota" },
+		{ sb && metadir ? sb->sb_metadirino : 0, "metadir" },
 	};
 
 	if (ino == NULLFSINO || ino == 0 || !sb)
-		return false;
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		if (tab[i].ino == ino) {
-			*mf = tab[i].mf;
-			return true;
-		}
-	}
-	return false;
+		return NULL;
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (tab[i].ino == ino)
+			return tab[i].name;
+	return NULL;
 }
 
 /* Metadata inodes have no path; name them instead. */
@@ -55,68 +49,52 @@ pmf_metafile_name(
 	const struct pmf_fs	*fs,
 	uint64_t		ino)
 {
-	struct pmf_metafile	mf;
+	const char		*name = pmf_sb_metafile_name(fs, ino);
 	bool			metadir;
 
-	if (pmf_metafile(fs, ino, &mf))
-		return mf.name;
+	if (name)
+		return name;
 	/* The rtgroups' inodes live in the metadata directory tree. */
 	if (pmf_meta_sb(fs, &metadir) && metadir)
 		return pmf_metadir_name(fs, ino);
 	return NULL;
 }
 
-static enum xfs_failure_itype
-pmf_mode_itype(
-	umode_t			mode)
-{
-	if (S_ISREG(mode))
-		return XFS_FAILURE_ITYPE_REG;
-	if (S_ISDIR(mode))
-		return XFS_FAILURE_ITYPE_DIR;
-	if (S_ISLNK(mode))
-		return XFS_FAILURE_ITYPE_SYMLINK;
-	return XFS_FAILURE_ITYPE_UNKNOWN;
-}
-
-/* The kind of inode @ino, read through libxfs (offline) or bulkstat. */
-static enum xfs_failure_itype
-pmf_read_itype(
-	struct pmf_fs		*fs,
-	uint64_t		ino)
-{
-	enum xfs_failure_itype	itype;
-	struct xfs_inode	*ip;
-	uint32_t		gen;
-	uint16_t		mode;
-
-	if (fs->online)
-		return pmf_online_gen(fs, ino, &gen, &mode) ?
-			XFS_FAILURE_ITYPE_UNKNOWN : pmf_mode_itype(mode);
-	if (libxfs_iget(fs->mp, NULL, ino, 0, &ip))
-		return XFS_FAILURE_ITYPE_UNKNOWN;
-	if (xfs_is_metadir_inode(ip))
-		itype = xfs_failure_metafile_itype(ip->i_metatype);
-	else
-		itype = pmf_mode_itype(VFS_I(ip)->i_mode);
-	libxfs_irele(ip);
-	return itype;
-}
-
-/* Tell the core what kind of inode owns @imp, if it asks. */
+/*
+ * Tell the core what kind of inode owns @imp, if it asks: from the inode
+ * read through libxfs (offline) or bulkstat (online), and the superblock.
+ * An inode that cannot be read is passed on as mode 0; the core still
+ * knows the metadata inodes the superblock names, and gives its
+ * conservative answer for the rest.  Online, bulkstat shows no metadata
+ * directory tree inode, and the superblock copy may be missing.
+ */
 void
 pmf_set_itype(
 	struct pmf_fs			*fs,
 	struct xfs_failure_impact	*imp)
 {
-	struct pmf_metafile		mf;
+	enum xfs_metafile_type		metatype = XFS_METAFILE_UNKNOWN;
+	const struct xfs_sb		*sb;
+	struct xfs_inode		*ip;
+	bool				metafile = false;
+	bool				metadir;
+	uint16_t			mode = 0;
+	uint32_t			gen;
 
 	if (!xfs_failure_wants_itype(imp))
 		return;
-	if (pmf_metafile(fs, imp->ino, &mf))
-		xfs_failure_set_itype(imp, mf.itype);
-	else
-		xfs_failure_set_itype(imp, pmf_read_itype(fs, imp->ino));
+	sb = pmf_meta_sb(fs, &metadir);
+	if (fs->online) {
+		if (pmf_online_gen(fs, imp->ino, &gen, &mode))
+			mode = 0;
+	} else if (!libxfs_iget(fs->mp, NULL, imp->ino, 0, &ip)) {
+		mode = VFS_I(ip)->i_mode;
+		metafile = xfs_is_metadir_inode(ip);
+		metatype = ip->i_metatype;
+		libxfs_irele(ip);
+	}
+	xfs_failure_set_itype(imp, xfs_failure_inode_itype(sb, imp->ino, mode,
+			metafile, metatype));
 }
 
 /*

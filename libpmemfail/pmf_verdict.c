@@ -167,3 +167,16 @@ pmf_tally_next_step(
 		return "restore the listed files (or their lost ranges) from backup";
 	return "nothing to do";
 }
+
+/*
+ * What repair does with a lost range is what the kernel does with it on a
+ * media failure: file data the core has the kernel unmap is unmapped (it
+ * then reads as a hole); everything else, directory and symlink blocks
+ * included, is xfs_repair's to rebuild.
+ */
+bool
+pmf_impact_unmaps(
+	const struct pmf_impact	*imp)
+{
+	return imp->owner == PMF_OWN_DATA && (imp->act_media & PMF_ACT_UNMAP);
+}

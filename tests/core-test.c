@@ -696,6 +696,79 @@ test_log(void)
 			"past the log");
 }
 
+/*
+ * Which kind of inode: the metadata directory tree's own type first, then
+ * the metadata inodes an older superblock names (and the metadir root),
+ * then the mode.  Inode numbers here are made up; only equality counts.
+ */
+static void
+test_inode_itype(void)
+{
+	struct xfs_sb	sb = {
+		.sb_versionnum = XFS_SB_VERSION_5,
+		.sb_rbmino = 129, .sb_rsumino = 130,
+		.sb_uquotino = 131, .sb_gquotino = 132, .sb_pquotino = NULLFSINO,
+		.sb_metadirino = 133,
+	};
+	const struct {
+		const char		*what;
+		const struct xfs_sb	*sb;
+		uint64_t		ino;
+		uint16_t		mode;
+		bool			metafile;
+		enum xfs_metafile_type	metatype;
+		enum xfs_failure_itype	want;
+	} t[] = {
+		{ "regular file", &sb, 200, S_IFREG | 0644, false, 0, XFS_FAILURE_ITYPE_REG },
+		{ "directory", &sb, 200, S_IFDIR | 0755, false, 0, XFS_FAILURE_ITYPE_DIR },
+		{ "symlink", &sb, 200, S_IFLNK | 0777, false, 0, XFS_FAILURE_ITYPE_SYMLINK },
+		{ "fifo", &sb, 200, S_IFIFO | 0644, false, 0, XFS_FAILURE_ITYPE_UNKNOWN },
+		{ "mode unknown", &sb, 200, 0, false, 0, XFS_FAILURE_ITYPE_UNKNOWN },
+		{ "no sb, regular", NULL, 129, S_IFREG, false, 0, XFS_FAILURE_ITYPE_REG },
+		{ "sb rtbitmap", &sb, 129, S_IFREG, false, 0, XFS_FAILURE_ITYPE_RTBITMAP },
+		{ "sb rtbitmap, mode unknown", &sb, 129, 0, false, 0, XFS_FAILURE_ITYPE_RTBITMAP },
+		{ "sb rtsummary", &sb, 130, S_IFREG, false, 0, XFS_FAILURE_ITYPE_RTSUMMARY },
+		{ "sb usrquota", &sb, 131, S_IFREG, false, 0, XFS_FAILURE_ITYPE_QUOTA },
+		{ "sb grpquota", &sb, 132, 0, false, 0, XFS_FAILURE_ITYPE_QUOTA },
+		{ "NULLFSINO names nothing", &sb, NULLFSINO, S_IFREG, false, 0, XFS_FAILURE_ITYPE_REG },
+		{ "metadir root without metadir", &sb, 133, S_IFDIR, false, 0, XFS_FAILURE_ITYPE_DIR },
+		{ "metadir dir", NULL, 300, S_IFDIR, true, XFS_METAFILE_DIR, XFS_FAILURE_ITYPE_METADIR },
+		{ "metadir usrquota", NULL, 300, S_IFREG, true, XFS_METAFILE_USRQUOTA, XFS_FAILURE_ITYPE_QUOTA },
+		{ "metadir grpquota", NULL, 300, S_IFREG, true, XFS_METAFILE_GRPQUOTA, XFS_FAILURE_ITYPE_QUOTA },
+		{ "metadir prjquota", NULL, 300, S_IFREG, true, XFS_METAFILE_PRJQUOTA, XFS_FAILURE_ITYPE_QUOTA },
+		{ "metadir rtbitmap", NULL, 300, S_IFREG, true, XFS_METAFILE_RTBITMAP, XFS_FAILURE_ITYPE_RTBITMAP },
+		{ "metadir rtsummary", NULL, 300, S_IFREG, true, XFS_METAFILE_RTSUMMARY, XFS_FAILURE_ITYPE_RTSUMMARY },
+		{ "metadir of unknown type", &sb, 200, S_IFREG, true, XFS_METAFILE_UNKNOWN, XFS_FAILURE_ITYPE_UNKNOWN },
+		{ "metadir type wins over sb", &sb, 129, S_IFREG, true, XFS_METAFILE_DIR, XFS_FAILURE_ITYPE_METADIR },
+#ifdef XFS_RTRMAP_CRC_MAGIC
+		{ "metadir rtrmap", NULL, 300, S_IFREG, true, XFS_METAFILE_RTRMAP, XFS_FAILURE_ITYPE_RTRMAP },
+#endif
+#ifdef XFS_RTREFC_CRC_MAGIC
+		{ "metadir rtrefcount", NULL, 300, S_IFREG, true, XFS_METAFILE_RTREFCOUNT, XFS_FAILURE_ITYPE_RTREFC },
+#endif
+	};
+	struct xfs_sb	msb = sb;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		enum xfs_failure_itype got = xfs_failure_inode_itype(t[i].sb,
+				t[i].ino, t[i].mode, t[i].metafile,
+				t[i].metatype);
+
+		CHECK(got == t[i].want, "%s: got %s, want %s", t[i].what,
+				xfs_failure_itype_name(got),
+				xfs_failure_itype_name(t[i].want));
+	}
+	/* The metadir root is named only where the superblock has metadir. */
+	msb.sb_features_incompat = XFS_SB_FEAT_INCOMPAT_METADIR;
+	CHECK(xfs_failure_inode_itype(&msb, 133, S_IFDIR, false,
+			XFS_METAFILE_UNKNOWN) == XFS_FAILURE_ITYPE_METADIR,
+			"metadir root from the sb");
+	msb.sb_versionnum = XFS_SB_VERSION_4;
+	CHECK(xfs_failure_inode_itype(&msb, 133, S_IFDIR, false,
+			XFS_METAFILE_UNKNOWN) == XFS_FAILURE_ITYPE_DIR,
+			"metadir bit of a v4 superblock");
+}
+
 static void
 test_names(void)
 {
@@ -723,6 +796,7 @@ main(
 	test_big();
 	test_rt();
 	test_log();
+	test_inode_itype();
 	test_names();
 	printf("core-test: %zu decision rows, %d checks, %d failed\n",
 			sizeof(rows) / sizeof(rows[0]), checks, failures);

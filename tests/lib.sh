@@ -174,9 +174,8 @@ pmf_first_extent() {
 # every shared library ldd names for them in DIR/lib, for jobs that put
 # device-mapper error targets under a filesystem (the host has no dm).
 pmf_guest_dm_job() {
-	local job=$1 kdir kver dm b l
+	local job=$1 kdir kver dm
 	shift
-	mkdir -p "$job/lib"
 	kdir=$("$PMF_SRC/tests/guest/kernel-fetch") || pmf_fail "no guest kernel"
 	kver=$(ls "$kdir/lib/modules")
 	dm=$(modprobe -d "$kdir" -S "$kver" --show-depends dm_mod |
@@ -186,6 +185,16 @@ pmf_guest_dm_job() {
 	*.zst) zstd -qdc "$dm" > "$job/dm-mod.ko" ;;
 	*) cp "$dm" "$job/dm-mod.ko" ;;
 	esac
+	pmf_guest_bins "$job" "$@"
+}
+
+# pmf_guest_bins DIR BINARY...: copy the host's BINARY... into the guest
+# job directory DIR, with every shared library ldd names for them in
+# DIR/lib (the job runs them with LD_LIBRARY_PATH=/job/lib).
+pmf_guest_bins() {
+	local job=$1 b l
+	shift
+	mkdir -p "$job/lib"
 	for b in "$@"; do
 		cp "$b" "$job/"
 		for l in $(ldd "$b" | grep -o '/[^ ]*'); do

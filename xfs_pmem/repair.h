@@ -82,7 +82,6 @@ int repair_run_step(const struct repair_args *ra, repair_step_fn fn,
 		struct repair_plan *plan);
 
 /* repair_plan.c */
-bool repair_is_file_data(const struct pmf_impact *imp);
 int repair_plan_step(const struct repair_args *ra, FILE *out);
 void repair_print_plan(const struct repair_args *ra,
 		const struct repair_plan *plan);

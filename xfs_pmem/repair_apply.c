@@ -78,7 +78,7 @@ data_record(
 	};
 	int			error;
 
-	if (!repair_is_file_data(imp))
+	if (!pmf_impact_unmaps(imp))
 		return 0;
 	error = repair_item_set_paths(&it, imp->paths, imp->npaths);
 	if (error) {

@@ -23,14 +23,6 @@ struct plan_ctx {
 	struct xfs_pmem_spans shown;
 };
 
-bool
-repair_is_file_data(
-	const struct pmf_impact	*imp)
-{
-	return imp->owner == PMF_OWN_DATA && !imp->metafile &&
-	       imp->consequence == PMF_DATA_LOST;
-}
-
 static int
 plan_put_meta(
 	struct plan_ctx			*pc,
@@ -81,13 +73,13 @@ plan_record(
 	struct pmf_check_result	chk;
 	int			error;
 
-	if (!repair_is_file_data(imp) && imp->consequence == PMF_NO_LOSS &&
+	if (!pmf_impact_unmaps(imp) && imp->consequence == PMF_NO_LOSS &&
 	    !(imp->flags & PMF_IMPACT_UNRESOLVED))
 		return 0;
 	error = pmf_check_impact(pc->fs, imp, &chk);
 	if (error)
 		return error;
-	if (repair_is_file_data(imp) && chk.check != PMF_CHECK_INTACT &&
+	if (pmf_impact_unmaps(imp) && chk.check != PMF_CHECK_INTACT &&
 	    chk.check != PMF_CHECK_CORRUPT)
 		return plan_put_data(pc, imp);
 	/*

@@ -8,7 +8,8 @@
 # intact image shows no damage, and a secondary superblock with flipped
 # bits is rebuildable in simulate, in verify's rows and in its verdict and
 # exit code (it once said fatal while its summary said "fatal 0").
-# The kernel's side of the same table is tests/t/kernel-dax.sh.
+# The kernel's side of the same table is tests/t/kernel-predict.sh (and
+# tests/t/kernel-dax.sh).
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 

@@ -469,30 +469,6 @@ xfs_notify_metafile_sick(
 	return true;
 }
 
-/* What kind of inode @ip is, for the core. */
-static enum xfs_failure_itype
-xfs_notify_inode_itype(
-	struct xfs_inode		*ip)
-{
-	struct xfs_sb			*sbp = &ip->i_mount->m_sb;
-
-	if (xfs_is_metadir_inode(ip))
-		return xfs_failure_metafile_itype(ip->i_metatype);
-	if (I_INO(ip) == sbp->sb_rbmino)
-		return XFS_FAILURE_ITYPE_RTBITMAP;
-	if (I_INO(ip) == sbp->sb_rsumino)
-		return XFS_FAILURE_ITYPE_RTSUMMARY;
-	if (xfs_is_quota_inode(sbp, I_INO(ip)))
-		return XFS_FAILURE_ITYPE_QUOTA;
-	if (S_ISDIR(VFS_I(ip)->i_mode))
-		return XFS_FAILURE_ITYPE_DIR;
-	if (S_ISLNK(VFS_I(ip)->i_mode))
-		return XFS_FAILURE_ITYPE_SYMLINK;
-	if (S_ISREG(VFS_I(ip)->i_mode))
-		return XFS_FAILURE_ITYPE_REG;
-	return XFS_FAILURE_ITYPE_UNKNOWN;
-}
-
 /*
  * Tell the core what kind of inode owns @imp, if it is in memory.  One that
  * is not is never read from the failing device for this: the core then
@@ -509,7 +485,9 @@ xfs_notify_set_itype(
 		return;
 	if (xfs_iget(nf->mp, nf->tp, imp->ino, XFS_IGET_INCORE, 0, &ip))
 		return;
-	xfs_failure_set_itype(imp, xfs_notify_inode_itype(ip));
+	xfs_failure_set_itype(imp, xfs_failure_inode_itype(&nf->mp->m_sb,
+			I_INO(ip), VFS_I(ip)->i_mode, xfs_is_metadir_inode(ip),
+			ip->i_metatype));
 	xfs_irele(ip);
 }
 

@@ -458,7 +458,7 @@ xfs_failure_wants_itype(
 }
 
 /* The kind of a metadata directory tree inode, from its i_metatype. */
-enum xfs_failure_itype
+static enum xfs_failure_itype
 xfs_failure_metafile_itype(
 	enum xfs_metafile_type		metatype)
 {
@@ -488,6 +488,57 @@ xfs_failure_metafile_itype(
 	default:
 		return XFS_FAILURE_ITYPE_UNKNOWN;
 	}
+}
+
+/* Is @ino one the superblock names as @sb_ino? */
+static inline bool
+xfs_failure_sb_ino(
+	xfs_ino_t			sb_ino,
+	uint64_t			ino)
+{
+	return sb_ino != 0 && sb_ino != NULLFSINO && sb_ino == ino;
+}
+
+/*
+ * What kind of inode @ino is, from whatever the caller knows of it: whether
+ * it is in the metadata directory tree and of which @metatype (the inode in
+ * memory), the superblock @sb naming the metadata inodes of older
+ * filesystems and the metadir root (NULL if the caller has no copy), and
+ * its @mode (0 if unknown).  Every engine asks here, so that a metadata
+ * file is told from a regular one the same way everywhere; what it cannot
+ * tell is UNKNOWN, which gets the conservative answer.
+ */
+enum xfs_failure_itype
+xfs_failure_inode_itype(
+	const struct xfs_sb		*sb,
+	uint64_t			ino,
+	uint16_t			mode,
+	bool				metafile,
+	enum xfs_metafile_type		metatype)
+{
+	if (metafile)
+		return xfs_failure_metafile_itype(metatype);
+	if (sb) {
+		if (xfs_failure_sb_ino(sb->sb_rbmino, ino))
+			return XFS_FAILURE_ITYPE_RTBITMAP;
+		if (xfs_failure_sb_ino(sb->sb_rsumino, ino))
+			return XFS_FAILURE_ITYPE_RTSUMMARY;
+		if (xfs_failure_sb_ino(sb->sb_uquotino, ino) ||
+		    xfs_failure_sb_ino(sb->sb_gquotino, ino) ||
+		    xfs_failure_sb_ino(sb->sb_pquotino, ino))
+			return XFS_FAILURE_ITYPE_QUOTA;
+		if (xfs_sb_is_v5(sb) &&
+		    (sb->sb_features_incompat & XFS_SB_FEAT_INCOMPAT_METADIR) &&
+		    xfs_failure_sb_ino(sb->sb_metadirino, ino))
+			return XFS_FAILURE_ITYPE_METADIR;
+	}
+	if (S_ISREG(mode))
+		return XFS_FAILURE_ITYPE_REG;
+	if (S_ISDIR(mode))
+		return XFS_FAILURE_ITYPE_DIR;
+	if (S_ISLNK(mode))
+		return XFS_FAILURE_ITYPE_SYMLINK;
+	return XFS_FAILURE_ITYPE_UNKNOWN;
 }
 
 /* Tell the core what kind of inode owns @imp and decide again. */

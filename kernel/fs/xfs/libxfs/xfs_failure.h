@@ -55,8 +55,9 @@ enum xfs_failure_consequence {
 
 /*
  * What kind of inode owns a data fork or bmbt block.  The rmap record
- * cannot say, so the caller passes in what it knows (the kernel: an inode in
- * memory; offline: the inode read through libxfs) with
+ * cannot say, so the caller asks xfs_failure_inode_itype() with what it
+ * knows (the kernel: an inode in memory; offline: the inode read through
+ * libxfs; online: bulkstat) and passes the answer in with
  * xfs_failure_set_itype(); UNKNOWN gets the conservative answer.
  */
 enum xfs_failure_itype {
@@ -201,7 +202,8 @@ enum xfs_failure_owner xfs_failure_btree_block_owner(const void *buf,
 void xfs_failure_refine_owner(struct xfs_failure_impact *imp,
 		enum xfs_failure_owner owner);
 bool xfs_failure_wants_itype(const struct xfs_failure_impact *imp);
-enum xfs_failure_itype xfs_failure_metafile_itype(
+enum xfs_failure_itype xfs_failure_inode_itype(const struct xfs_sb *sb,
+		uint64_t ino, uint16_t mode, bool metafile,
 		enum xfs_metafile_type metatype);
 void xfs_failure_set_itype(struct xfs_failure_impact *imp,
 		enum xfs_failure_itype itype);
