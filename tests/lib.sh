@@ -176,6 +176,7 @@ pmf_first_extent() {
 pmf_guest_dm_job() {
 	local job=$1 kdir kver dm
 	shift
+	mkdir -p "$job"
 	kdir=$("$PMF_SRC/tests/guest/kernel-fetch") || pmf_fail "no guest kernel"
 	kver=$(ls "$kdir/lib/modules")
 	dm=$(modprobe -d "$kdir" -S "$kver" --show-depends dm_mod |
