@@ -764,6 +764,7 @@ pmf_close(
 	if (fs->online)
 		pmf_online_close(fs);
 	else if (!fs->attached) {
+		pmf_rt_done(fs);
 		libxfs_umount(fs->mp);
 		libxfs_destroy(&fs->xi);
 	}

@@ -29,6 +29,7 @@ struct pmf_fs {
 	struct libxfs_init	xi;
 	bool			attached;	/* mp belongs to the caller */
 	bool			writable;	/* PMF_OPEN_WRITE */
+	bool			rt_changed;	/* rt metadata written: pmf_rt_done */
 	struct xfs_failure_geo	fgeo;
 	struct pmf_geometry	geo;
 	struct pmf_loginfo	log;
@@ -134,6 +135,7 @@ int pmf_quarantine_file(struct pmf_fs *fs, const char *name, uint16_t diflags,
 
 /* pmf_repair_rt.c */
 int pmf_rt_load_inodes(struct pmf_fs *fs);
+void pmf_rt_done(struct pmf_fs *fs);
 
 /* pmf_itype.c: what the core needs besides the records */
 const char *pmf_metafile_name(const struct pmf_fs *fs, uint64_t ino);

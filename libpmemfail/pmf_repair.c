@@ -37,6 +37,7 @@ pmf_punch(
 	xfs_fileoff_t		start, end;
 	struct xfs_trans	*tp;
 	struct xfs_inode	*ip;
+	xfs_extnum_t		nexts = 2;
 	int			done = 0;
 	int			error;
 
@@ -58,8 +59,20 @@ pmf_punch(
 		return pmf_seterr(fs, -EINVAL, "inode %llu is not a regular file",
 				(unsigned long long)ino);
 	}
-	/* bunmapi locks and joins the rt bitmap and summary inodes. */
+	/*
+	 * bunmapi locks and joins the rt bitmap and summary inodes.
+	 *
+	 * One piece of the mapping per bunmapi call on the realtime device:
+	 * the deferred rtrmap (and rtrefcount) update joins its btree inode
+	 * to the transaction with XFS_ILOCK_EXCL, which is 0 in userspace
+	 * libxfs, so every roll of the deferred chain joins it again as a
+	 * held inode.  A second rtrmap update of the same rtgroup in one
+	 * chain (freeing whole rt extents and turning the partial one beside
+	 * them unwritten) then joins it twice, and the transaction's item
+	 * list loops on itself: libxfs 6.18 never returned.
+	 */
 	if (XFS_IS_REALTIME_INODE(ip)) {
+		nexts = 1;
 		error = pmf_rt_load_inodes(fs);
 		if (error) {
 			libxfs_irele(ip);
@@ -77,7 +90,8 @@ pmf_punch(
 		goto out_rele;
 	libxfs_trans_ijoin(tp, ip, 0);
 	while (!done) {
-		error = libxfs_bunmapi(tp, ip, start, end - start, 0, 2, &done);
+		error = libxfs_bunmapi(tp, ip, start, end - start, 0, nexts,
+				&done);
 		if (!error)
 			error = libxfs_defer_finish(&tp);
 		if (!error && !done)

@@ -69,9 +69,51 @@ pmf_rt_load_inodes(
 	}
 	libxfs_trans_cancel(tp);
 	if (error)
-		pmf_seterr(fs, error, "cannot load the realtime bitmap inodes: %s",
+		return pmf_seterr(fs, error,
+				"cannot load the realtime bitmap inodes: %s",
 				strerror(-error));
-	return error;
+	/*
+	 * libxfs keeps the free block count of a filesystem with realtime
+	 * btrees wrong (pmf_rt_done() says how); count them again at close.
+	 */
+	if (fs->writable && xfs_has_metadir(mp))
+		fs->rt_changed = true;
+	return 0;
+}
+
+/*
+ * xfs_sync_sb() is in libxfs, undeclared to its clients as
+ * libxfs_trans_mod_sb() is.
+ */
+int xfs_sync_sb(struct xfs_mount *mp, bool wait);
+
+/*
+ * Before the unmount of a filesystem whose realtime metadata changed:
+ * count the free blocks again from the AGFs and write the superblock, as
+ * the kernel's mount and xfs_db do with lazy counters.  Userspace libxfs
+ * takes a new rtrmap or rtrefcount btree block from the in-core count
+ * only (XFS_TRANS_SB_RES_FDBLOCKS changes no superblock there), and may
+ * count a freed one back twice: once in the metafile reservation code,
+ * which it never set up, and once in its extent free item, which frees
+ * every extent as XFS_AG_RESV_NONE.  The superblock's count would be off
+ * by a block for each.
+ */
+void
+pmf_rt_done(
+	struct pmf_fs		*fs)
+{
+	struct xfs_mount	*mp = fs->mp;
+	int			error;
+
+	if (!fs->rt_changed)
+		return;
+	fs->rt_changed = false;
+	error = libxfs_initialize_perag_data(mp, mp->m_sb.sb_agcount);
+	if (!error)
+		error = xfs_sync_sb(mp, false);
+	if (error)
+		fprintf(stderr, "pmemfail: cannot write the free block count: %s\n",
+				strerror(-error));
 }
 
 int

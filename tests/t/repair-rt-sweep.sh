@@ -74,14 +74,14 @@ TEST_DIR=$TMP TEST_DEV=a.data QA_CHECK_FS=1 "$MKFS" -q -m rmapbt=0,reflink=0 \
 	-l logdev=a.log,size=16m -r rtdev=a.rt,extsize=16k a.data || pmf_fail "mkfs A"
 # On a build whose libxfs reads realtime rmap, B has it: sid's mkfs.xfs 7.2
 # makes the same geometry with rtrmap btrees (tests/guest/xfsprogs-sid-fetch).
-# Its rt extents are of one block there: with two, unmapping part of one
-# (turned unwritten) never returned from libxfs 6.18's deferred rmap
-# conversion (xfs_rmap_convert on the rtrmapbt; not understood yet).
-b_mkfs=$MKFS b_opts=metadir=1,rmapbt=0,reflink=0 b_ext=8k
+# Its rt extents are of two blocks there too, so that a repair both frees
+# whole rt extents and turns the lost part of a partial one unwritten, each
+# a deferred rtrmap update (PMF_RT_REPAIR_B_EXTSIZE changes it).
+b_mkfs=$MKFS b_opts=metadir=1,rmapbt=0,reflink=0 b_ext=${PMF_RT_REPAIR_B_EXTSIZE:-8k}
 if grep -q '^#define HAVE_LIBXFS_RTRMAP 1' "$PMF_BUILD/config.h"; then
 	b_mkfs=$("$PMF_SRC/tests/guest/xfsprogs-sid-fetch")/mkfs.xfs ||
 		pmf_fail "tests/guest/xfsprogs-sid-fetch failed"
-	b_opts=rmapbt=1,reflink=0 b_ext=${PMF_RT_REPAIR_B_EXTSIZE:-4k}
+	b_opts=rmapbt=1,reflink=0
 	echo "set B has realtime rmap, rt extent $b_ext"
 fi
 TEST_DIR=$TMP TEST_DEV=b.data QA_CHECK_FS=1 "$b_mkfs" -q -m $b_opts \
