@@ -9,9 +9,11 @@
  *   kpredict xattr FILE NAME LEN
  *	set xattr NAME of FILE to LEN bytes 'a' (a remote value block);
  *   kpredict health MNT [INO]
- *	print one line "fs 0xS ag0 0xS ag1 0xS ... ino 0xS" of what the
+ *	print one line "fs 0xS ag0 0xS ... rg0 0xS ... ino 0xS" of what the
  *	kernel has marked sick: the filesystem (XFS_IOC_FSGEOMETRY), every AG
- *	(XFS_IOC_AG_GEOMETRY) and, if given, inode INO (bulkstat).
+ *	(XFS_IOC_AG_GEOMETRY), every rtgroup if there are any
+ *	(XFS_IOC_RTGROUP_GEOMETRY: an rt metadata file's loss marks its
+ *	rtgroup) and, if given, inode INO (bulkstat).
  *
  * Exit 0, or 1 with a message on stderr.
  */
@@ -69,6 +71,16 @@ do_health(
 			return 1;
 		}
 		printf(" ag%u 0x%x", agno, ag.ag_sick);
+	}
+	for (uint32_t rgno = 0; rgno < geo.rgcount; rgno++) {
+		struct xfs_rtgroup_geometry	rg = { .rg_number = rgno };
+
+		if (ioctl(fd, XFS_IOC_RTGROUP_GEOMETRY, &rg)) {
+			fprintf(stderr, "kpredict: rtgroup %u: %s\n", rgno,
+					strerror(errno));
+			return 1;
+		}
+		printf(" rg%u 0x%x", rgno, rg.rg_sick);
 	}
 	if (ino) {
 		uint64_t		want = strtoull(ino, NULL, 0);

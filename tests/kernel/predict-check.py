@@ -7,8 +7,9 @@
 # expectations come from the prediction only:
 #   shutdown  a write after the poison fails   iff "shutdown" is predicted;
 #   sick      the health the kernel reports (fs, every AG, the owner
-#             inode) changed                   iff "sick" is predicted, and
-#             for an AG structure, in the AG of the prediction's row;
+#             inode, every rtgroup) changed    iff "sick" is predicted, and
+#             for an AG structure, in the AG of the prediction's row, for
+#             an rtgroup's metadata file, in that rtgroup;
 #   kill      the process mapping the owner's file got SIGBUS
 #                                              iff "kill" is predicted;
 #             the bystander's process never does;
@@ -18,9 +19,9 @@
 #             shutdown line), naming the row's inode if it has one, and no
 #             record, sick or shutdown line that no row predicts.
 #
-# Usage: predict-check.py KDAX_LOG OUTDIR
+# Usage: predict-check.py KDAX_LOG OUTDIR [TARGET...]
 # Prints one line per target; exit 0 if the kernel did what simulate said
-# for all of them, 1 otherwise.
+# for all of them, and every TARGET named came back, 1 otherwise.
 import json
 import re
 import sys
@@ -100,8 +101,11 @@ def main():
         if m:
             facts[("proc", m.group(1))] = m.group(2)
 
-    if len(targets) < 11:
-        print(f"only {len(targets)} targets of 11 came back")
+    names = {t[0] for t in targets}
+    missing = [n for n in sys.argv[3:] if n not in names]
+    if len(targets) < 11 or missing:
+        print(f"only {len(targets)} targets came back; of those asked for, "
+              f"missing: {' '.join(missing) or 'none'}")
         return 1
     bad = 0
     print(f"{'TARGET':11} {'PREDICTED (owner effect on-media-loss)':44} "
@@ -147,6 +151,11 @@ def main():
                     "sick" in (r.get("on-media-loss") or "") and
                     f"ag{r['ag']}" not in changed):
                 why.append(f"sick: AG {r['ag']} not marked for {r['owner']}")
+            rg = re.match(r"rtgroup (\d+) ", r.get("metafile") or "")
+            if (rg and "sick" in (r.get("on-media-loss") or "") and
+                    f"rg{rg.group(1)}" not in changed):
+                why.append(f"sick: rtgroup {rg.group(1)} not marked for "
+                           f"its {r['metafile']}")
 
         st = facts.get(("proc", f"{name}-{mapper}"), "?")
         killed = st != "alive"
