@@ -56,7 +56,7 @@ def spawn(name, *argv):
 def invalidate(args, start, kill):
     cmd = [args.xfs_pmem, "invalidate", args.mnt, "--device", "data",
            "--offset", str(start), "--length", str(MiB), "--json", "--bytes",
-           "-o", "pid,command,inode,offset,length,action,file,mapping"]
+           "-o", "pid,command,inode,foffset,length,action,file,mapping"]
     if kill:
         cmd.append("--kill")
     p = subprocess.run(cmd, capture_output=True, text=True)
@@ -119,7 +119,7 @@ def main():
             for m in doc["mappings"]:
                 if m["pid"] in got or m["inode"] != ino_a:
                     fail("unexpected row %r" % m)
-                got[m["pid"]] = (m["offset"], m["length"])
+                got[m["pid"]] = (m["foffset"], m["length"])
                 if m["action"] != ("killed" if kill else "reported"):
                     fail("row %r: action %r" % (m, m["action"]))
             if got != want:

@@ -95,7 +95,7 @@ def check(mnt, snap_file, manifest_file, prediction_file, agshift):
             predicted_inodes.add(c["inode"])
     unmapped = {}
     for f in manifest["files"]:
-        unmapped.setdefault(f["inode"], []).append((f["offset"], f["length"]))
+        unmapped.setdefault(f["inode"], []).append((f["foffset"], f["length"]))
 
     def cascaded(ino):
         """Gone with its AG's inode btree: xfs_repair finds an inode chunk

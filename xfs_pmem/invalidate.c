@@ -74,7 +74,7 @@ static const struct xfs_pmem_col inv_cols[COL_NR] = {
 	[COL_INODE]	= { "INODE", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "inode of the mapped file" },
 	[COL_FILE]	= { "FILE", 30, 0, XFS_PMEM_STR, "the file, as /proc/PID/maps names it" },
 	[COL_MAPPING]	= { "MAPPING", 30, 0, XFS_PMEM_STR, "the mapping's address range" },
-	[COL_OFFSET]	= { "OFFSET", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "file offset of the part mapped that was lost, bytes" },
+	[COL_OFFSET]	= { "FOFFSET", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "file offset of the part mapped that was lost, bytes" },
 	[COL_LENGTH]	= { "LENGTH", 6, SCOLS_FL_RIGHT, XFS_PMEM_SIZE, "length of that part" },
 	[COL_ACTION]	= { "ACTION", 8, 0, XFS_PMEM_STR, "reported, or killed (SIGBUS sent)" },
 };
@@ -522,11 +522,11 @@ enum { PC_INODE, PC_OFFSET, PC_LENGTH, PC_CACHED, PC_RESULT, PC_PATH, PC_NR };
 
 static const struct xfs_pmem_col inv_pc_cols[PC_NR] = {
 	[PC_INODE]	= { "INODE", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "" },
-	[PC_OFFSET]	= { "OFFSET", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "" },
+	[PC_OFFSET]	= { "FOFFSET", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "" },
 	[PC_LENGTH]	= { "LENGTH", 6, SCOLS_FL_RIGHT, XFS_PMEM_SIZE, "" },
 	[PC_CACHED]	= { "CACHED", 6, SCOLS_FL_RIGHT, XFS_PMEM_SIZE, "" },
 	[PC_RESULT]	= { "RESULT", 10, 0, XFS_PMEM_STR, "" },
-	[PC_PATH]	= { "PATH", 30, 0, XFS_PMEM_STR, "" },
+	[PC_PATH]	= { "PATH", 30, 0, XFS_PMEM_LIST, "" },
 };
 
 /* What became of the page cache of each lost range. */

@@ -4,7 +4,8 @@
  *
  * What repair found and did, as JSON through libsmartcols: the plan
  * (repair --json) and the manifest of --apply share the "files" and
- * "metadata" tables.
+ * "metadata" tables.  Their members are impact columns (impact.c), so a
+ * file range or a structure has the same names here as in simulate.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,19 +18,24 @@ enum { R_DATA, R_LOG, R_RT, R_UNDO, R_XFS_REPAIR, R_FILES, R_BYTES,
        R_QFILE, R_QINO, R_QBYTES, R_UBYTES, R_NR };
 enum { Q_START, Q_LENGTH, Q_NR };
 
-static const struct xfs_pmem_col fcols[F_NR] = {
-	[F_INODE]  = { "inode", 0, 0, XFS_PMEM_NUM, "" },
-	[F_OFFSET] = { "offset", 0, 0, XFS_PMEM_NUM, "" },
-	[F_LENGTH] = { "length", 0, 0, XFS_PMEM_NUM, "" },
-	[F_PATH]   = { "path", 0, 0, XFS_PMEM_LIST, "" },
+/* The impact columns of each table, in the order of its enum above. */
+static const int fids[F_NR] = {
+	[F_INODE]  = XFS_PMEM_IC_INODE,
+	[F_OFFSET] = XFS_PMEM_IC_FOFFSET,
+	[F_LENGTH] = XFS_PMEM_IC_LENGTH,
+	[F_PATH]   = XFS_PMEM_IC_PATH,
 };
-static const struct xfs_pmem_col mcols[M_NR] = {
-	[M_OWNER]  = { "owner", 0, 0, XFS_PMEM_STR, "" },
-	[M_DEV]	   = { "dev", 0, 0, XFS_PMEM_STR, "" },
-	[M_START]  = { "start", 0, 0, XFS_PMEM_NUM, "" },
-	[M_LENGTH] = { "length", 0, 0, XFS_PMEM_NUM, "" },
-	[M_CHECK]  = { "check", 0, 0, XFS_PMEM_STR, "" },
-	[M_DETAIL] = { "detail", 0, 0, XFS_PMEM_STR, "" },
+static const int mids[M_NR] = {
+	[M_OWNER]  = XFS_PMEM_IC_OWNER,
+	[M_DEV]	   = XFS_PMEM_IC_DEV,
+	[M_START]  = XFS_PMEM_IC_START,
+	[M_LENGTH] = XFS_PMEM_IC_LENGTH,
+	[M_CHECK]  = XFS_PMEM_IC_CHECK,
+	[M_DETAIL] = XFS_PMEM_IC_DETAIL,
+};
+static const int qids[Q_NR] = {
+	[Q_START]  = XFS_PMEM_IC_START,
+	[Q_LENGTH] = XFS_PMEM_IC_LENGTH,
 };
 static const struct xfs_pmem_col rcols[R_NR] = {
 	[R_DATA]	= { "data", 0, 0, XFS_PMEM_STR, "" },
@@ -44,10 +50,6 @@ static const struct xfs_pmem_col rcols[R_NR] = {
 	[R_QBYTES]	= { "bytes_quarantined", 0, 0, XFS_PMEM_NUM, "" },
 	[R_UBYTES]	= { "bytes_unwritten", 0, 0, XFS_PMEM_NUM, "" },
 };
-static const struct xfs_pmem_col qcols[Q_NR] = {
-	[Q_START]  = { "start", 0, 0, XFS_PMEM_NUM, "" },
-	[Q_LENGTH] = { "length", 0, 0, XFS_PMEM_NUM, "" },
-};
 static const int	ids[R_NR] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 static const struct xfs_pmem_out json_out = { .json = true, .bytes = true };
 
@@ -57,29 +59,9 @@ repair_set_paths(
 	struct libscols_line		*ln,
 	const struct repair_item	*it)
 {
-	size_t				len = 0;
-	char				*cell, *p;
-
-	if (!it->npaths)
-		return 0;
-	for (uint32_t i = 0; i < it->npaths; i++)
-		len += strlen(it->paths[i]) + 1;
-	cell = p = malloc(len);
-	if (!cell)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < it->npaths; i++) {
-		size_t	n = strlen(it->paths[i]);
-
-		memcpy(p, it->paths[i], n);
-		p += n;
-		*p++ = '\n';
-	}
-	p[-1] = '\0';
-	if (scols_line_refer_data(ln, F_PATH, cell)) {
-		free(cell);
-		return -ENOMEM;
-	}
-	return 0;
+	return xfs_pmem_impact_set(ln, F_PATH, XFS_PMEM_IC_PATH,
+			xfs_pmem_paths_str((const char * const *)it->paths,
+				it->npaths));
 }
 
 typedef int (*repair_fill_fn)(struct libscols_line *ln,
@@ -127,11 +109,14 @@ repair_fill_quarantine(
 	       xfs_pmem_line_setf(ln, Q_LENGTH, "%llu", (unsigned long long)it->length);
 }
 
-/* A table @name of the first @ncols of @cols: a line per item of @kind. */
+/*
+ * A table @name of the first @ncols impact columns of @cols: a line per
+ * item of @kind.
+ */
 static struct libscols_table *
 repair_table(
 	const char			*name,
-	const struct xfs_pmem_col	*cols,
+	const int			*cols,
 	size_t				ncols,
 	const struct repair_plan	*plan,
 	char				kind,
@@ -140,7 +125,8 @@ repair_table(
 	struct libscols_table		*tb;
 	struct libscols_line		*ln;
 
-	tb = xfs_pmem_table_new(name, cols, ids, ncols, &json_out);
+	tb = xfs_pmem_table_new(name, xfs_pmem_impact_cols, cols, ncols,
+			&json_out);
 	if (!tb)
 		return NULL;
 	for (size_t i = 0; i < plan->nr; i++) {
@@ -239,9 +225,9 @@ repair_plan_json(
 	const struct repair_plan	*plan)
 {
 	struct libscols_table		*tbs[] = {
-		repair_table("files", fcols, F_NR, plan, REPAIR_DATA,
+		repair_table("files", fids, F_NR, plan, REPAIR_DATA,
 				repair_fill_file),
-		repair_table("metadata", mcols, M_NR, plan, REPAIR_META,
+		repair_table("metadata", mids, M_NR, plan, REPAIR_META,
 				repair_fill_meta),
 	};
 
@@ -259,14 +245,14 @@ repair_manifest(
 {
 	struct libscols_table		*tbs[] = {
 		repair_summary_table(ra, before, done, undo, xfs_repair_rc),
-		repair_table("files", fcols, F_NR, done, REPAIR_DATA,
+		repair_table("files", fids, F_NR, done, REPAIR_DATA,
 				repair_fill_file),
-		repair_table("metadata", mcols, M_NR, before, REPAIR_META,
+		repair_table("metadata", mids, M_NR, before, REPAIR_META,
 				repair_fill_meta),
-		repair_table("quarantine", qcols, Q_NR, done, REPAIR_QUARANTINE,
+		repair_table("quarantine", qids, Q_NR, done, REPAIR_QUARANTINE,
 				repair_fill_quarantine),
 		/* Lost bytes that read zeros but stay allocated: partial rt extents. */
-		repair_table("unwritten", fcols, F_PATH, done, REPAIR_UNWRITTEN,
+		repair_table("unwritten", fids, F_PATH, done, REPAIR_UNWRITTEN,
 				repair_fill_range),
 	};
 	size_t				n = sizeof(tbs) / sizeof(tbs[0]);

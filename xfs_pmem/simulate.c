@@ -14,42 +14,14 @@
 #include <string.h>
 #include "xfs_pmem.h"
 
-enum {
-	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_INODE, COL_FOFFSET,
-	COL_FLAGS, COL_EFFECT, COL_AG, COL_AGBNO, COL_BLOCKS, COL_HEADERS,
-	COL_MEDIA, COL_REMOVE, COL_METAFILE, COL_PATH, COL_CHECK, COL_DETAIL,
-	COL_NR,
-};
-
-static const struct xfs_pmem_col sim_cols[COL_NR] = {
-	[COL_DEV]	= { "DEV", 4, 0, XFS_PMEM_STR, "device: data, log or rt" },
-	[COL_START]	= { "START", 12, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "byte offset of the damaged part on the device" },
-	[COL_LENGTH]	= { "LENGTH", 8, SCOLS_FL_RIGHT, XFS_PMEM_SIZE, "length of the damaged part" },
-	[COL_OWNER]	= { "OWNER", 10, SCOLS_FL_TREE, XFS_PMEM_STR, "what owned it (data, attr, bmbt, inodes, ag-headers, ..., free)" },
-	[COL_INODE]	= { "INODE", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "inode number of a file owner" },
-	[COL_FOFFSET]	= { "FOFFSET", 10, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "byte offset of the damaged part in the file" },
-	[COL_FLAGS]	= { "FLAGS", 8, 0, XFS_PMEM_STR, "unwritten, shared, live-log, dirty-log, unlinked, metafile, paths-partial, unresolved" },
-	[COL_EFFECT]	= { "EFFECT", 11, 0, XFS_PMEM_STR, "no-loss, data-lost, rebuildable or fatal" },
-	[COL_AG]	= { "AG", 4, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "allocation group of a data device record" },
-	[COL_AGBNO]	= { "AGBNO", 8, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "first block of the whole record in its AG" },
-	[COL_BLOCKS]	= { "BLOCKS", 8, SCOLS_FL_RIGHT, XFS_PMEM_NUM, "blocks in the whole record" },
-	[COL_HEADERS]	= { "HEADERS", 8, 0, XFS_PMEM_STR, "AG header sectors hit: sb, agf, agi, agfl" },
-	[COL_MEDIA]	= { "ON-MEDIA-LOSS", 12, 0, XFS_PMEM_STR, "kernel actions if the media failed" },
-	[COL_REMOVE]	= { "ON-REMOVE", 12, 0, XFS_PMEM_STR, "kernel actions if the device is being removed" },
-	[COL_METAFILE]	= { "METAFILE", 9, 0, XFS_PMEM_STR, "metadata inode: rtbitmap, rtsummary, usrquota, ..." },
-	[COL_PATH]	= { "PATH", 30, 0, XFS_PMEM_LIST, "every path of the inode (one per line)" },
-	[COL_CHECK]	= { "CHECK", 10, 0, XFS_PMEM_STR, "verify: intact, readable, corrupt, unreadable, unchecked or none" },
-	[COL_DETAIL]	= { "DETAIL", 30, 0, XFS_PMEM_STR, "verify: what the check found; why a part is unresolved" },
-};
-
 static const int sim_defaults[] = {
-	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_INODE, COL_FOFFSET,
-	COL_FLAGS, COL_EFFECT, COL_PATH,
+	XFS_PMEM_IC_DEV, XFS_PMEM_IC_START, XFS_PMEM_IC_LENGTH, XFS_PMEM_IC_OWNER, XFS_PMEM_IC_INODE, XFS_PMEM_IC_FOFFSET,
+	XFS_PMEM_IC_FLAGS, XFS_PMEM_IC_EFFECT, XFS_PMEM_IC_PATH,
 };
 
 static const int verify_defaults[] = {
-	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_INODE, COL_EFFECT,
-	COL_CHECK, COL_DETAIL, COL_PATH,
+	XFS_PMEM_IC_DEV, XFS_PMEM_IC_START, XFS_PMEM_IC_LENGTH, XFS_PMEM_IC_OWNER, XFS_PMEM_IC_INODE, XFS_PMEM_IC_EFFECT,
+	XFS_PMEM_IC_CHECK, XFS_PMEM_IC_DETAIL, XFS_PMEM_IC_PATH,
 };
 
 /* The library's loss bits are our exit bits. */
@@ -87,209 +59,12 @@ struct sim_ctx {
 	struct pmf_fs		*fs;
 	bool			verify;
 	struct verify_summary	ver;
-	struct libscols_table	*missed;	/* verify: damage not shown */
-	struct libscols_table	*tb;
-	const int		*ids;
-	size_t			nids;
+	struct xfs_pmem_impact_out missed;	/* verify: damage not shown */
+	struct xfs_pmem_impact_out imps;
 	const struct xfs_pmem_out *out;
 	struct sim_summary	sum;
 	int			error;
 };
-
-static char *
-sim_flags_str(
-	const struct pmf_impact	*imp)
-{
-	char			buf[PMF_FLAGS_NAME_MAX];
-
-	return strdup(pmf_impact_flags_name(imp, buf, sizeof(buf)));
-}
-
-static char *
-sim_bits_str(
-	unsigned int		bits,
-	const char * const	*names,
-	unsigned int		nnames)
-{
-	char			buf[128] = "";
-
-	for (unsigned int i = 0; i < nnames; i++) {
-		if (!(bits & (1U << i)))
-			continue;
-		strcat(buf, ",");
-		strcat(buf, names[i]);
-	}
-	return strdup(buf[0] ? buf + 1 : "");
-}
-
-static const char * const sim_hdr_names[] = { "sb", "agf", "agi", "agfl" };
-static const char * const sim_act_names[] = {
-	"unmap", "kill", "record", "sick", "shutdown",
-};
-
-/* All paths, one per line: the PATH column wraps at newlines. */
-static char *
-sim_paths_str(
-	const char * const	*paths,
-	unsigned int		npaths)
-{
-	size_t			len = 1;
-	char			*s, *p;
-
-	for (unsigned int i = 0; i < npaths; i++)
-		len += strlen(paths[i]) + 1;
-	s = p = malloc(len);
-	if (!s)
-		return NULL;
-	*p = '\0';
-	for (unsigned int i = 0; i < npaths; i++)
-		p += sprintf(p, "%s%s", i ? "\n" : "", paths[i]);
-	return s;
-}
-
-static char *
-sim_u64_str(
-	uint64_t		v)
-{
-	char			*s;
-
-	return asprintf(&s, "%llu", (unsigned long long)v) < 0 ? NULL : s;
-}
-
-static bool
-sim_owner_is_file(
-	enum pmf_owner		owner)
-{
-	return owner == PMF_OWN_DATA || owner == PMF_OWN_ATTR ||
-	       owner == PMF_OWN_BMBT || owner == PMF_OWN_ATTR_BMBT;
-}
-
-static char *
-sim_cell(
-	int			col,
-	const struct pmf_impact	*imp,
-	const struct pmf_check_result *chk,
-	const struct xfs_pmem_out *out)
-{
-	char			*s = NULL;
-	bool			file = sim_owner_is_file(imp->owner);
-	int			ret = 0;
-
-	switch (col) {
-	case COL_DEV:
-		return strdup(pmf_device_name(imp->dev));
-	case COL_START:
-		ret = asprintf(&s, "%llu", (unsigned long long)imp->daddr << 9);
-		break;
-	case COL_LENGTH:
-		return xfs_pmem_size_str(imp->bbcount << 9, out);
-	case COL_OWNER:
-		return strdup(pmf_owner_name(imp->owner));
-	case COL_INODE:
-		if (!file)
-			return strdup("");
-		ret = asprintf(&s, "%llu", (unsigned long long)imp->ino);
-		break;
-	case COL_FOFFSET:
-		if (imp->owner != PMF_OWN_DATA && imp->owner != PMF_OWN_ATTR)
-			return strdup("");
-		ret = asprintf(&s, "%llu", (unsigned long long)imp->offset);
-		break;
-	case COL_FLAGS:
-		return sim_flags_str(imp);
-	case COL_EFFECT:
-		return strdup(pmf_consequence_name(imp->consequence));
-	case COL_AG:
-		if (imp->dev != PMF_DEV_DATA)
-			return strdup("");
-		ret = asprintf(&s, "%u", imp->agno);
-		break;
-	case COL_AGBNO:
-		if (imp->dev != PMF_DEV_DATA)
-			return strdup("");
-		ret = asprintf(&s, "%u", imp->agbno);
-		break;
-	case COL_BLOCKS:
-		ret = asprintf(&s, "%u", imp->blockcount);
-		break;
-	case COL_HEADERS:
-		return sim_bits_str(imp->headers, sim_hdr_names, 4);
-	case COL_MEDIA:
-		return sim_bits_str(imp->act_media, sim_act_names, 5);
-	case COL_REMOVE:
-		return sim_bits_str(imp->act_remove, sim_act_names, 5);
-	case COL_METAFILE:
-		return strdup(imp->metafile ? imp->metafile : "");
-	case COL_PATH:
-		return sim_paths_str(imp->paths, imp->npaths);
-	case COL_CHECK:
-		return strdup(chk ? pmf_check_name(chk->check) : "");
-	case COL_DETAIL:
-		return strdup(chk ? chk->detail : "");
-	default:
-		return strdup("");
-	}
-	return ret < 0 ? NULL : s;
-}
-
-/*
- * Hand a cell to the line.  An empty list stays unset, so that JSON shows
- * an empty array rather than an array of one null.
- */
-static int
-sim_set_cell(
-	struct libscols_line	*ln,
-	size_t			i,
-	int			col,
-	char			*cell)
-{
-	if (!cell)
-		return -ENOMEM;
-	if (sim_cols[col].type == XFS_PMEM_LIST && !*cell) {
-		free(cell);
-		return 0;
-	}
-	return scols_line_refer_data(ln, i, cell) ? -ENOMEM : 0;
-}
-
-/* A row for one allocated inode of a damaged chunk, under the chunk's row. */
-static int
-sim_add_inode_line(
-	struct sim_ctx			*ctx,
-	struct libscols_line		*parent,
-	const struct pmf_impact		*chunk,
-	const struct pmf_inode_hit	*hit)
-{
-	struct libscols_line		*ln;
-	struct pmf_impact		imp = *chunk;
-
-	imp.owner = PMF_OWN_INODES;
-	imp.ino = hit->ino;
-	imp.paths = hit->paths;
-	imp.npaths = hit->npaths;
-	imp.metafile = hit->metafile;
-	imp.unlinked = hit->unlinked;
-	imp.flags &= ~PMF_IMPACT_PATHS_PARTIAL;
-	if (hit->paths_partial)
-		imp.flags |= PMF_IMPACT_PATHS_PARTIAL;
-	imp.ninodes = 0;
-	ln = scols_table_new_line(ctx->tb, parent);
-	if (!ln)
-		return -ENOMEM;
-	for (size_t i = 0; i < ctx->nids; i++) {
-		char	*cell;
-
-		if (ctx->ids[i] == COL_INODE)
-			cell = sim_u64_str(hit->ino);
-		else if (ctx->ids[i] == COL_OWNER)
-			cell = strdup("inode");
-		else
-			cell = sim_cell(ctx->ids[i], &imp, NULL, ctx->out);
-		if (sim_set_cell(ln, i, ctx->ids[i], cell))
-			return -ENOMEM;
-	}
-	return 0;
-}
 
 /* Remember an inode that lost data; sim_unique_files() counts it once. */
 static int
@@ -396,7 +171,6 @@ sim_record(
 {
 	struct sim_ctx		*ctx = priv;
 	struct pmf_check_result	chk, *chkp = NULL;
-	struct libscols_line	*ln;
 	int			error;
 
 	error = sim_account(&ctx->sum, imp);
@@ -419,24 +193,13 @@ sim_record(
 			return error;
 		chkp = &chk;
 	}
-	ln = scols_table_new_line(ctx->tb, NULL);
-	if (!ln)
-		return -ENOMEM;
-	for (size_t i = 0; i < ctx->nids; i++)
-		if (sim_set_cell(ln, i, ctx->ids[i],
-				sim_cell(ctx->ids[i], imp, chkp, ctx->out)))
-			return -ENOMEM;
-	for (unsigned int i = 0; i < imp->ninodes; i++) {
-		error = sim_add_inode_line(ctx, ln, imp, &imp->inodes[i]);
-		if (error)
-			return error;
-	}
-	return 0;
+	return xfs_pmem_impact_add(&ctx->imps, imp, chkp);
 }
 
 static const int verify_missed_cols[] = {
-	COL_DEV, COL_START, COL_LENGTH, COL_OWNER, COL_AG, COL_EFFECT, COL_CHECK,
-	COL_DETAIL,
+	XFS_PMEM_IC_DEV, XFS_PMEM_IC_START, XFS_PMEM_IC_LENGTH,
+	XFS_PMEM_IC_OWNER, XFS_PMEM_IC_AG, XFS_PMEM_IC_EFFECT,
+	XFS_PMEM_IC_CHECK, XFS_PMEM_IC_DETAIL,
 };
 #define VERIFY_NMISSED	(sizeof(verify_missed_cols) / sizeof(int))
 
@@ -457,22 +220,13 @@ verify_missed_fn(
 		.act_media	= d->act_media,
 		.act_remove	= d->act_remove,
 	};
-	struct libscols_line	*ln;
 
 	/* Inside a row the prediction already showed damaged. */
 	if (xfs_pmem_spans_meet(&ctx->ver.shown, d->daddr, d->bbcount))
 		return 0;
 	ctx->ver.missed++;
 	pmf_tally_damage(&ctx->sum.tally, d);
-	ln = scols_table_new_line(ctx->missed, NULL);
-	if (!ln)
-		return -ENOMEM;
-	for (size_t i = 0; i < VERIFY_NMISSED; i++)
-		if (sim_set_cell(ln, i, verify_missed_cols[i],
-				sim_cell(verify_missed_cols[i], &imp, &d->res,
-					 ctx->out)))
-			return -ENOMEM;
-	return 0;
+	return xfs_pmem_impact_add(&ctx->missed, &imp, &d->res);
 }
 
 /*
@@ -497,10 +251,10 @@ verify_sweep(
 	last = (range->offset + range->length - 1) / agbytes;
 	if (last >= geo.agcount)
 		last = geo.agcount - 1;
-	ctx->missed = xfs_pmem_table_new("missed", sim_cols, verify_missed_cols,
-			VERIFY_NMISSED, ctx->out);
-	if (!ctx->missed)
-		return -ENOMEM;
+	error = xfs_pmem_impact_table(&ctx->missed, "missed",
+			verify_missed_cols, VERIFY_NMISSED, ctx->out);
+	if (error)
+		return error;
 	for (uint32_t agno = first; agno <= last && !error; agno++)
 		error = pmf_check_ag(ctx->fs, agno, verify_missed_fn, ctx);
 	return error;
@@ -706,12 +460,12 @@ sim_print_json(
 			goto out;
 	if (!ln)
 		goto out;
-	a = xfs_pmem_json_body(ctx->tb);
+	a = xfs_pmem_json_body(ctx->imps.tb);
 	b = xfs_pmem_json_body(st);
 	if (!a || !b)
 		goto out;
-	if (ctx->missed) {
-		c = xfs_pmem_json_body(ctx->missed);
+	if (ctx->missed.tb) {
+		c = xfs_pmem_json_body(ctx->missed.tb);
 		if (!c)
 			goto out;
 		printf("{%s,%s,%s}\n", a, c, b);
@@ -725,6 +479,27 @@ out:
 	free(c);
 	scols_unref_table(st);
 	return error;
+}
+
+/*
+ * The tables as text: for a whole device (@whole names its range) the
+ * first page before every record, else the summary after them.
+ */
+static int
+sim_print_text(
+	const struct sim_ctx	*ctx,
+	const struct pmf_range	*whole)
+{
+	if (whole && sim_print_whole_page(ctx, whole))
+		return -ENOMEM;
+	scols_print_table(ctx->imps.tb);
+	if (ctx->ver.missed) {
+		printf("\nDamage the prediction does not show:\n");
+		scols_print_table(ctx->missed.tb);
+	}
+	if (!whole)
+		sim_print_summary_text(ctx);
+	return 0;
 }
 
 static void
@@ -762,7 +537,7 @@ sim_usage(
 		verify ?
 "For verify the bits count only what checks found damaged; file data has\n"
 "no checksum, so a hit data range counts as lost.\n" : "");
-	xfs_pmem_cols_help(sim_cols, COL_NR);
+	xfs_pmem_cols_help(xfs_pmem_impact_cols, XFS_PMEM_IC_NR);
 }
 
 struct sim_args {
@@ -829,17 +604,16 @@ sim_parse_args(
 		return -EINVAL;
 	/* Everything the user can get wrong is refused before any I/O. */
 	if (sa->verify ?
-	    xfs_pmem_cols_select(sa->out.columns, sim_cols, COL_NR,
-			verify_defaults, sizeof(verify_defaults) / sizeof(int),
-			sa->ids, &sa->nids) :
-	    xfs_pmem_cols_select(sa->out.columns, sim_cols, COL_NR,
-			sim_defaults, sizeof(sim_defaults) / sizeof(int),
-			sa->ids, &sa->nids))
+	    xfs_pmem_impact_cols_select(sa->out.columns, verify_defaults,
+			sizeof(verify_defaults) / sizeof(int), sa->ids,
+			&sa->nids) :
+	    xfs_pmem_impact_cols_select(sa->out.columns, sim_defaults,
+			sizeof(sim_defaults) / sizeof(int), sa->ids, &sa->nids))
 		return -EINVAL;
 	for (size_t i = 0; !sa->verify && i < sa->nids; i++) {
-		if (sa->ids[i] == COL_CHECK || sa->ids[i] == COL_DETAIL) {
+		if (sa->ids[i] == XFS_PMEM_IC_CHECK || sa->ids[i] == XFS_PMEM_IC_DETAIL) {
 			xfs_pmem_err("%s: column %s is verify's", sim_cmd(sa),
-					sim_cols[sa->ids[i]].name);
+					xfs_pmem_impact_cols[sa->ids[i]].name);
 			return -EINVAL;
 		}
 	}
@@ -859,11 +633,9 @@ sim_run(
 	};
 	int			error, ret;
 
-	ctx.ids = sa->ids;
-	ctx.nids = sa->nids;
 	pmf_tally_init(&ctx.sum.tally, sa->verify);
-	ctx.tb = xfs_pmem_table_new("impacts", sim_cols, sa->ids, sa->nids, &sa->out);
-	if (!ctx.tb) {
+	if (xfs_pmem_impact_table(&ctx.imps, "impacts", sa->ids, sa->nids,
+			&sa->out)) {
 		xfs_pmem_err("out of memory");
 		return XFS_PMEM_EXIT_ERROR;
 	}
@@ -877,38 +649,22 @@ sim_run(
 		ret = XFS_PMEM_EXIT_ERROR;
 		goto out;
 	}
-	if (sa->out.json) {
-		if (sim_print_json(&ctx)) {
-			xfs_pmem_err("out of memory");
-			ret = XFS_PMEM_EXIT_ERROR;
-			goto out;
-		}
-	} else if (sa->t.whole) {
-		if (sim_print_whole_page(&ctx, range)) {
-			xfs_pmem_err("out of memory");
-			ret = XFS_PMEM_EXIT_ERROR;
-			goto out;
-		}
-		scols_print_table(ctx.tb);
-		if (ctx.ver.missed) {
-			printf("\nDamage the prediction does not show:\n");
-			scols_print_table(ctx.missed);
-		}
-	} else {
-		scols_print_table(ctx.tb);
-		if (ctx.ver.missed) {
-			printf("\nDamage the prediction does not show:\n");
-			scols_print_table(ctx.missed);
-		}
-		sim_print_summary_text(&ctx);
+	if (sa->out.json)
+		error = sim_print_json(&ctx);
+	else
+		error = sim_print_text(&ctx, sa->t.whole ? range : NULL);
+	if (error) {
+		xfs_pmem_err("out of memory");
+		ret = XFS_PMEM_EXIT_ERROR;
+		goto out;
 	}
 	ret = (int)pmf_tally_loss(&ctx.sum.tally);
 out:
 	free(ctx.sum.files);
 	xfs_pmem_spans_free(&ctx.ver.shown);
-	scols_unref_table(ctx.tb);
-	if (ctx.missed)
-		scols_unref_table(ctx.missed);
+	scols_unref_table(ctx.imps.tb);
+	if (ctx.missed.tb)
+		scols_unref_table(ctx.missed.tb);
 	return ret;
 }
 

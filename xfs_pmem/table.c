@@ -284,6 +284,30 @@ xfs_pmem_json_body(
 	return s;
 }
 
+/*
+ * Write the JSON text @json to @f on one line, for line-per-event output.
+ * libsmartcols escapes control characters inside strings, so a newline is
+ * layout, and it and the indentation after it can go.
+ */
+void
+xfs_pmem_json_oneline(
+	FILE		*f,
+	const char	*json)
+{
+	bool		skip = false;
+
+	for (; *json; json++) {
+		if (*json == '\n') {
+			skip = true;
+			continue;
+		}
+		if (skip && *json == ' ')
+			continue;
+		skip = false;
+		fputc(*json, f);
+	}
+}
+
 int
 xfs_pmem_open(
 	const char		*data,

@@ -140,59 +140,63 @@ json_str(
 	fputc('"', f);
 }
 
-struct watch_report {
-	FILE		*f;
-	unsigned int	n;
+/*
+ * Every impact member but verify's, sizes in bytes: the records of an
+ * event have simulate's schema (doc/simulate-json.md).
+ */
+static const int watch_impact_ids[] = {
+	XFS_PMEM_IC_DEV, XFS_PMEM_IC_START, XFS_PMEM_IC_LENGTH,
+	XFS_PMEM_IC_OWNER, XFS_PMEM_IC_INODE, XFS_PMEM_IC_FOFFSET,
+	XFS_PMEM_IC_FLAGS, XFS_PMEM_IC_EFFECT, XFS_PMEM_IC_AG,
+	XFS_PMEM_IC_AGBNO, XFS_PMEM_IC_BLOCKS, XFS_PMEM_IC_HEADERS,
+	XFS_PMEM_IC_MEDIA, XFS_PMEM_IC_REMOVE, XFS_PMEM_IC_METAFILE,
+	XFS_PMEM_IC_PATH,
 };
+static const struct xfs_pmem_out watch_out = { .json = true, .bytes = true };
 
-/* One impact record, with simulate's JSON member names. */
 static int
 watch_impact(
 	const struct pmf_impact	*imp,
 	void			*priv)
 {
-	struct watch_report	*wr = priv;
-	FILE			*f = wr->f;
-	char			flags[PMF_FLAGS_NAME_MAX];
+	return xfs_pmem_impact_add(priv, imp, NULL);
+}
 
-	fprintf(f, "%s{\"dev\":\"%s\",\"start\":%llu,\"length\":%llu,"
-			"\"owner\":\"%s\",\"effect\":\"%s\"",
-			wr->n++ ? "," : "", pmf_device_name(imp->dev),
-			(unsigned long long)imp->daddr * 512,
-			(unsigned long long)imp->bbcount * 512,
-			pmf_owner_name(imp->owner),
-			pmf_consequence_name(imp->consequence));
-	if (imp->dev == PMF_DEV_DATA)
-		fprintf(f, ",\"ag\":%u,\"agbno\":%u", imp->agno, imp->agbno);
-	fprintf(f, ",\"blocks\":%u", imp->blockcount);
-	if (imp->ino)
-		fprintf(f, ",\"inode\":%llu", (unsigned long long)imp->ino);
-	if (imp->owner == PMF_OWN_DATA || imp->owner == PMF_OWN_ATTR)
-		fprintf(f, ",\"foffset\":%llu", (unsigned long long)imp->offset);
-	if (pmf_impact_flags_name(imp, flags, sizeof(flags))[0])
-		fprintf(f, ",\"flags\":\"%s\"", flags);
-	if (imp->metafile) {
-		fputs(",\"metafile\":", f);
-		json_str(f, imp->metafile);
+/*
+ * The impacts of @range, as the member "impacts" on the event's line; an
+ * error of the query after it.
+ */
+static void
+watch_impacts(
+	struct xfs_pmem_online	*on,
+	const struct pmf_range	*range,
+	FILE			*f)
+{
+	struct xfs_pmem_impact_out io;
+	char			*body = NULL;
+	int			error;
+
+	error = xfs_pmem_impact_table(&io, "impacts", watch_impact_ids,
+			sizeof(watch_impact_ids) / sizeof(int), &watch_out);
+	if (error) {
+		fputs(",\"impacts\":null,\"error\":", f);
+		json_str(f, strerror(-error));
+		return;
 	}
-	if (imp->npaths) {
-		fputs(",\"path\":[", f);
-		for (unsigned int i = 0; i < imp->npaths; i++) {
-			if (i)
-				fputc(',', f);
-			json_str(f, imp->paths[i]);
-		}
-		fputc(']', f);
+	error = xfs_pmem_online_query(on, range, PMF_QUERY_PATHS,
+			watch_impact, &io);
+	body = xfs_pmem_json_body(io.tb);
+	fputc(',', f);
+	if (body)
+		xfs_pmem_json_oneline(f, body);
+	else
+		fputs("\"impacts\":null", f);
+	if (error || !body) {
+		fputs(",\"error\":", f);
+		json_str(f, strerror(error < 0 ? -error : error ? EIO : ENOMEM));
 	}
-	if (imp->owner == PMF_OWN_INODES) {
-		fputs(",\"inodes\":[", f);
-		for (unsigned int i = 0; i < imp->ninodes; i++)
-			fprintf(f, "%s%llu", i ? "," : "",
-				(unsigned long long)imp->inodes[i].ino);
-		fputc(']', f);
-	}
-	fputc('}', f);
-	return 0;
+	free(body);
+	scols_unref_table(io.tb);
 }
 
 /*
@@ -214,7 +218,8 @@ watch_invalidate(
 				    "--bytes", wa->kill ? "--kill" : NULL, NULL };
 	int			argc = wa->kill ? 11 : 10;
 	int			p[2], status, c;
-	bool			skip = false, any = false;
+	char			*doc = NULL;
+	size_t			n = 0;
 	FILE			*in;
 	pid_t			pid;
 
@@ -242,23 +247,16 @@ watch_invalidate(
 	close(p[1]);
 	in = fdopen(p[0], "r");
 	fputs(",\"invalidate\":", f);
-	while (in && (c = getc(in)) != EOF) {
-		if (c == '\n') {
-			skip = true;
-			continue;
-		}
-		if (skip && c == ' ')
-			continue;
-		skip = false;
-		any = true;
-		fputc(c, f);
-	}
+	/* Its output holds no NUL: this reads it whole. */
+	if (in && getdelim(&doc, &n, '\0', in) > 0 && strchr(doc, '{'))
+		xfs_pmem_json_oneline(f, doc);
+	else
+		fputs("null", f);
+	free(doc);
 	if (in)
 		fclose(in);
 	else
 		close(p[0]);
-	if (!any)
-		fputs("null", f);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	fprintf(f, ",\"invalidate_exit\":%d",
@@ -288,7 +286,6 @@ watch_media_report(
 		.offset = ev->e.media.daddr * 512,
 		.length = ev->e.media.bbcount * 512,
 	};
-	struct watch_report	wr = { .f = f };
 	struct xfs_pmem_online	on;
 	const char		*why = NULL;
 	int			error;
@@ -302,14 +299,7 @@ watch_media_report(
 		why = "the mount point is no longer the monitored filesystem";
 		goto out;
 	}
-	fputs(",\"impacts\":[", f);
-	error = xfs_pmem_online_query(&on, &range, PMF_QUERY_PATHS,
-			watch_impact, &wr);
-	fputc(']', f);
-	if (error) {
-		fputs(",\"error\":", f);
-		json_str(f, strerror(error < 0 ? -error : EIO));
-	}
+	watch_impacts(&on, &range, f);
 	/* Online repair is for the data device only. */
 	if (wa->repair && range.dev == PMF_DEV_DATA) {
 		fputs(",\"repair\":", f);

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <libsmartcols.h>
 #include "pmemfail.h"
 
@@ -67,6 +68,43 @@ char *xfs_pmem_size_str(uint64_t bytes, const struct xfs_pmem_out *out);
 int xfs_pmem_line_setf(struct libscols_line *ln, size_t n, const char *fmt,
 		...) __attribute__((format(printf, 3, 4)));
 char *xfs_pmem_json_body(struct libscols_table *tb);
+void xfs_pmem_json_oneline(FILE *f, const char *json);
+
+/*
+ * impact.c: the impact writer.  Its columns are the one schema of every
+ * command's records (doc/simulate-json.md); tables of other records reuse
+ * the members they share with it.
+ */
+enum xfs_pmem_icol {
+	XFS_PMEM_IC_DEV, XFS_PMEM_IC_START, XFS_PMEM_IC_LENGTH,
+	XFS_PMEM_IC_OWNER, XFS_PMEM_IC_INODE, XFS_PMEM_IC_FOFFSET,
+	XFS_PMEM_IC_FLAGS, XFS_PMEM_IC_EFFECT, XFS_PMEM_IC_AG,
+	XFS_PMEM_IC_AGBNO, XFS_PMEM_IC_BLOCKS, XFS_PMEM_IC_HEADERS,
+	XFS_PMEM_IC_MEDIA, XFS_PMEM_IC_REMOVE, XFS_PMEM_IC_METAFILE,
+	XFS_PMEM_IC_PATH, XFS_PMEM_IC_CHECK, XFS_PMEM_IC_DETAIL,
+	XFS_PMEM_IC_NR,
+};
+
+extern const struct xfs_pmem_col xfs_pmem_impact_cols[XFS_PMEM_IC_NR];
+
+/* An impacts table being filled, and how its cells are written. */
+struct xfs_pmem_impact_out {
+	struct libscols_table		*tb;
+	const int			*ids;	/* enum xfs_pmem_icol */
+	size_t				nids;
+	const struct xfs_pmem_out	*out;
+};
+
+int xfs_pmem_impact_table(struct xfs_pmem_impact_out *io, const char *name,
+		const int *ids, size_t nids, const struct xfs_pmem_out *out);
+int xfs_pmem_impact_cols_select(const char *list, const int *defaults,
+		size_t ndefaults, int *ids, size_t *nids);
+int xfs_pmem_impact_add(const struct xfs_pmem_impact_out *io,
+		const struct pmf_impact *imp,
+		const struct pmf_check_result *chk);
+int xfs_pmem_impact_set(struct libscols_line *ln, size_t i, int col,
+		char *cell);
+char *xfs_pmem_paths_str(const char * const *paths, unsigned int npaths);
 
 /* Ranges already reported, so that a second report can leave them out. */
 struct xfs_pmem_spans {

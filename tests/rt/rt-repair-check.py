@@ -95,7 +95,7 @@ def main():
                 (imp["foffset"], imp["length"]))
     unmapped = {}
     for f in man["files"]:
-        unmapped.setdefault(f["inode"], []).append((f["offset"], f["length"]))
+        unmapped.setdefault(f["inode"], []).append((f["foffset"], f["length"]))
     want = {(i, b) for i, r in predicted.items() for b in blocks_of(r)}
     got = {(i, b) for i, r in unmapped.items() for b in blocks_of(r)}
     if want != got:
@@ -151,7 +151,7 @@ def main():
                         fail("inode %d: lost block %d is still mapped written" % (ino, b))
                     left.add((ino, b))
     listed = {(u["inode"], b) for u in man.get("unwritten", [])
-              for b in blocks_of([(u["offset"], u["length"])])}
+              for b in blocks_of([(u["foffset"], u["length"])])}
     if left != listed:
         fail("still mapped unwritten %s, the manifest says %s"
              % (sorted(left - listed)[:5], sorted(listed - left)[:5]))

@@ -88,6 +88,18 @@ run_shape() {
 	[ $rc = 1 ] || pmf_fail "repair --apply exited $rc: $(tail -n 3 "$TMP/apply.out")"
 	json_paths files "$TMP/man.json" > "$TMP/man.paths"
 	check_paths "$label: the manifest" "$TMP/man.paths"
+	# One schema: the plan and the manifest name the lost range as simulate does.
+	"$PYTHON" - "$TMP/sim.json" "$TMP/plan.json" "$TMP/man.json" <<'PY' ||
+import json, sys
+sim, plan, man = (json.load(open(f)) for f in sys.argv[1:])
+want = [(i["inode"], i["foffset"], i["length"])
+        for i in sim["impacts"] if i["owner"] == "data"]
+for name, doc in (("plan", plan), ("manifest", man)):
+    got = [(f["inode"], f["foffset"], f["length"]) for f in doc["files"]]
+    if not want or got != want:
+        sys.exit("%s: files %r, simulate %r" % (name, got, want))
+PY
+		pmf_fail "$label: the plan or the manifest disagrees with simulate"
 	rm -f "$img" "$TMP/undo" "$TMP/man.json"
 }
 

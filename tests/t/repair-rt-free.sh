@@ -79,7 +79,7 @@ listed = {b for q in m["quarantine"]
 # What a repair of the quarantine file's own blocks left unwritten in it:
 # an rt extent the range covers only in part (file blocks are rt blocks).
 left = {b for u in m["unwritten"]
-        for b in range(u["offset"] // bs, (u["offset"] + u["length"]) // bs)}
+        for b in range(u["foffset"] // bs, (u["foffset"] + u["length"]) // bs)}
 if held != want or not listed <= want or unwritten != left:
     sys.exit("FAIL: quarantine file holds %s (unwritten %s), manifest quarantine %s"
              " unwritten %s, the range's rt extents %d..%d"
@@ -137,7 +137,7 @@ PY
 		-c 'attr_get -r pmemfail.lost' w.data > attr.txt 2>&1
 	"$PYTHON" - m2.json attr.txt <<'PY' || pmf_fail "$set $n: trusted.pmemfail.lost of the quarantine file: $(head -3 attr.txt)"
 import json, sys
-want = {(f["offset"], f["length"]) for f in json.load(open(sys.argv[1]))["files"]}
+want = {(f["foffset"], f["length"]) for f in json.load(open(sys.argv[1]))["files"]}
 got = {tuple(int(x) for x in l.split()) for l in open(sys.argv[2]) if l.strip()}
 sys.exit(0 if got == want else "FAIL: %s, manifest %s" % (got, want))
 PY

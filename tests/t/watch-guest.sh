@@ -110,6 +110,13 @@ vino, d0, dl, i0, il = map(int, sys.argv[2:])
 assert lines[0]["event"] == "watching", lines[0]
 assert lines[-1]["event"] == "unmount", lines[-1]
 media = [l for l in lines if l["event"] == "media_error"]
+# simulate's impact members (doc/simulate-json.md), all of them but verify's.
+members = {"dev", "start", "length", "owner", "inode", "foffset", "flags",
+           "effect", "ag", "agbno", "blocks", "headers", "on-media-loss",
+           "on-remove", "metafile", "path"}
+for m in media:
+    for i in m["impacts"]:
+        assert set(i) - {"children"} == members, ("not simulate's schema", i)
 data = inobt = 0
 for m in media:
     assert m["dev"] == "data", m
@@ -125,7 +132,7 @@ for m in media:
         # invalidate: the file's lost range dropped from the page cache.
         assert m["invalidate_exit"] == 0, m
         pc = m["invalidate"]["pagecache"]
-        assert [(p["inode"], p["offset"], p["length"]) for p in pc] == \
+        assert [(p["inode"], p["foffset"], p["length"]) for p in pc] == \
             [(vino, s - d0, e - s)], m
         assert m["invalidate"]["mappings"] == [], m
         assert s == d0 + data, ("a gap or an overlap", data, m)
