@@ -33,6 +33,7 @@ const struct xfs_pmem_col xfs_pmem_impact_cols[XFS_PMEM_IC_NR] = {
 	[XFS_PMEM_IC_PATH]	= { "PATH", 30, 0, XFS_PMEM_LIST, "every path of the inode (one per line)" },
 	[XFS_PMEM_IC_CHECK]	= { "CHECK", 10, 0, XFS_PMEM_STR, "verify: intact, readable, corrupt, unreadable, unchecked or none" },
 	[XFS_PMEM_IC_DETAIL]	= { "DETAIL", 30, 0, XFS_PMEM_STR, "verify: what the check found; why a part is unresolved" },
+	[XFS_PMEM_IC_RANGE]	= { "RANGE", 14, 0, XFS_PMEM_STR, "the failed range it came from, START+LENGTH bytes (a list's merged entry)" },
 };
 
 static char *
@@ -98,10 +99,11 @@ xfs_pmem_owner_is_file(
 static char *
 xfs_pmem_impact_cell(
 	int				col,
+	const struct xfs_pmem_impact_out *io,
 	const struct pmf_impact		*imp,
-	const struct pmf_check_result	*chk,
-	const struct xfs_pmem_out	*out)
+	const struct pmf_check_result	*chk)
 {
+	const struct xfs_pmem_out	*out = io->out;
 	char				*s = NULL;
 	bool				file = xfs_pmem_owner_is_file(imp->owner);
 	int				ret = 0;
@@ -157,6 +159,13 @@ xfs_pmem_impact_cell(
 		return strdup(chk ? pmf_check_name(chk->check) : "");
 	case XFS_PMEM_IC_DETAIL:
 		return strdup(chk ? chk->detail : "");
+	case XFS_PMEM_IC_RANGE:
+		if (!io->range)
+			return strdup("");
+		ret = asprintf(&s, "%llu+%llu",
+				(unsigned long long)io->range->offset,
+				(unsigned long long)io->range->length);
+		break;
 	default:
 		return strdup("");
 	}
@@ -193,8 +202,7 @@ xfs_pmem_impact_fill(
 {
 	for (size_t i = 0; i < io->nids; i++)
 		if (xfs_pmem_impact_set(ln, i, io->ids[i],
-				xfs_pmem_impact_cell(io->ids[i], imp, chk,
-					io->out)))
+				xfs_pmem_impact_cell(io->ids[i], io, imp, chk)))
 			return -ENOMEM;
 	return 0;
 }
@@ -236,8 +244,8 @@ xfs_pmem_impact_inode(
 		} else if (io->ids[i] == XFS_PMEM_IC_OWNER) {
 			cell = strdup("inode");
 		} else {
-			cell = xfs_pmem_impact_cell(io->ids[i], &imp, NULL,
-					io->out);
+			cell = xfs_pmem_impact_cell(io->ids[i], io, &imp,
+					NULL);
 		}
 		if (xfs_pmem_impact_set(ln, i, io->ids[i], cell))
 			return -ENOMEM;
@@ -276,6 +284,7 @@ xfs_pmem_impact_table(
 	io->ids = ids;
 	io->nids = nids;
 	io->out = out;
+	io->range = NULL;
 	io->tb = xfs_pmem_table_new(name, xfs_pmem_impact_cols, ids, nids,
 			out);
 	return io->tb ? 0 : -ENOMEM;

@@ -25,6 +25,7 @@ xfs_pmem_target_opt(
 	case XFS_PMEM_OPT_OFFSET:	t->offset = arg; return true;
 	case XFS_PMEM_OPT_LENGTH:	t->length = arg; return true;
 	case XFS_PMEM_OPT_WHOLE:	t->whole = true; return true;
+	case XFS_PMEM_OPT_BADBLOCKS:	t->badblocks = arg; return true;
 	default:			return false;
 	}
 }
@@ -74,7 +75,7 @@ xfs_pmem_devnames(
 
 /*
  * After the options: a device is named, and either a range or (where the
- * command takes it) --whole.  A known device outside the command's mask is
+ * command takes them) --whole or a bad-block list.  A known device outside the command's mask is
  * left to the command, which knows why it does not take it.  0, or
  * -EINVAL after one line.
  */
@@ -84,16 +85,20 @@ xfs_pmem_target_check(
 {
 	char			names[64];
 	bool			range = t->offset && t->length;
+	bool			partial = t->offset || t->length;
 
 	if (!t->device) {
 		xfs_pmem_devnames(t->devmask, "|", "|", names, sizeof(names));
 		xfs_pmem_err("%s: --device %s is required", t->cmd, names);
 		return -EINVAL;
 	}
-	if (t->whole_ok ? (t->whole == !!(t->offset || t->length) ||
-			   (!t->whole && !range)) : !range) {
-		xfs_pmem_err("%s: give --offset and --length%s", t->cmd,
-				t->whole_ok ? ", or --whole" : "");
+	/* Exactly one of: a range, --whole, a list. */
+	if (t->badblocks ? (partial || t->whole) :
+	    t->whole_ok ? (t->whole == partial || (!t->whole && !range)) :
+	    !range) {
+		xfs_pmem_err("%s: give --offset and --length%s%s", t->cmd,
+				t->whole_ok ? ", or --whole" : "",
+				t->list_ok ? ", or --badblocks" : "");
 		return -EINVAL;
 	}
 	if (pmf_parse_device(t->device, &t->dev)) {

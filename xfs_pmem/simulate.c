@@ -231,32 +231,39 @@ verify_missed_fn(
 
 /*
  * A prediction made from damaged metadata can miss damage: sweep the
- * headers and btrees of every AG the data device range touches.
+ * headers and btrees of every AG the data device ranges touch, each AG
+ * once (the ranges are sorted).
  */
 static int
 verify_sweep(
-	struct sim_ctx		*ctx,
-	const struct pmf_range	*range)
+	struct sim_ctx			*ctx,
+	const struct xfs_pmem_ranges	*rl)
 {
-	struct pmf_geometry	geo;
-	uint64_t		agbytes;
-	uint32_t		first, last;
-	int			error = 0;
+	struct pmf_geometry		geo;
+	uint64_t			agbytes;
+	uint64_t			next = 0;	/* first AG not swept */
+	int				error;
 
-	if (range->dev != PMF_DEV_DATA)
+	if (!rl->nr || rl->v[0].dev != PMF_DEV_DATA)
 		return 0;
 	pmf_get_geometry(ctx->fs, &geo);
 	agbytes = (uint64_t)geo.agblocks * geo.blocksize;
-	first = range->offset / agbytes;
-	last = (range->offset + range->length - 1) / agbytes;
-	if (last >= geo.agcount)
-		last = geo.agcount - 1;
 	error = xfs_pmem_impact_table(&ctx->missed, "missed",
 			verify_missed_cols, VERIFY_NMISSED, ctx->out);
-	if (error)
-		return error;
-	for (uint32_t agno = first; agno <= last && !error; agno++)
-		error = pmf_check_ag(ctx->fs, agno, verify_missed_fn, ctx);
+	for (size_t i = 0; !error && i < rl->nr; i++) {
+		const struct pmf_range	*r = &rl->v[i];
+		uint64_t		first = r->offset / agbytes;
+		uint64_t		last = (r->offset + r->length - 1) / agbytes;
+
+		if (last >= geo.agcount)
+			last = geo.agcount - 1;
+		for (uint64_t agno = first > next ? first : next;
+		     agno <= last && !error; agno++)
+			error = pmf_check_ag(ctx->fs, agno, verify_missed_fn,
+					ctx);
+		if (last + 1 > next)
+			next = last + 1;
+	}
 	return error;
 }
 
@@ -510,7 +517,8 @@ sim_usage(
 
 	printf(
 "Usage: %s %s DATA [-l LOGDEV] [-r RTDEV] --device data|log|rt\n"
-"                   (--offset N --length N | --whole) [options]\n"
+"                   (--offset N --length N | --whole | --badblocks FILE)\n"
+"                   [options]\n"
 "\n%s\n"
 "Sizes take a unit: b (fs blocks), s (512-byte sectors), k, m, g, t.\n"
 "\nOptions:\n"
@@ -520,6 +528,8 @@ sim_usage(
 "      --offset N       start of the failed range on that device\n"
 "      --length N       length of the failed range\n"
 "      --whole          the whole device failed\n"
+"      --badblocks FILE the failed ranges as the kernel's bad-block list of\n"
+"                       the device (SECTOR COUNT per line; - reads stdin)\n"
 "      --no-paths       don't resolve paths\n"
 "      --scan           scan inodes instead of using rmap\n"
 "  -o, --output LIST    columns to show (+LIST adds to the defaults)\n"
@@ -556,6 +566,31 @@ sim_cmd(
 	return sa->verify ? "verify" : "simulate";
 }
 
+/*
+ * The -o columns, or the command's defaults; with a bad-block list the
+ * defaults name the range each row came from.
+ */
+static int
+sim_cols_select(
+	struct sim_args		*sa)
+{
+	const int		*defs = sa->verify ? verify_defaults : sim_defaults;
+	size_t			ndefs = sa->verify ?
+					sizeof(verify_defaults) / sizeof(int) :
+					sizeof(sim_defaults) / sizeof(int);
+	int			listdefs[XFS_PMEM_MAXCOLS];
+
+	if (sa->t.badblocks) {
+		listdefs[0] = defs[0];
+		listdefs[1] = XFS_PMEM_IC_RANGE;
+		memcpy(listdefs + 2, defs + 1, (ndefs - 1) * sizeof(int));
+		defs = listdefs;
+		ndefs++;
+	}
+	return xfs_pmem_impact_cols_select(sa->out.columns, defs, ndefs,
+			sa->ids, &sa->nids);
+}
+
 static int
 sim_parse_args(
 	int			argc,
@@ -567,6 +602,7 @@ sim_parse_args(
 		XFS_PMEM_LONGOPTS_DEVS,
 		XFS_PMEM_LONGOPTS_RANGE,
 		XFS_PMEM_LONGOPTS_WHOLE,
+		XFS_PMEM_LONGOPTS_LIST,
 		XFS_PMEM_LONGOPTS_OUTPUT,
 		XFS_PMEM_LONGOPTS_BYTES,
 		{ "no-paths",	no_argument,	   NULL, OPT_NOPATHS },
@@ -579,6 +615,7 @@ sim_parse_args(
 	sa->t.cmd = sim_cmd(sa);
 	sa->t.devmask = XFS_PMEM_DEVS_ALL;
 	sa->t.whole_ok = true;
+	sa->t.list_ok = true;
 	sa->qflags = PMF_QUERY_PATHS;
 	/* After an event, damaged metadata is what verify is looking for. */
 	if (sa->verify)
@@ -603,12 +640,7 @@ sim_parse_args(
 	if (xfs_pmem_target_check(&sa->t))
 		return -EINVAL;
 	/* Everything the user can get wrong is refused before any I/O. */
-	if (sa->verify ?
-	    xfs_pmem_impact_cols_select(sa->out.columns, verify_defaults,
-			sizeof(verify_defaults) / sizeof(int), sa->ids,
-			&sa->nids) :
-	    xfs_pmem_impact_cols_select(sa->out.columns, sim_defaults,
-			sizeof(sim_defaults) / sizeof(int), sa->ids, &sa->nids))
+	if (sim_cols_select(sa))
 		return -EINVAL;
 	for (size_t i = 0; !sa->verify && i < sa->nids; i++) {
 		if (sa->ids[i] == XFS_PMEM_IC_CHECK || sa->ids[i] == XFS_PMEM_IC_DETAIL) {
@@ -622,16 +654,16 @@ sim_parse_args(
 
 static int
 sim_run(
-	struct pmf_fs		*fs,
-	const struct sim_args	*sa,
-	const struct pmf_range	*range)
+	struct pmf_fs			*fs,
+	const struct sim_args		*sa,
+	const struct xfs_pmem_ranges	*rl)
 {
 	struct sim_ctx		ctx = {
 		.out	= &sa->out,
 		.fs	= fs,
 		.verify	= sa->verify,
 	};
-	int			error, ret;
+	int			error = 0, ret;
 
 	pmf_tally_init(&ctx.sum.tally, sa->verify);
 	if (xfs_pmem_impact_table(&ctx.imps, "impacts", sa->ids, sa->nids,
@@ -639,10 +671,14 @@ sim_run(
 		xfs_pmem_err("out of memory");
 		return XFS_PMEM_EXIT_ERROR;
 	}
-	error = pmf_query(fs, range, sa->qflags, sim_record, &ctx);
+	/* One table and one summary, whatever the number of ranges. */
+	for (size_t i = 0; !error && i < rl->nr; i++) {
+		ctx.imps.range = &rl->v[i];
+		error = pmf_query(fs, &rl->v[i], sa->qflags, sim_record, &ctx);
+	}
 	sim_unique_files(&ctx.sum);
 	if (!error && sa->verify)
-		error = verify_sweep(&ctx, range);
+		error = verify_sweep(&ctx, rl);
 	if (error) {
 		xfs_pmem_err("%s", pmf_errmsg(fs)[0] ? pmf_errmsg(fs) :
 				strerror(-error));
@@ -652,7 +688,7 @@ sim_run(
 	if (sa->out.json)
 		error = sim_print_json(&ctx);
 	else
-		error = sim_print_text(&ctx, sa->t.whole ? range : NULL);
+		error = sim_print_text(&ctx, sa->t.whole ? &rl->v[0] : NULL);
 	if (error) {
 		xfs_pmem_err("out of memory");
 		ret = XFS_PMEM_EXIT_ERROR;
@@ -675,6 +711,7 @@ sim_main(
 	bool			verify)
 {
 	struct sim_args		sa = { .verify = verify };
+	struct xfs_pmem_ranges	rl = { 0 };
 	struct pmf_geometry	geo;
 	struct pmf_range	range;
 	struct pmf_fs		*fs;
@@ -687,14 +724,23 @@ sim_main(
 			verify ? PMF_OPEN_DAMAGED : PMF_OPEN_MOUNTED, &fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(fs, &geo);
-	ret = xfs_pmem_range(sim_cmd(&sa), sa.t.dev, sa.t.whole, sa.t.offset,
-			sa.t.length, &geo, &range);
+	if (sa.t.badblocks) {
+		ret = xfs_pmem_badblocks_read(sim_cmd(&sa), sa.t.badblocks,
+				sa.t.dev, &geo, &rl);
+	} else {
+		ret = xfs_pmem_range(sim_cmd(&sa), sa.t.dev, sa.t.whole,
+				sa.t.offset, sa.t.length, &geo, &range);
+		if (!ret)
+			ret = xfs_pmem_ranges_add(&rl, &range);
+	}
 	if (ret) {
 		pmf_close(fs);
-		return ret == -ENODEV ? XFS_PMEM_EXIT_ERROR : XFS_PMEM_EXIT_USAGE;
+		xfs_pmem_ranges_free(&rl);
+		return ret == -EINVAL ? XFS_PMEM_EXIT_USAGE : XFS_PMEM_EXIT_ERROR;
 	}
-	ret = sim_run(fs, &sa, &range);
+	ret = sim_run(fs, &sa, &rl);
 	pmf_close(fs);
+	xfs_pmem_ranges_free(&rl);
 	return ret;
 }
 

@@ -82,7 +82,7 @@ enum xfs_pmem_icol {
 	XFS_PMEM_IC_AGBNO, XFS_PMEM_IC_BLOCKS, XFS_PMEM_IC_HEADERS,
 	XFS_PMEM_IC_MEDIA, XFS_PMEM_IC_REMOVE, XFS_PMEM_IC_METAFILE,
 	XFS_PMEM_IC_PATH, XFS_PMEM_IC_CHECK, XFS_PMEM_IC_DETAIL,
-	XFS_PMEM_IC_NR,
+	XFS_PMEM_IC_RANGE, XFS_PMEM_IC_NR,
 };
 
 extern const struct xfs_pmem_col xfs_pmem_impact_cols[XFS_PMEM_IC_NR];
@@ -93,6 +93,7 @@ struct xfs_pmem_impact_out {
 	const int			*ids;	/* enum xfs_pmem_icol */
 	size_t				nids;
 	const struct xfs_pmem_out	*out;
+	const struct pmf_range		*range;	/* the query's, for RANGE */
 };
 
 int xfs_pmem_impact_table(struct xfs_pmem_impact_out *io, const char *name,
@@ -141,6 +142,7 @@ enum {
 	XFS_PMEM_OPT_OFFSET = 0x1000,
 	XFS_PMEM_OPT_LENGTH,
 	XFS_PMEM_OPT_WHOLE,
+	XFS_PMEM_OPT_BADBLOCKS,
 };
 #define XFS_PMEM_LONGOPTS_DEVS \
 	{ "logdev",	required_argument, NULL, 'l' }, \
@@ -151,6 +153,8 @@ enum {
 	{ "length",	required_argument, NULL, XFS_PMEM_OPT_LENGTH }
 #define XFS_PMEM_LONGOPTS_WHOLE \
 	{ "whole",	no_argument,	   NULL, XFS_PMEM_OPT_WHOLE }
+#define XFS_PMEM_LONGOPTS_LIST \
+	{ "badblocks",	required_argument, NULL, XFS_PMEM_OPT_BADBLOCKS }
 #define XFS_PMEM_LONGOPTS_OUTPUT \
 	{ "output",	required_argument, NULL, 'o' }, \
 	{ "json",	no_argument,	   NULL, 'J' }, \
@@ -164,12 +168,14 @@ struct xfs_pmem_target {
 	const char	*cmd;		/* for messages */
 	unsigned int	devmask;	/* 1 << PMF_DEV_*: what --device takes */
 	bool		whole_ok;	/* --whole is an option */
+	bool		list_ok;	/* --badblocks is an option */
 	const char	*log;
 	const char	*rt;
 	const char	*device;
 	const char	*offset;
 	const char	*length;
 	bool		whole;
+	const char	*badblocks;	/* a bad-block list file, or "-" */
 	enum pmf_device	dev;		/* after xfs_pmem_target_check() */
 };
 #define XFS_PMEM_DEVS_ALL	((1U << PMF_DEV_DATA) | (1U << PMF_DEV_LOG) | \
@@ -178,6 +184,19 @@ struct xfs_pmem_target {
 bool xfs_pmem_target_opt(struct xfs_pmem_target *t, int c, const char *arg);
 bool xfs_pmem_out_opt(struct xfs_pmem_out *out, int c, const char *arg);
 int xfs_pmem_target_check(struct xfs_pmem_target *t);
+
+/* badblocks.c: sorted, merged failed ranges of one device */
+struct xfs_pmem_ranges {
+	struct pmf_range	*v;
+	size_t			nr;
+	size_t			cap;
+};
+
+int xfs_pmem_ranges_add(struct xfs_pmem_ranges *rl, const struct pmf_range *r);
+void xfs_pmem_ranges_free(struct xfs_pmem_ranges *rl);
+int xfs_pmem_badblocks_read(const char *cmd, const char *file,
+		enum pmf_device dev, const struct pmf_geometry *geo,
+		struct xfs_pmem_ranges *rl);
 
 /* commands */
 int xfs_pmem_info(int argc, char **argv);

@@ -12,10 +12,11 @@ x=/nonexistent/fs.img
 # range; DEVNAMES as "--device ... is required" names them, UNKNOWN as
 # "unknown device" lists them, WHOLE 1 if --whole is an option.
 check() {
-	local label=$1 names=$2 unknown=$3 whole=$4 range
-	shift 4
+	local label=$1 names=$2 unknown=$3 whole=$4 list=$5 range
+	shift 5
 	range="give --offset and --length"
 	[ "$whole" = 1 ] && range="$range, or --whole"
+	[ "$list" = 1 ] && range="$range, or --badblocks"
 	pmf_bad 16 "$label: --device $names is required" "$@" --offset 0 --length 4k
 	pmf_bad 16 "$label: $range\$" "$@" --device data --offset 0
 	pmf_bad 16 "$label: $range\$" "$@" --device data --length 4k
@@ -29,14 +30,20 @@ check() {
 	else
 		pmf_bad 16 "unknown option '--whole'" "$@" --device data --whole
 	fi
+	if [ "$list" = 1 ]; then
+		pmf_bad 16 "$label: $range\$" "$@" --device data --badblocks - --whole
+		pmf_bad 16 "$label: $range\$" "$@" --device data --badblocks - --offset 0
+	else
+		pmf_bad 16 "unknown option '--badblocks'" "$@" --device data --badblocks -
+	fi
 }
 
-check simulate 'data|log|rt' 'data, log or rt' 1 "$XFS_PMEM" simulate "$x"
-check verify 'data|log|rt' 'data, log or rt' 1 "$XFS_PMEM" verify "$x"
-check repair 'data|log|rt' 'data, log or rt' 1 "$XFS_PMEM" repair "$x"
-check inject 'data|log|rt' 'data, log or rt' 0 "$XFS_PMEM" inject "$x" --yes
-check invalidate 'data|rt' 'data or rt' 0 "$XFS_PMEM" invalidate /nonexistent
-check 'repair --online' 'data' 'data' 1 "$XFS_PMEM" repair --online /nonexistent
+check simulate 'data|log|rt' 'data, log or rt' 1 1 "$XFS_PMEM" simulate "$x"
+check verify 'data|log|rt' 'data, log or rt' 1 1 "$XFS_PMEM" verify "$x"
+check repair 'data|log|rt' 'data, log or rt' 1 0 "$XFS_PMEM" repair "$x"
+check inject 'data|log|rt' 'data, log or rt' 0 0 "$XFS_PMEM" inject "$x" --yes
+check invalidate 'data|rt' 'data or rt' 0 0 "$XFS_PMEM" invalidate /nonexistent
+check 'repair --online' 'data' 'data' 1 0 "$XFS_PMEM" repair --online /nonexistent
 
 # Output options: a column that does not exist, where -o is taken.
 for c in simulate verify; do
