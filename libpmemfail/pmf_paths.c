@@ -637,11 +637,13 @@ pmf_pptr_visit(
 /*
  * Climb from the asked-for inodes to the root by parent pointers.  A
  * directory's entry carries its own generation, so that build_path can
- * hold each pointer to it to the generation it names.
+ * hold each pointer to it to the generation it names.  *@unread counts the
+ * asked-for inodes whose pointers could not be read.
  */
 static int
 pmf_pptr_resolve(
-	struct pmf_fs		*fs)
+	struct pmf_fs		*fs,
+	size_t			*unread)
 {
 	struct pmf_pathcache	*pc = fs->paths;
 	struct pmf_pptr_walk	pw = { .fs = fs };
@@ -649,9 +651,13 @@ pmf_pptr_resolve(
 	uint32_t		gen;
 	int			error = 0;
 
-	for (size_t i = 0; i < pc->ntargets && error != -ENOMEM; i++)
-		if (pc->targets[i] != root)
-			error = pmf_pptr_visit(&pw, pc->targets[i], false, &gen);
+	*unread = 0;
+	for (size_t i = 0; i < pc->ntargets && error != -ENOMEM; i++) {
+		if (pc->targets[i] == root)
+			continue;
+		error = pmf_pptr_visit(&pw, pc->targets[i], false, &gen);
+		*unread += error == -ENOENT;
+	}
 	/* Each directory has one parent pointer, to its one parent. */
 	for (size_t i = 0; i < pw.nq && error != -ENOMEM; i++) {
 		size_t		first = pc->ndirs;
@@ -688,10 +694,26 @@ pmf_paths_resolve(
 	 * Parent pointers cost a few reads per affected inode, the walk a
 	 * read of every directory: past an eighth of the inodes, walk.
 	 */
-	if (pmf_has_parent(fs) && nr <= pmf_icount(fs) / 8)
-		error = pmf_pptr_resolve(fs);
-	else
+	if (pmf_has_parent(fs) && nr <= pmf_icount(fs) / 8) {
+		size_t	unread;
+
+		error = pmf_pptr_resolve(fs, &unread);
+		/*
+		 * Parent pointers live in the inode: one that cannot be read
+		 * (its own block is what failed) has none to give, but the
+		 * directories naming it still can.  Walk them instead.
+		 */
+		if (!error && unread) {
+			pmf_dents_free(pc->dirs, pc->ndirs);
+			pmf_dents_free(pc->links, pc->nlinks);
+			pc->dirs = pc->links = NULL;
+			pc->ndirs = pc->dcap = pc->nlinks = pc->lcap = 0;
+			pc->bad_dirs = 0;
+			error = pmf_walk_tree(fs);
+		}
+	} else {
 		error = pmf_walk_tree(fs);
+	}
 	/* The root is in no directory; its one path is "/". */
 	if (!error && pmf_is_target(pc, pmf_root_ino(fs)))
 		error = pmf_dent_push(&pc->links, &pc->nlinks, &pc->lcap,

@@ -11,9 +11,12 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include "xfs_pmem.h"
 
 /* Bytes of device @dev that the filesystem uses. */
@@ -120,6 +123,102 @@ xfs_pmem_badblocks_line(
 	return 0;
 }
 
+/* Where a list's sectors lie: a partition's list is its disk's. */
+struct xfs_pmem_bbwin {
+	uint64_t	start;		/* first sector of the device on the list */
+	uint64_t	sectors;	/* its size; UINT64_MAX: no end */
+};
+
+/*
+ * Add the ranges of list @f (called @name in messages) to @rl: the part of
+ * each entry inside window @win, relative to it, and inside the @size bytes
+ * the filesystem uses; *@past counts the bytes of the window it does not.
+ */
+static int
+xfs_pmem_badblocks_parse(
+	const char			*cmd,
+	FILE				*f,
+	const char			*name,
+	enum pmf_device			dev,
+	const struct xfs_pmem_bbwin	*win,
+	uint64_t			size,
+	uint64_t			*past,
+	struct xfs_pmem_ranges		*rl)
+{
+	char				*line = NULL;
+	size_t				cap = 0;
+	unsigned long			lineno = 0;
+	int				error = 0;
+
+	while (!error && getline(&line, &cap, f) > 0) {
+		struct pmf_range	r;
+		uint64_t		s, e, wend;
+		int			ret;
+
+		lineno++;
+		ret = xfs_pmem_badblocks_line(line, dev, &r);
+		if (ret < 0) {
+			xfs_pmem_err("%s: %s:%lu: expected 'SECTOR COUNT', got '%.40s'",
+					cmd, name, lineno, line);
+			error = -EINVAL;
+			break;
+		}
+		if (ret)
+			continue;
+		/* Sectors of the list, clipped to the window. */
+		s = r.offset / 512;
+		e = s + r.length / 512;
+		wend = win->sectors == UINT64_MAX ? UINT64_MAX :
+				win->start + win->sectors;
+		if (e <= win->start || s >= wend)
+			continue;
+		s = (s > win->start ? s : win->start) - win->start;
+		e = (e < wend ? e : wend) - win->start;
+		r.offset = s * 512;
+		r.length = (e - s) * 512;
+		if (r.offset >= size) {
+			*past += r.length;
+			continue;
+		}
+		if (r.offset + r.length > size) {
+			*past += r.offset + r.length - size;
+			r.length = size - r.offset;
+		}
+		error = xfs_pmem_ranges_add(rl, &r);
+		if (error)
+			xfs_pmem_err("out of memory");
+	}
+	if (!error && ferror(f)) {
+		xfs_pmem_err("%s: %s: read error", cmd, name);
+		error = -EIO;
+	}
+	free(line);
+	return error;
+}
+
+static void
+xfs_pmem_badblocks_past(
+	const char			*name,
+	uint64_t			past,
+	uint64_t			size,
+	enum pmf_device			dev)
+{
+	if (past)
+		fprintf(stderr, "%s: %s: %" PRIu64 " bytes of the list lie past the %" PRIu64 " bytes the filesystem uses of the %s device: not its\n",
+				progname, name, past, size, pmf_device_name(dev));
+}
+
+static int
+xfs_pmem_badblocks_nodev(
+	const struct pmf_geometry	*geo,
+	enum pmf_device			dev)
+{
+	if (geo->dev[dev].path)
+		return 0;
+	xfs_pmem_err("the filesystem has no %s device", pmf_device_name(dev));
+	return -ENODEV;
+}
+
 /*
  * Read the bad-block list @file ("-" is standard input) of device @dev into
  * @rl, merged.  Sectors past the end of the device as the filesystem has
@@ -134,65 +233,133 @@ xfs_pmem_badblocks_read(
 	const struct pmf_geometry	*geo,
 	struct xfs_pmem_ranges		*rl)
 {
+	const struct xfs_pmem_bbwin	all = { 0, UINT64_MAX };
 	uint64_t			size = xfs_pmem_fs_bytes(geo, dev);
 	uint64_t			past = 0;
-	FILE				*f = strcmp(file, "-") ? fopen(file, "r") : stdin;
-	char				*line = NULL;
-	size_t				cap = 0;
-	unsigned long			lineno = 0;
-	int				error = 0;
+	FILE				*f;
+	int				error;
 
-	if (!geo->dev[dev].path) {
-		xfs_pmem_err("the filesystem has no %s device",
-				pmf_device_name(dev));
-		if (f && f != stdin)
-			fclose(f);
-		return -ENODEV;
-	}
+	error = xfs_pmem_badblocks_nodev(geo, dev);
+	if (error)
+		return error;
+	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	if (!f) {
-		xfs_pmem_err("%s: %s: %s", cmd, file, strerror(errno));
-		return -errno;
+		error = -errno;
+		xfs_pmem_err("%s: %s: %s", cmd, file, strerror(-error));
+		return error;
 	}
-	while (getline(&line, &cap, f) > 0) {
-		struct pmf_range	r;
-		int			ret;
-
-		lineno++;
-		ret = xfs_pmem_badblocks_line(line, dev, &r);
-		if (ret < 0) {
-			xfs_pmem_err("%s: %s:%lu: expected 'SECTOR COUNT', got '%.40s'",
-					cmd, file, lineno, line);
-			error = -EINVAL;
-			break;
-		}
-		if (ret)
-			continue;
-		if (r.offset >= size) {
-			past += r.length;
-			continue;
-		}
-		if (r.offset + r.length > size) {
-			past += r.offset + r.length - size;
-			r.length = size - r.offset;
-		}
-		error = xfs_pmem_ranges_add(rl, &r);
-		if (error) {
-			xfs_pmem_err("out of memory");
-			break;
-		}
-	}
-	if (!error && ferror(f)) {
-		xfs_pmem_err("%s: %s: read error", cmd, file);
-		error = -EIO;
-	}
-	free(line);
+	error = xfs_pmem_badblocks_parse(cmd, f, file, dev, &all, size, &past,
+			rl);
 	if (f != stdin)
 		fclose(f);
 	if (error)
 		return error;
-	if (past)
-		fprintf(stderr, "%s: %s: %" PRIu64 " bytes of the list lie past the %" PRIu64 " bytes the filesystem uses of the %s device: not its\n",
-				progname, file, past, size, pmf_device_name(dev));
+	xfs_pmem_badblocks_past(file, past, size, dev);
 	xfs_pmem_ranges_merge(rl);
+	return 0;
+}
+
+/* Read one number from sysfs file @dir/@name. */
+static int
+xfs_pmem_sysfs_u64(
+	const char		*dir,
+	const char		*name,
+	uint64_t		*v)
+{
+	char			path[PATH_MAX];
+	unsigned long long	n;
+	FILE			*f;
+	int			ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	ret = fscanf(f, "%llu", &n) == 1 ? 0 : -EINVAL;
+	fclose(f);
+	*v = n;
+	return ret;
+}
+
+/*
+ * The kernel's bad-block list of block device @path: its disk's
+ * badblocks attribute, which a disk has when its driver keeps one (pmem,
+ * nvdimm btt; not loop or virtio).  Sectors count from the disk's start,
+ * so a partition's part of the list is shifted by its start.  0 with @f
+ * open and @win set, -ENOTBLK or -ENOENT when there is no list.
+ */
+static int
+xfs_pmem_badblocks_sysfs_open(
+	const char		*path,
+	FILE			**f,
+	struct xfs_pmem_bbwin	*win)
+{
+	char			dir[PATH_MAX], list[PATH_MAX + 16];
+	struct stat		st;
+	uint64_t		partno;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISBLK(st.st_mode))
+		return -ENOTBLK;
+	snprintf(dir, sizeof(dir), "/sys/dev/block/%u:%u", major(st.st_rdev),
+			minor(st.st_rdev));
+	win->start = 0;
+	win->sectors = UINT64_MAX;
+	if (!xfs_pmem_sysfs_u64(dir, "partition", &partno)) {
+		if (xfs_pmem_sysfs_u64(dir, "start", &win->start) ||
+		    xfs_pmem_sysfs_u64(dir, "size", &win->sectors))
+			return -ENOENT;
+		strncat(dir, "/..", sizeof(dir) - strlen(dir) - 1);
+	}
+	snprintf(list, sizeof(list), "%s/badblocks", dir);
+	*f = fopen(list, "r");
+	return *f ? 0 : -ENOENT;
+}
+
+/*
+ * Add the kernel's current bad-block list of each device the filesystem
+ * has to @rl, merged per device.  A device that keeps no list (an image
+ * file, a loop or virtio disk) is named on stderr and has none.  0, or a
+ * negative errno after one line.
+ */
+int
+xfs_pmem_badblocks_sysfs(
+	const char			*cmd,
+	const struct pmf_geometry	*geo,
+	struct xfs_pmem_ranges		*rl)
+{
+	for (int d = PMF_DEV_DATA; d <= PMF_DEV_RT; d++) {
+		const char		*path = geo->dev[d].path;
+		uint64_t		size = xfs_pmem_fs_bytes(geo, d);
+		struct xfs_pmem_ranges	one = { 0 };
+		struct xfs_pmem_bbwin	win;
+		uint64_t		past = 0;
+		FILE			*f;
+		int			error;
+
+		if (!path)
+			continue;
+		error = xfs_pmem_badblocks_sysfs_open(path, &f, &win);
+		if (error == -ENOTBLK || error == -ENOENT) {
+			fprintf(stderr, "%s: %s: %s keeps no bad-block list\n",
+					progname, cmd, path);
+			continue;
+		}
+		if (error) {
+			xfs_pmem_err("%s: %s: %s", cmd, path, strerror(-error));
+			return error;
+		}
+		error = xfs_pmem_badblocks_parse(cmd, f, path, d, &win, size,
+				&past, &one);
+		fclose(f);
+		xfs_pmem_ranges_merge(&one);
+		for (size_t i = 0; !error && i < one.nr; i++)
+			error = xfs_pmem_ranges_add(rl, &one.v[i]);
+		xfs_pmem_ranges_free(&one);
+		if (error)
+			return error;
+		xfs_pmem_badblocks_past(path, past, size, d);
+	}
 	return 0;
 }

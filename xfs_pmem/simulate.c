@@ -510,10 +510,32 @@ sim_print_text(
 }
 
 static void
+sim_usage_live(void)
+{
+	printf(
+"Usage: %s badblocks MOUNTPOINT|DATADEV [-l LOGDEV] [-r RTDEV] [options]\n"
+"\nReport what the kernel's current bad-block lists of the filesystem's\n"
+"devices (/sys/block/DEV/badblocks) hit, as simulate reports a range.\n"
+"\nOptions:\n"
+"  -l, --logdev DEV     external log device (of an unmounted filesystem)\n"
+"  -r, --rtdev DEV      realtime device (of an unmounted filesystem)\n"
+"      --no-paths       don't resolve paths\n"
+"  -o, --output LIST    columns to show (+LIST adds to the defaults)\n"
+"  -J, --json           JSON output (see doc/simulate-json.md)\n"
+"  -R, --raw            raw output\n"
+"  -n, --noheadings     don't print headings\n"
+"  -b, --bytes          sizes in bytes\n"
+"  -h, --help           this help\n"
+"\nExit status: as simulate's.\n", progname);
+	xfs_pmem_cols_help(xfs_pmem_impact_cols, XFS_PMEM_IC_NR);
+}
+
+static void
 sim_usage(
 	bool		verify)
 {
 	const char	*cmd = verify ? "verify" : "simulate";
+
 
 	printf(
 "Usage: %s %s DATA [-l LOGDEV] [-r RTDEV] --device data|log|rt\n"
@@ -554,6 +576,7 @@ struct sim_args {
 	struct xfs_pmem_target	t;
 	unsigned int		qflags;
 	bool			verify;
+	bool			live;		/* badblocks: the kernel's lists */
 	struct xfs_pmem_out	out;
 	int			ids[XFS_PMEM_MAXCOLS];
 	size_t			nids;
@@ -563,7 +586,7 @@ static const char *
 sim_cmd(
 	const struct sim_args	*sa)
 {
-	return sa->verify ? "verify" : "simulate";
+	return sa->live ? "badblocks" : sa->verify ? "verify" : "simulate";
 }
 
 /*
@@ -580,7 +603,7 @@ sim_cols_select(
 					sizeof(sim_defaults) / sizeof(int);
 	int			listdefs[XFS_PMEM_MAXCOLS];
 
-	if (sa->t.badblocks) {
+	if (sa->t.badblocks || sa->live) {
 		listdefs[0] = defs[0];
 		listdefs[1] = XFS_PMEM_IC_RANGE;
 		memcpy(listdefs + 2, defs + 1, (ndefs - 1) * sizeof(int));
@@ -598,6 +621,15 @@ sim_parse_args(
 	struct sim_args		*sa)
 {
 	enum { OPT_NOPATHS = 256, OPT_SCAN };
+	/* badblocks: the ranges are the kernel's lists, not options. */
+	static const struct option live_longopts[] = {
+		XFS_PMEM_LONGOPTS_DEVS,
+		XFS_PMEM_LONGOPTS_OUTPUT,
+		XFS_PMEM_LONGOPTS_BYTES,
+		{ "no-paths",	no_argument,	   NULL, OPT_NOPATHS },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	static const struct option longopts[] = {
 		XFS_PMEM_LONGOPTS_DEVS,
 		XFS_PMEM_LONGOPTS_RANGE,
@@ -620,11 +652,18 @@ sim_parse_args(
 	/* After an event, damaged metadata is what verify is looking for. */
 	if (sa->verify)
 		sa->qflags |= PMF_QUERY_BEST_EFFORT;
-	while ((c = getopt_long(argc, argv, ":l:r:d:o:JRnbh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, sa->live ? ":l:r:o:JRnbh" :
+			":l:r:d:o:JRnbh", sa->live ? live_longopts : longopts,
+			NULL)) != -1) {
 		switch (c) {
 		case OPT_NOPATHS: sa->qflags &= ~PMF_QUERY_PATHS; break;
 		case OPT_SCAN: sa->qflags |= PMF_QUERY_SCAN; break;
-		case 'h': sim_usage(sa->verify); return 1;
+		case 'h':
+			if (sa->live)
+				sim_usage_live();
+			else
+				sim_usage(sa->verify);
+			return 1;
 		default:
 			if (xfs_pmem_target_opt(&sa->t, c, optarg) ||
 			    xfs_pmem_out_opt(&sa->out, c, optarg))
@@ -634,10 +673,12 @@ sim_parse_args(
 		}
 	}
 	if (optind != argc - 1) {
-		xfs_pmem_err("%s: expected exactly one data device", sim_cmd(sa));
+		xfs_pmem_err("%s: expected exactly one %s", sim_cmd(sa),
+				sa->live ? "mount point or data device" :
+				"data device");
 		return -EINVAL;
 	}
-	if (xfs_pmem_target_check(&sa->t))
+	if (!sa->live && xfs_pmem_target_check(&sa->t))
 		return -EINVAL;
 	/* Everything the user can get wrong is refused before any I/O. */
 	if (sim_cols_select(sa))
@@ -708,9 +749,10 @@ static int
 sim_main(
 	int			argc,
 	char			**argv,
-	bool			verify)
+	bool			verify,
+	bool			live)
 {
-	struct sim_args		sa = { .verify = verify };
+	struct sim_args		sa = { .verify = verify, .live = live };
 	struct xfs_pmem_ranges	rl = { 0 };
 	struct pmf_geometry	geo;
 	struct pmf_range	range;
@@ -724,7 +766,9 @@ sim_main(
 			verify ? PMF_OPEN_DAMAGED : PMF_OPEN_MOUNTED, &fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(fs, &geo);
-	if (sa.t.badblocks) {
+	if (sa.live) {
+		ret = xfs_pmem_badblocks_sysfs(sim_cmd(&sa), &geo, &rl);
+	} else if (sa.t.badblocks) {
 		ret = xfs_pmem_badblocks_read(sim_cmd(&sa), sa.t.badblocks,
 				sa.t.dev, &geo, &rl);
 	} else {
@@ -749,7 +793,7 @@ xfs_pmem_simulate(
 	int			argc,
 	char			**argv)
 {
-	return sim_main(argc, argv, false);
+	return sim_main(argc, argv, false, false);
 }
 
 int
@@ -757,5 +801,14 @@ xfs_pmem_verify(
 	int			argc,
 	char			**argv)
 {
-	return sim_main(argc, argv, true);
+	return sim_main(argc, argv, true, false);
+}
+
+/* What the kernel's current bad-block lists of the devices hit. */
+int
+xfs_pmem_badblocks(
+	int			argc,
+	char			**argv)
+{
+	return sim_main(argc, argv, false, true);
 }

@@ -58,6 +58,7 @@ static const struct {
 	{ "inject",	xfs_pmem_inject,   "damage a range of an unmounted device (tests, demos)" },
 	{ "invalidate",	xfs_pmem_invalidate, "SIGBUS the mappers of a lost range and drop it from the page cache" },
 	{ "watch",	xfs_pmem_watch,	   "report every media error of a mounted filesystem as it happens" },
+	{ "badblocks",	xfs_pmem_badblocks, "report what the kernel's bad-block lists of the devices hit" },
 };
 
 static void

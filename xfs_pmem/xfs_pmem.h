@@ -197,6 +197,8 @@ void xfs_pmem_ranges_free(struct xfs_pmem_ranges *rl);
 int xfs_pmem_badblocks_read(const char *cmd, const char *file,
 		enum pmf_device dev, const struct pmf_geometry *geo,
 		struct xfs_pmem_ranges *rl);
+int xfs_pmem_badblocks_sysfs(const char *cmd, const struct pmf_geometry *geo,
+		struct xfs_pmem_ranges *rl);
 
 /* commands */
 int xfs_pmem_info(int argc, char **argv);
@@ -207,6 +209,7 @@ int xfs_pmem_repair(int argc, char **argv);
 int xfs_pmem_undo(int argc, char **argv);
 int xfs_pmem_repair_online(int argc, char **argv);
 int xfs_pmem_watch(int argc, char **argv);
+int xfs_pmem_badblocks(int argc, char **argv);
 int xfs_pmem_invalidate(int argc, char **argv);
 
 #endif /* XFS_PMEM_H */
