@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -514,9 +515,11 @@ sim_usage_live(void)
 {
 	printf(
 "Usage: %s badblocks MOUNTPOINT|DATADEV [-l LOGDEV] [-r RTDEV] [options]\n"
+"       %s badblocks --all [options]\n"
 "\nReport what the kernel's current bad-block lists of the filesystem's\n"
 "devices (/sys/block/DEV/badblocks) hit, as simulate reports a range.\n"
 "\nOptions:\n"
+"      --all            every mounted XFS with a reverse mapping btree\n"
 "  -l, --logdev DEV     external log device (of an unmounted filesystem)\n"
 "  -r, --rtdev DEV      realtime device (of an unmounted filesystem)\n"
 "      --no-paths       don't resolve paths\n"
@@ -526,7 +529,7 @@ sim_usage_live(void)
 "  -n, --noheadings     don't print headings\n"
 "  -b, --bytes          sizes in bytes\n"
 "  -h, --help           this help\n"
-"\nExit status: as simulate's.\n", progname);
+"\nExit status: as simulate's.\n", progname, progname);
 	xfs_pmem_cols_help(xfs_pmem_impact_cols, XFS_PMEM_IC_NR);
 }
 
@@ -577,6 +580,7 @@ struct sim_args {
 	unsigned int		qflags;
 	bool			verify;
 	bool			live;		/* badblocks: the kernel's lists */
+	bool			all;		/* badblocks --all: every XFS mounted */
 	struct xfs_pmem_out	out;
 	int			ids[XFS_PMEM_MAXCOLS];
 	size_t			nids;
@@ -620,13 +624,14 @@ sim_parse_args(
 	char			**argv,
 	struct sim_args		*sa)
 {
-	enum { OPT_NOPATHS = 256, OPT_SCAN };
+	enum { OPT_NOPATHS = 256, OPT_SCAN, OPT_ALL };
 	/* badblocks: the ranges are the kernel's lists, not options. */
 	static const struct option live_longopts[] = {
 		XFS_PMEM_LONGOPTS_DEVS,
 		XFS_PMEM_LONGOPTS_OUTPUT,
 		XFS_PMEM_LONGOPTS_BYTES,
 		{ "no-paths",	no_argument,	   NULL, OPT_NOPATHS },
+		{ "all",	no_argument,	   NULL, OPT_ALL },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -658,6 +663,7 @@ sim_parse_args(
 		switch (c) {
 		case OPT_NOPATHS: sa->qflags &= ~PMF_QUERY_PATHS; break;
 		case OPT_SCAN: sa->qflags |= PMF_QUERY_SCAN; break;
+		case OPT_ALL: sa->all = true; break;
 		case 'h':
 			if (sa->live)
 				sim_usage_live();
@@ -672,7 +678,12 @@ sim_parse_args(
 			return -EINVAL;
 		}
 	}
-	if (optind != argc - 1) {
+	if (sa->all) {
+		if (optind != argc || sa->t.log || sa->t.rt) {
+			xfs_pmem_err("%s: --all takes no device", sim_cmd(sa));
+			return -EINVAL;
+		}
+	} else if (optind != argc - 1) {
 		xfs_pmem_err("%s: expected exactly one %s", sim_cmd(sa),
 				sa->live ? "mount point or data device" :
 				"data device");
@@ -745,35 +756,37 @@ out:
 	return ret;
 }
 
+/* Open @target, find its failed ranges, and report them: an exit code. */
 static int
-sim_main(
-	int			argc,
-	char			**argv,
-	bool			verify,
-	bool			live)
+sim_target(
+	const struct sim_args	*sa,
+	const char		*target)
 {
-	struct sim_args		sa = { .verify = verify, .live = live };
 	struct xfs_pmem_ranges	rl = { 0 };
 	struct pmf_geometry	geo;
 	struct pmf_range	range;
 	struct pmf_fs		*fs;
 	int			ret;
 
-	ret = sim_parse_args(argc, argv, &sa);
-	if (ret)
-		return ret > 0 ? XFS_PMEM_EXIT_CLEAN : XFS_PMEM_EXIT_USAGE;
-	if (xfs_pmem_open_flags(argv[optind], sa.t.log, sa.t.rt,
-			verify ? PMF_OPEN_DAMAGED : PMF_OPEN_MOUNTED, &fs))
+	if (xfs_pmem_open_flags(target, sa->t.log, sa->t.rt,
+			sa->verify ? PMF_OPEN_DAMAGED : PMF_OPEN_MOUNTED, &fs))
 		return XFS_PMEM_EXIT_ERROR;
 	pmf_get_geometry(fs, &geo);
-	if (sa.live) {
-		ret = xfs_pmem_badblocks_sysfs(sim_cmd(&sa), &geo, &rl);
-	} else if (sa.t.badblocks) {
-		ret = xfs_pmem_badblocks_read(sim_cmd(&sa), sa.t.badblocks,
-				sa.t.dev, &geo, &rl);
+	if (sa->all && !(geo.features & PMF_FEAT_RMAPBT)) {
+		/* No index of owners to ask: not this tool's filesystem. */
+		fprintf(stderr, "%s: %s: %s: no reverse mapping btree: skipped\n",
+				progname, sim_cmd(sa), target);
+		pmf_close(fs);
+		return XFS_PMEM_EXIT_CLEAN;
+	}
+	if (sa->live) {
+		ret = xfs_pmem_badblocks_sysfs(sim_cmd(sa), &geo, &rl);
+	} else if (sa->t.badblocks) {
+		ret = xfs_pmem_badblocks_read(sim_cmd(sa), sa->t.badblocks,
+				sa->t.dev, &geo, &rl);
 	} else {
-		ret = xfs_pmem_range(sim_cmd(&sa), sa.t.dev, sa.t.whole,
-				sa.t.offset, sa.t.length, &geo, &range);
+		ret = xfs_pmem_range(sim_cmd(sa), sa->t.dev, sa->t.whole,
+				sa->t.offset, sa->t.length, &geo, &range);
 		if (!ret)
 			ret = xfs_pmem_ranges_add(&rl, &range);
 	}
@@ -782,10 +795,69 @@ sim_main(
 		xfs_pmem_ranges_free(&rl);
 		return ret == -EINVAL ? XFS_PMEM_EXIT_USAGE : XFS_PMEM_EXIT_ERROR;
 	}
-	ret = sim_run(fs, &sa, &rl);
+	ret = sim_run(fs, sa, &rl);
 	pmf_close(fs);
 	xfs_pmem_ranges_free(&rl);
 	return ret;
+}
+
+/*
+ * badblocks --all: every mounted XFS, one report each (a text report after
+ * a line naming it), for the timer's service.  The exit code ors the loss
+ * bits; an error of any filesystem makes it 8.
+ */
+static int
+sim_all(
+	const struct sim_args	*sa)
+{
+	struct mntent		*me;
+	FILE			*f = setmntent("/proc/self/mounts", "r");
+	int			ret = XFS_PMEM_EXIT_CLEAN;
+	unsigned int		n = 0;
+
+	if (!f) {
+		xfs_pmem_err("%s: /proc/self/mounts: %s", sim_cmd(sa),
+				strerror(errno));
+		return XFS_PMEM_EXIT_ERROR;
+	}
+	while ((me = getmntent(f)) != NULL) {
+		int		rc;
+
+		if (strcmp(me->mnt_type, "xfs"))
+			continue;
+		if (!sa->out.json)
+			printf("%s%s (%s):\n", n ? "\n" : "", me->mnt_dir,
+					me->mnt_fsname);
+		fflush(stdout);
+		rc = sim_target(sa, me->mnt_dir);
+		fflush(stdout);
+		ret = rc >= XFS_PMEM_EXIT_ERROR || ret >= XFS_PMEM_EXIT_ERROR ?
+			XFS_PMEM_EXIT_ERROR : ret | rc;
+		n++;
+	}
+	endmntent(f);
+	if (!n)
+		fprintf(stderr, "%s: %s: no XFS filesystem is mounted\n",
+				progname, sim_cmd(sa));
+	return ret;
+}
+
+static int
+sim_main(
+	int			argc,
+	char			**argv,
+	bool			verify,
+	bool			live)
+{
+	struct sim_args		sa = { .verify = verify, .live = live };
+	int			ret;
+
+	ret = sim_parse_args(argc, argv, &sa);
+	if (ret)
+		return ret > 0 ? XFS_PMEM_EXIT_CLEAN : XFS_PMEM_EXIT_USAGE;
+	if (sa.all)
+		return sim_all(&sa);
+	return sim_target(&sa, argv[optind]);
 }
 
 int

@@ -9,7 +9,7 @@
 # copied onto /dev/pmem0, the ranges are written into
 # /sys/block/pmem0/badblocks (reads of them then fail), and
 # `xfs_pmem badblocks` runs on the mount point (online) and on the device
-# after the unmount (offline).  Both must name exactly: A and B with the
+# after the unmount (offline), and with --all.  Both must name exactly: A and B with the
 # lost file offsets, the inodes of the bad block that exist (inode numbers
 # worked out here from the geometry, paths from the host's own walk), and
 # the free range.  Then, on the host, each range of the list the guest read
@@ -104,6 +104,8 @@ mkdir -p /mnt
 mount -t xfs /dev/pmem0 /mnt || exit 5
 ./xfs_pmem badblocks /mnt -J -b -o $cols > \$OUT/online.json 2> \$OUT/online.err
 echo \$? > \$OUT/online.rc
+./xfs_pmem badblocks --all > \$OUT/all.txt 2> \$OUT/all.err
+echo \$? > \$OUT/all.rc
 umount /mnt
 ./xfs_pmem badblocks /dev/pmem0 -J -b -o $cols > \$OUT/offline.json 2> \$OUT/offline.err
 echo \$? > \$OUT/offline.rc
@@ -142,6 +144,11 @@ for row, (name, s, n, want) in zip(sorted(doc, key=lambda r: r["start"]),
 PY
 		pmf_fail "badblocks ($mode) does not name exactly the targets"
 done
+
+# --all (the timer's service): every mounted XFS, a line naming each.
+[ "$(cat "$out/all.rc")" = 1 ] && grep -q '^/mnt (/dev/pmem0):$' "$out/all.txt" &&
+	grep -q ' /a$' "$out/all.txt" && grep -q ' /b$' "$out/all.txt" ||
+	pmf_fail "badblocks --all exited $(cat "$out/all.rc"): $(head -c 600 "$out/all.txt" "$out/all.err")"
 
 # Repair each listed range on the host's copy, one by one, as a repair
 # after the unmount would; nothing else may change.

@@ -23,7 +23,7 @@ make -C "$PMF_BUILD" distcheck PMF_CHECK_TESTS="core options" \
 	> "$TMP/distcheck.log" 2>&1 ||
 	pmf_fail "make distcheck failed: $(grep -E 'rror|FAIL' "$TMP/distcheck.log" | head -n 5)"
 [ -s "$tarball" ] || pmf_fail "distcheck made no $tarball"
-grep -q '^systemd-analyze verify: [1-9][0-9]* unit(s) ok' "$TMP/distcheck.log" ||
+grep -q '^systemd-analyze verify: 3 unit(s) ok' "$TMP/distcheck.log" ||
 	pmf_fail "distcheck did not verify the installed units"
 grep -q '^2 passed, 0 failed' "$TMP/distcheck.log" ||
 	pmf_fail "distcheck's tests did not run"
@@ -43,11 +43,16 @@ for f in "$prefix/sbin/xfs_pmem" "$prefix/sbin/xfs_pmem_db" \
 	 "$prefix/include/pmemfail.h" "$libdir/pkgconfig/libpmemfail.pc" \
 	 "$prefix/share/man/man8/xfs_pmem.8" "$prefix/share/man/man8/xfs_pmem_db.8" \
 	 "$prefix/share/man/man3/libpmemfail.3" \
-	 "$unitdir/xfs_pmem_watch@.service"; do
+	 "$unitdir/xfs_pmem_watch@.service" \
+	 "$unitdir/xfs_pmem_badblocks_all.service" \
+	 "$unitdir/xfs_pmem_badblocks_all.timer"; do
 	[ -e "$root$f" ] || pmf_fail "make install left out $f"
 done
 grep -q "^ExecStart=$prefix/sbin/xfs_pmem watch %f$" "$root$unitdir/xfs_pmem_watch@.service" ||
 	pmf_fail "the watch unit does not run the installed xfs_pmem"
+grep -q "^ExecStart=$prefix/sbin/xfs_pmem badblocks --all$" \
+	"$root$unitdir/xfs_pmem_badblocks_all.service" ||
+	pmf_fail "the bad-block unit does not run the installed xfs_pmem"
 echo "install: every file in place under $prefix and $unitdir"
 
 export PKG_CONFIG_PATH="$root$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$root"
