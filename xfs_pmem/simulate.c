@@ -523,6 +523,7 @@ sim_usage_live(void)
 "  -l, --logdev DEV     external log device (of an unmounted filesystem)\n"
 "  -r, --rtdev DEV      realtime device (of an unmounted filesystem)\n"
 "      --no-paths       don't resolve paths\n"
+"      --svg FILE       draw the devices and the bad ranges to FILE\n"
 "  -o, --output LIST    columns to show (+LIST adds to the defaults)\n"
 "  -J, --json           JSON output (see doc/simulate-json.md)\n"
 "  -R, --raw            raw output\n"
@@ -557,6 +558,7 @@ sim_usage(
 "                       the device (SECTOR COUNT per line; - reads stdin)\n"
 "      --no-paths       don't resolve paths\n"
 "      --scan           scan inodes instead of using rmap\n"
+"      --svg FILE       draw the device and the failed ranges to FILE\n"
 "  -o, --output LIST    columns to show (+LIST adds to the defaults)\n"
 "  -J, --json           JSON output (see doc/simulate-json.md)\n"
 "  -R, --raw            raw output\n"
@@ -580,6 +582,7 @@ struct sim_args {
 	unsigned int		qflags;
 	bool			verify;
 	bool			live;		/* badblocks: the kernel's lists */
+	const char		*svg;		/* --svg: the picture's file */
 	bool			all;		/* badblocks --all: every XFS mounted */
 	struct xfs_pmem_out	out;
 	int			ids[XFS_PMEM_MAXCOLS];
@@ -624,7 +627,7 @@ sim_parse_args(
 	char			**argv,
 	struct sim_args		*sa)
 {
-	enum { OPT_NOPATHS = 256, OPT_SCAN, OPT_ALL };
+	enum { OPT_NOPATHS = 256, OPT_SCAN, OPT_ALL, OPT_SVG };
 	/* badblocks: the ranges are the kernel's lists, not options. */
 	static const struct option live_longopts[] = {
 		XFS_PMEM_LONGOPTS_DEVS,
@@ -632,6 +635,7 @@ sim_parse_args(
 		XFS_PMEM_LONGOPTS_BYTES,
 		{ "no-paths",	no_argument,	   NULL, OPT_NOPATHS },
 		{ "all",	no_argument,	   NULL, OPT_ALL },
+		{ "svg",	required_argument, NULL, OPT_SVG },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -644,6 +648,7 @@ sim_parse_args(
 		XFS_PMEM_LONGOPTS_BYTES,
 		{ "no-paths",	no_argument,	   NULL, OPT_NOPATHS },
 		{ "scan",	no_argument,	   NULL, OPT_SCAN },
+		{ "svg",	required_argument, NULL, OPT_SVG },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -664,6 +669,7 @@ sim_parse_args(
 		case OPT_NOPATHS: sa->qflags &= ~PMF_QUERY_PATHS; break;
 		case OPT_SCAN: sa->qflags |= PMF_QUERY_SCAN; break;
 		case OPT_ALL: sa->all = true; break;
+		case OPT_SVG: sa->svg = optarg; break;
 		case 'h':
 			if (sa->live)
 				sim_usage_live();
@@ -679,8 +685,9 @@ sim_parse_args(
 		}
 	}
 	if (sa->all) {
-		if (optind != argc || sa->t.log || sa->t.rt) {
-			xfs_pmem_err("%s: --all takes no device", sim_cmd(sa));
+		if (optind != argc || sa->t.log || sa->t.rt || sa->svg) {
+			xfs_pmem_err("%s: --all takes no device and no --svg",
+					sim_cmd(sa));
 			return -EINVAL;
 		}
 	} else if (optind != argc - 1) {
@@ -796,6 +803,9 @@ sim_target(
 		return ret == -EINVAL ? XFS_PMEM_EXIT_USAGE : XFS_PMEM_EXIT_ERROR;
 	}
 	ret = sim_run(fs, sa, &rl);
+	if (sa->svg && ret < XFS_PMEM_EXIT_ERROR &&
+	    xfs_pmem_svg_write(fs, &geo, &rl, sa->svg))
+		ret = XFS_PMEM_EXIT_ERROR;
 	pmf_close(fs);
 	xfs_pmem_ranges_free(&rl);
 	return ret;

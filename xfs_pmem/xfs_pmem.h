@@ -200,6 +200,10 @@ int xfs_pmem_badblocks_read(const char *cmd, const char *file,
 int xfs_pmem_badblocks_sysfs(const char *cmd, const struct pmf_geometry *geo,
 		struct xfs_pmem_ranges *rl);
 
+/* picture.c */
+int xfs_pmem_svg_write(struct pmf_fs *fs, const struct pmf_geometry *geo,
+		const struct xfs_pmem_ranges *rl, const char *file);
+
 /* commands */
 int xfs_pmem_info(int argc, char **argv);
 int xfs_pmem_simulate(int argc, char **argv);
