@@ -4,7 +4,9 @@
  *
  * The damage as a list, the way a pmem administrator has it: the kernel's
  * bad-block list of a block device (/sys/block/pmem0/badblocks, one
- * "SECTOR COUNT" per line, 512-byte sectors from the start of the device).
+ * "SECTOR COUNT" per line, 512-byte sectors from the start of the device),
+ * or `ndctl list --media-errors` (a namespace's "badblocks", each an
+ * "offset" and "length" in 512-byte sectors of its block device).
  * The list becomes sorted byte ranges of one device of the filesystem,
  * overlapping and adjacent ones merged, so that a query walks each
  * affected record once however the list was written.
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <json-c/json.h>
 #include "xfs_pmem.h"
 
 /* Bytes of device @dev that the filesystem uses. */
@@ -361,5 +364,183 @@ xfs_pmem_badblocks_sysfs(
 			return error;
 		xfs_pmem_badblocks_past(path, past, size, d);
 	}
+	return 0;
+}
+
+/* The namespaces of an ndctl document, wherever ndctl nests them. */
+struct xfs_pmem_ndns {
+	const char		*blockdev;	/* "pmem0" */
+	struct json_object	*badblocks;
+};
+
+#define XFS_PMEM_NDNS_MAX	256
+
+static void
+xfs_pmem_ndctl_collect(
+	struct json_object	*o,
+	struct xfs_pmem_ndns	*ns,
+	size_t			*nr)
+{
+	struct json_object	*bd, *bb;
+
+	if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			xfs_pmem_ndctl_collect(json_object_array_get_idx(o, i),
+					ns, nr);
+		return;
+	}
+	if (!json_object_is_type(o, json_type_object))
+		return;
+	/* A namespace with a block device; its badblocks are that device's. */
+	if (json_object_object_get_ex(o, "blockdev", &bd) &&
+	    json_object_is_type(bd, json_type_string)) {
+		if (*nr < XFS_PMEM_NDNS_MAX) {
+			ns[*nr].blockdev = json_object_get_string(bd);
+			ns[*nr].badblocks =
+				json_object_object_get_ex(o, "badblocks", &bb) ?
+				bb : NULL;
+			(*nr)++;
+		}
+		return;
+	}
+	/* Regions, buses: look inside ("namespaces", "regions", ...). */
+	json_object_object_foreach(o, key, val) {
+		(void)key;
+		if (json_object_is_type(val, json_type_array) ||
+		    json_object_is_type(val, json_type_object))
+			xfs_pmem_ndctl_collect(val, ns, nr);
+	}
+}
+
+/* The namespace backing @path (a device of the filesystem), or NULL. */
+static const struct xfs_pmem_ndns *
+xfs_pmem_ndctl_match(
+	const struct xfs_pmem_ndns	*ns,
+	size_t				nr,
+	const char			*path)
+{
+	char				real[PATH_MAX];
+	const char			*base;
+
+	if (!path || !realpath(path, real))
+		return NULL;
+	base = strrchr(real, '/') ? strrchr(real, '/') + 1 : real;
+	for (size_t i = 0; i < nr; i++)
+		if (!strcmp(ns[i].blockdev, base))
+			return &ns[i];
+	return NULL;
+}
+
+/* A namespace's "badblocks" as "SECTOR COUNT" lines, for the parser. */
+static int
+xfs_pmem_ndctl_lines(
+	const char			*cmd,
+	const char			*file,
+	const struct xfs_pmem_ndns	*n,
+	FILE				*out)
+{
+	struct json_object		*bb = n->badblocks;
+
+	if (!bb)
+		return 0;
+	if (!json_object_is_type(bb, json_type_array))
+		goto bad;
+	for (size_t i = 0; i < json_object_array_length(bb); i++) {
+		struct json_object	*e = json_object_array_get_idx(bb, i);
+		struct json_object	*off, *len;
+
+		if (!json_object_object_get_ex(e, "offset", &off) ||
+		    !json_object_object_get_ex(e, "length", &len) ||
+		    !json_object_is_type(off, json_type_int) ||
+		    !json_object_is_type(len, json_type_int) ||
+		    json_object_get_int64(off) < 0 ||
+		    json_object_get_int64(len) <= 0)
+			goto bad;
+		fprintf(out, "%lld %lld\n",
+				(long long)json_object_get_int64(off),
+				(long long)json_object_get_int64(len));
+	}
+	return 0;
+bad:
+	xfs_pmem_err("%s: %s: namespace %s: badblocks is not a list of offset and length",
+			cmd, file, n->blockdev);
+	return -EINVAL;
+}
+
+/*
+ * Read `ndctl list --media-errors` output @file ("-": stdin) into @rl for
+ * device @dev of the filesystem: the bad blocks of the namespace whose
+ * block device is that device.  An image has no namespace: then the one
+ * namespace of the document that lists bad blocks stands for it.  0, or a
+ * negative errno after one line.
+ */
+int
+xfs_pmem_ndctl_read(
+	const char			*cmd,
+	const char			*file,
+	enum pmf_device			dev,
+	const struct pmf_geometry	*geo,
+	struct xfs_pmem_ranges		*rl)
+{
+	struct xfs_pmem_ndns		ns[XFS_PMEM_NDNS_MAX];
+	const struct xfs_pmem_ndns	*n;
+	const struct xfs_pmem_bbwin	all = { 0, UINT64_MAX };
+	uint64_t			size = xfs_pmem_fs_bytes(geo, dev);
+	uint64_t			past = 0;
+	struct json_object		*doc;
+	size_t				nr = 0, withbb = 0;
+	char				*buf = NULL;
+	size_t				len = 0;
+	FILE				*in, *lines;
+	int				error;
+
+	error = xfs_pmem_badblocks_nodev(geo, dev);
+	if (error)
+		return error;
+	in = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	if (!in) {
+		error = -errno;
+		xfs_pmem_err("%s: %s: %s", cmd, file, strerror(-error));
+		return error;
+	}
+	doc = json_object_from_fd(fileno(in));
+	if (in != stdin)
+		fclose(in);
+	if (!doc) {
+		xfs_pmem_err("%s: %s: not JSON (ndctl list --media-errors writes it)",
+				cmd, file);
+		return -EINVAL;
+	}
+	xfs_pmem_ndctl_collect(doc, ns, &nr);
+	n = xfs_pmem_ndctl_match(ns, nr, geo->dev[dev].path);
+	for (size_t i = 0; !n && i < nr; i++)
+		withbb += ns[i].badblocks != NULL;
+	for (size_t i = 0; !n && withbb == 1 && i < nr; i++)
+		if (ns[i].badblocks)
+			n = &ns[i];
+	if (!n) {
+		xfs_pmem_err("%s: %s: no namespace backs the %s device %s (%zu namespaces, %zu with bad blocks)",
+				cmd, file, pmf_device_name(dev),
+				geo->dev[dev].path, nr, withbb);
+		json_object_put(doc);
+		return -EINVAL;
+	}
+	lines = open_memstream(&buf, &len);
+	error = lines ? xfs_pmem_ndctl_lines(cmd, file, n, lines) : -ENOMEM;
+	if (lines)
+		fclose(lines);
+	json_object_put(doc);
+	if (!error) {
+		lines = fmemopen(buf, len ? len : 1, "r");
+		error = lines ? xfs_pmem_badblocks_parse(cmd, lines, file, dev,
+				&all, size, &past, rl) : -ENOMEM;
+		if (lines)
+			fclose(lines);
+	}
+	free(buf);
+	if (error)
+		return error;
+	xfs_pmem_badblocks_past(file, past, size, dev);
+	xfs_pmem_ranges_merge(rl);
 	return 0;
 }

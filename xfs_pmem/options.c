@@ -26,6 +26,7 @@ xfs_pmem_target_opt(
 	case XFS_PMEM_OPT_LENGTH:	t->length = arg; return true;
 	case XFS_PMEM_OPT_WHOLE:	t->whole = true; return true;
 	case XFS_PMEM_OPT_BADBLOCKS:	t->badblocks = arg; return true;
+	case XFS_PMEM_OPT_NDCTL:	t->ndctl = arg; return true;
 	default:			return false;
 	}
 }
@@ -86,6 +87,7 @@ xfs_pmem_target_check(
 	char			names[64];
 	bool			range = t->offset && t->length;
 	bool			partial = t->offset || t->length;
+	bool			list = t->badblocks || t->ndctl;
 
 	if (!t->device) {
 		xfs_pmem_devnames(t->devmask, "|", "|", names, sizeof(names));
@@ -93,12 +95,12 @@ xfs_pmem_target_check(
 		return -EINVAL;
 	}
 	/* Exactly one of: a range, --whole, a list. */
-	if (t->badblocks ? (partial || t->whole) :
+	if (list ? (partial || t->whole || (t->badblocks && t->ndctl)) :
 	    t->whole_ok ? (t->whole == partial || (!t->whole && !range)) :
 	    !range) {
 		xfs_pmem_err("%s: give --offset and --length%s%s", t->cmd,
 				t->whole_ok ? ", or --whole" : "",
-				t->list_ok ? ", or --badblocks" : "");
+				t->list_ok ? ", or --badblocks or --ndctl-json" : "");
 		return -EINVAL;
 	}
 	if (pmf_parse_device(t->device, &t->dev)) {

@@ -543,7 +543,8 @@ sim_usage(
 
 	printf(
 "Usage: %s %s DATA [-l LOGDEV] [-r RTDEV] --device data|log|rt\n"
-"                   (--offset N --length N | --whole | --badblocks FILE)\n"
+"                   (--offset N --length N | --whole | --badblocks FILE |\n"
+"                    --ndctl-json FILE)\n"
 "                   [options]\n"
 "\n%s\n"
 "Sizes take a unit: b (fs blocks), s (512-byte sectors), k, m, g, t.\n"
@@ -556,6 +557,8 @@ sim_usage(
 "      --whole          the whole device failed\n"
 "      --badblocks FILE the failed ranges as the kernel's bad-block list of\n"
 "                       the device (SECTOR COUNT per line; - reads stdin)\n"
+"      --ndctl-json FILE  the failed ranges as 'ndctl list --media-errors'\n"
+"                       gives them for the namespace backing the device\n"
 "      --no-paths       don't resolve paths\n"
 "      --scan           scan inodes instead of using rmap\n"
 "      --svg FILE       draw the device and the failed ranges to FILE\n"
@@ -610,7 +613,7 @@ sim_cols_select(
 					sizeof(sim_defaults) / sizeof(int);
 	int			listdefs[XFS_PMEM_MAXCOLS];
 
-	if (sa->t.badblocks || sa->live) {
+	if (sa->t.badblocks || sa->t.ndctl || sa->live) {
 		listdefs[0] = defs[0];
 		listdefs[1] = XFS_PMEM_IC_RANGE;
 		memcpy(listdefs + 2, defs + 1, (ndefs - 1) * sizeof(int));
@@ -791,6 +794,9 @@ sim_target(
 	} else if (sa->t.badblocks) {
 		ret = xfs_pmem_badblocks_read(sim_cmd(sa), sa->t.badblocks,
 				sa->t.dev, &geo, &rl);
+	} else if (sa->t.ndctl) {
+		ret = xfs_pmem_ndctl_read(sim_cmd(sa), sa->t.ndctl, sa->t.dev,
+				&geo, &rl);
 	} else {
 		ret = xfs_pmem_range(sim_cmd(sa), sa->t.dev, sa->t.whole,
 				sa->t.offset, sa->t.length, &geo, &range);

@@ -143,6 +143,7 @@ enum {
 	XFS_PMEM_OPT_LENGTH,
 	XFS_PMEM_OPT_WHOLE,
 	XFS_PMEM_OPT_BADBLOCKS,
+	XFS_PMEM_OPT_NDCTL,
 };
 #define XFS_PMEM_LONGOPTS_DEVS \
 	{ "logdev",	required_argument, NULL, 'l' }, \
@@ -154,7 +155,8 @@ enum {
 #define XFS_PMEM_LONGOPTS_WHOLE \
 	{ "whole",	no_argument,	   NULL, XFS_PMEM_OPT_WHOLE }
 #define XFS_PMEM_LONGOPTS_LIST \
-	{ "badblocks",	required_argument, NULL, XFS_PMEM_OPT_BADBLOCKS }
+	{ "badblocks",	required_argument, NULL, XFS_PMEM_OPT_BADBLOCKS }, \
+	{ "ndctl-json",	required_argument, NULL, XFS_PMEM_OPT_NDCTL }
 #define XFS_PMEM_LONGOPTS_OUTPUT \
 	{ "output",	required_argument, NULL, 'o' }, \
 	{ "json",	no_argument,	   NULL, 'J' }, \
@@ -168,7 +170,7 @@ struct xfs_pmem_target {
 	const char	*cmd;		/* for messages */
 	unsigned int	devmask;	/* 1 << PMF_DEV_*: what --device takes */
 	bool		whole_ok;	/* --whole is an option */
-	bool		list_ok;	/* --badblocks is an option */
+	bool		list_ok;	/* --badblocks, --ndctl-json are options */
 	const char	*log;
 	const char	*rt;
 	const char	*device;
@@ -176,6 +178,7 @@ struct xfs_pmem_target {
 	const char	*length;
 	bool		whole;
 	const char	*badblocks;	/* a bad-block list file, or "-" */
+	const char	*ndctl;		/* ndctl list --media-errors output */
 	enum pmf_device	dev;		/* after xfs_pmem_target_check() */
 };
 #define XFS_PMEM_DEVS_ALL	((1U << PMF_DEV_DATA) | (1U << PMF_DEV_LOG) | \
@@ -195,6 +198,9 @@ struct xfs_pmem_ranges {
 int xfs_pmem_ranges_add(struct xfs_pmem_ranges *rl, const struct pmf_range *r);
 void xfs_pmem_ranges_free(struct xfs_pmem_ranges *rl);
 int xfs_pmem_badblocks_read(const char *cmd, const char *file,
+		enum pmf_device dev, const struct pmf_geometry *geo,
+		struct xfs_pmem_ranges *rl);
+int xfs_pmem_ndctl_read(const char *cmd, const char *file,
 		enum pmf_device dev, const struct pmf_geometry *geo,
 		struct xfs_pmem_ranges *rl);
 int xfs_pmem_badblocks_sysfs(const char *cmd, const struct pmf_geometry *geo,

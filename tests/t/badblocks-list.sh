@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The damage as the kernel's bad-block list (simulate/verify --badblocks):
+# The damage as the kernel's bad-block list (simulate/verify --badblocks)
+# and as ndctl gives it (--ndctl-json):
 # a random list (seed printed) with duplicates, overlaps, adjacent entries,
 # blank lines and sectors past the filesystem, over files, an inode chunk,
 # btree blocks and free space.  The one report must be, row for row, the
@@ -112,6 +113,39 @@ cmp -s "$TMP/list.json" "$TMP/stdin.json" || pmf_fail "the list on stdin gives a
 rc=$?
 [ $rc -lt 8 ] || pmf_fail "verify --badblocks exited $rc: $(tail -n 3 "$TMP/verify.out")"
 
+# The same damage as `ndctl list --media-errors` gives it, flat and nested
+# in a region (an image has no namespace: the one with bad blocks stands
+# for it), must give the same report.
+"$PYTHON" - "$TMP/bb" "$TMP" <<'PY'
+import json, sys
+ents = [tuple(map(int, l.split())) for l in open(sys.argv[1]) if l.strip()]
+ns = {"dev": "namespace0.0", "mode": "fsdax", "map": "dev", "blockdev": "pmem0",
+      "badblock_count": len(ents),
+      "badblocks": [{"offset": s, "length": n, "dimms": ["nmem0"]} for s, n in ents]}
+other = {"dev": "namespace1.0", "mode": "fsdax", "blockdev": "pmem1"}
+json.dump([ns, other], open(sys.argv[2] + "/ndctl-flat.json", "w"), indent=2)
+json.dump({"provider": "ACPI.NFIT", "dev": "ndbus0", "regions": [
+    {"dev": "region0", "badblock_count": len(ents), "namespaces": [ns]},
+    {"dev": "region1", "namespaces": [other]}]},
+    open(sys.argv[2] + "/ndctl-nested.json", "w"), indent=2)
+two = dict(other, badblocks=[{"offset": 8, "length": 8, "dimms": ["nmem1"]}])
+json.dump([ns, two], open(sys.argv[2] + "/ndctl-two.json", "w"))
+PY
+for form in flat nested; do
+	"$XFS_PMEM" simulate "$img" --device data --ndctl-json "$TMP/ndctl-$form.json" \
+		--json -b -o "$cols" > "$TMP/ndctl-$form.out" 2>/dev/null
+	cmp -s "$TMP/list.json" "$TMP/ndctl-$form.out" ||
+		pmf_fail "--ndctl-json ($form) gives another report than --badblocks"
+done
+pmf_bad 16 "simulate: $TMP/ndctl-two.json: no namespace backs the data device $img (2 namespaces, 2 with bad blocks)" \
+	"$XFS_PMEM" simulate "$img" --device data --ndctl-json "$TMP/ndctl-two.json"
+echo '[{"blockdev": "pmem0", "badblocks": [{"offset": -1, "length": 8}]}]' > "$TMP/ndctl-bad.json"
+pmf_bad 16 "simulate: $TMP/ndctl-bad.json: namespace pmem0: badblocks is not a list of offset and length" \
+	"$XFS_PMEM" simulate "$img" --device data --ndctl-json "$TMP/ndctl-bad.json"
+echo '[{"blockdev": ' > "$TMP/ndctl-bad.json"
+pmf_bad 16 "simulate: $TMP/ndctl-bad.json: not JSON" \
+	"$XFS_PMEM" simulate "$img" --device data --ndctl-json "$TMP/ndctl-bad.json"
+
 # Bad lists: one line naming the line, exit 16; and a list with a range.
 printf '8 8\n16 x\n' > "$TMP/bad"
 pmf_bad 16 "simulate: $TMP/bad:2: expected 'SECTOR COUNT', got '16 x'" \
@@ -119,7 +153,7 @@ pmf_bad 16 "simulate: $TMP/bad:2: expected 'SECTOR COUNT', got '16 x'" \
 printf '8 -1\n' > "$TMP/bad"
 pmf_bad 16 "verify: $TMP/bad:1: expected 'SECTOR COUNT'" \
 	"$XFS_PMEM" verify "$img" --device data --badblocks "$TMP/bad"
-pmf_bad 16 "simulate: give --offset and --length, or --whole, or --badblocks" \
+pmf_bad 16 "simulate: give --offset and --length, or --whole, or --badblocks or --ndctl-json" \
 	"$XFS_PMEM" simulate "$img" --device data --badblocks "$TMP/bb" --offset 0 --length 4k
 pmf_bad 8 "simulate: $TMP/nonexistent: No such file or directory" \
 	"$XFS_PMEM" simulate "$img" --device data --badblocks "$TMP/nonexistent"

@@ -16,7 +16,7 @@ check() {
 	shift 5
 	range="give --offset and --length"
 	[ "$whole" = 1 ] && range="$range, or --whole"
-	[ "$list" = 1 ] && range="$range, or --badblocks"
+	[ "$list" = 1 ] && range="$range, or --badblocks or --ndctl-json"
 	pmf_bad 16 "$label: --device $names is required" "$@" --offset 0 --length 4k
 	pmf_bad 16 "$label: $range\$" "$@" --device data --offset 0
 	pmf_bad 16 "$label: $range\$" "$@" --device data --length 4k
