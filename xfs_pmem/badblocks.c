@@ -223,15 +223,17 @@ xfs_pmem_badblocks_nodev(
 }
 
 /*
- * Read the bad-block list @file ("-" is standard input) of device @dev into
+ * Read the bad-block list @buf (@len bytes, from @name) of device @dev into
  * @rl, merged.  Sectors past the end of the device as the filesystem has
  * it are not the filesystem's: a line on stderr counts them, and the rest
  * of the list is kept.  0, or a negative errno after one line.
  */
-int
+static int
 xfs_pmem_badblocks_read(
 	const char			*cmd,
-	const char			*file,
+	const char			*name,
+	const char			*buf,
+	size_t				len,
 	enum pmf_device			dev,
 	const struct pmf_geometry	*geo,
 	struct xfs_pmem_ranges		*rl)
@@ -242,22 +244,18 @@ xfs_pmem_badblocks_read(
 	FILE				*f;
 	int				error;
 
-	error = xfs_pmem_badblocks_nodev(geo, dev);
-	if (error)
-		return error;
-	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	/* fmemopen() of nothing fails: an empty list is one blank line. */
+	f = len ? fmemopen((void *)buf, len, "r") : fmemopen("\n", 1, "r");
 	if (!f) {
-		error = -errno;
-		xfs_pmem_err("%s: %s: %s", cmd, file, strerror(-error));
-		return error;
+		xfs_pmem_err("out of memory");
+		return -ENOMEM;
 	}
-	error = xfs_pmem_badblocks_parse(cmd, f, file, dev, &all, size, &past,
+	error = xfs_pmem_badblocks_parse(cmd, f, name, dev, &all, size, &past,
 			rl);
-	if (f != stdin)
-		fclose(f);
+	fclose(f);
 	if (error)
 		return error;
-	xfs_pmem_badblocks_past(file, past, size, dev);
+	xfs_pmem_badblocks_past(name, past, size, dev);
 	xfs_pmem_ranges_merge(rl);
 	return 0;
 }
@@ -468,47 +466,34 @@ bad:
 }
 
 /*
- * Read `ndctl list --media-errors` output @file ("-": stdin) into @rl for
+ * Read `ndctl list --media-errors` output @buf (from @name) into @rl for
  * device @dev of the filesystem: the bad blocks of the namespace whose
  * block device is that device.  An image has no namespace: then the one
  * namespace of the document that lists bad blocks stands for it.  0, or a
  * negative errno after one line.
  */
-int
+static int
 xfs_pmem_ndctl_read(
 	const char			*cmd,
-	const char			*file,
+	const char			*name,
+	const char			*buf,
 	enum pmf_device			dev,
 	const struct pmf_geometry	*geo,
 	struct xfs_pmem_ranges		*rl)
 {
 	struct xfs_pmem_ndns		ns[XFS_PMEM_NDNS_MAX];
 	const struct xfs_pmem_ndns	*n;
-	const struct xfs_pmem_bbwin	all = { 0, UINT64_MAX };
-	uint64_t			size = xfs_pmem_fs_bytes(geo, dev);
-	uint64_t			past = 0;
 	struct json_object		*doc;
 	size_t				nr = 0, withbb = 0;
-	char				*buf = NULL;
+	char				*lines = NULL;
 	size_t				len = 0;
-	FILE				*in, *lines;
+	FILE				*f;
 	int				error;
 
-	error = xfs_pmem_badblocks_nodev(geo, dev);
-	if (error)
-		return error;
-	in = strcmp(file, "-") ? fopen(file, "r") : stdin;
-	if (!in) {
-		error = -errno;
-		xfs_pmem_err("%s: %s: %s", cmd, file, strerror(-error));
-		return error;
-	}
-	doc = json_object_from_fd(fileno(in));
-	if (in != stdin)
-		fclose(in);
+	doc = json_tokener_parse(buf);
 	if (!doc) {
 		xfs_pmem_err("%s: %s: not JSON (ndctl list --media-errors writes it)",
-				cmd, file);
+				cmd, name);
 		return -EINVAL;
 	}
 	xfs_pmem_ndctl_collect(doc, ns, &nr);
@@ -520,27 +505,97 @@ xfs_pmem_ndctl_read(
 			n = &ns[i];
 	if (!n) {
 		xfs_pmem_err("%s: %s: no namespace backs the %s device %s (%zu namespaces, %zu with bad blocks)",
-				cmd, file, pmf_device_name(dev),
+				cmd, name, pmf_device_name(dev),
 				geo->dev[dev].path, nr, withbb);
 		json_object_put(doc);
 		return -EINVAL;
 	}
-	lines = open_memstream(&buf, &len);
-	error = lines ? xfs_pmem_ndctl_lines(cmd, file, n, lines) : -ENOMEM;
-	if (lines)
-		fclose(lines);
+	f = open_memstream(&lines, &len);
+	error = f ? xfs_pmem_ndctl_lines(cmd, name, n, f) : -ENOMEM;
+	if (f)
+		fclose(f);
 	json_object_put(doc);
-	if (!error) {
-		lines = fmemopen(buf, len ? len : 1, "r");
-		error = lines ? xfs_pmem_badblocks_parse(cmd, lines, file, dev,
-				&all, size, &past, rl) : -ENOMEM;
-		if (lines)
-			fclose(lines);
-	}
-	free(buf);
-	if (error)
+	if (!error)
+		error = xfs_pmem_badblocks_read(cmd, name, lines, len, dev, geo,
+				rl);
+	free(lines);
+	return error;
+}
+
+/*
+ * Read a --badblocks or --ndctl-json file ("-": standard input) whole, now:
+ * the commands that run in steps parse it in each.  0, or a negative errno
+ * after one line.
+ */
+int
+xfs_pmem_target_load(
+	struct xfs_pmem_target	*t)
+{
+	const char		*file = t->badblocks ? t->badblocks : t->ndctl;
+	FILE			*f, *mem;
+	char			chunk[65536];
+	size_t			n;
+	int			error = 0;
+
+	if (!file)
+		return 0;
+	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	if (!f) {
+		error = -errno;
+		xfs_pmem_err("%s: %s: %s", t->cmd, file, strerror(-error));
 		return error;
-	xfs_pmem_badblocks_past(file, past, size, dev);
-	xfs_pmem_ranges_merge(rl);
-	return 0;
+	}
+	mem = open_memstream(&t->list, &t->listlen);
+	if (!mem) {
+		xfs_pmem_err("out of memory");
+		error = -ENOMEM;
+		goto out;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, mem);
+	if (ferror(f)) {
+		xfs_pmem_err("%s: %s: read error", t->cmd, file);
+		error = -EIO;
+	}
+	if (fclose(mem) && !error) {
+		xfs_pmem_err("out of memory");
+		error = -ENOMEM;
+	}
+out:
+	if (f != stdin)
+		fclose(f);
+	return error;
+}
+
+/*
+ * The failed ranges the command line names, for the filesystem of @geo:
+ * the list loaded by xfs_pmem_target_load(), or the range, or the whole
+ * device.  0, or after one line -EINVAL (the user's mistake), -ENODEV or
+ * another negative errno.
+ */
+int
+xfs_pmem_target_ranges(
+	const struct xfs_pmem_target	*t,
+	const struct pmf_geometry	*geo,
+	struct xfs_pmem_ranges		*rl)
+{
+	struct pmf_range		range;
+	int				error;
+
+	if (t->badblocks || t->ndctl) {
+		error = xfs_pmem_badblocks_nodev(geo, t->dev);
+		if (error)
+			return error;
+	}
+	if (t->badblocks)
+		return xfs_pmem_badblocks_read(t->cmd, t->badblocks, t->list,
+				t->listlen, t->dev, geo, rl);
+	if (t->ndctl)
+		return xfs_pmem_ndctl_read(t->cmd, t->ndctl, t->list, t->dev,
+				geo, rl);
+	error = xfs_pmem_range(t->cmd, t->dev, t->whole, t->offset, t->length,
+			geo, &range);
+	if (!error)
+		error = xfs_pmem_ranges_add(rl, &range);
+	return error;
 }

@@ -40,7 +40,8 @@ repair_usage(void)
 {
 	printf(
 "Usage: %s repair DATA [-l LOGDEV] [-r RTDEV] --device data|log|rt\n"
-"                 (--offset N --length N | --whole) [--apply]\n"
+"                 (--offset N --length N | --whole | --badblocks FILE |\n"
+"                  --ndctl-json FILE) [--apply]\n"
 "                 [--undo FILE] [--manifest FILE] [--zap-log] [--json]\n"
 "\nAfter a range of a device was lost: plan the repair and, with --apply,\n"
 "carry it out: xfs_repair for damaged metadata, lost file data unmapped\n"
@@ -55,6 +56,8 @@ repair_usage(void)
 "      --offset N       start of the failed range\n"
 "      --length N       length of the failed range\n"
 "      --whole          the whole device failed\n"
+"      --badblocks FILE the failed ranges as the kernel's bad-block list\n"
+"      --ndctl-json FILE  the failed ranges as ndctl list --media-errors\n"
 "      --apply          carry the plan out (the default only shows it)\n"
 "      --undo FILE      undo file to create (default DATA.pmemfail-undo)\n"
 "      --manifest FILE  where the manifest goes\n"
@@ -83,6 +86,7 @@ repair_parse_args(
 		XFS_PMEM_LONGOPTS_DEVS,
 		XFS_PMEM_LONGOPTS_RANGE,
 		XFS_PMEM_LONGOPTS_WHOLE,
+		XFS_PMEM_LONGOPTS_LIST,
 		{ "apply",	no_argument,	   NULL, OPT_APPLY },
 		{ "undo",	required_argument, NULL, OPT_UNDO },
 		{ "manifest",	required_argument, NULL, OPT_MANIFEST },
@@ -97,6 +101,7 @@ repair_parse_args(
 	ra->t.cmd = "repair";
 	ra->t.devmask = XFS_PMEM_DEVS_ALL;
 	ra->t.whole_ok = true;
+	ra->t.list_ok = true;
 	ra->xfs_repair = getenv("PMF_XFS_REPAIR");
 	if (!ra->xfs_repair)
 		ra->xfs_repair = PMF_XFS_REPAIR;
@@ -212,6 +217,9 @@ xfs_pmem_repair(
 	ret = repair_parse_args(argc, argv, &ra);
 	if (ret)
 		return ret > 0 ? XFS_PMEM_EXIT_CLEAN : XFS_PMEM_EXIT_USAGE;
+	/* Read once, here: each step parses it in its own process. */
+	if (xfs_pmem_target_load(&ra.t))
+		return XFS_PMEM_EXIT_ERROR;
 	ret = repair_run_step(&ra, repair_plan_step, &plan);
 	if (ret != 0) {
 		repair_plan_free(&plan);

@@ -120,13 +120,15 @@ data_free_record(
  */
 static int
 data_quarantine(
-	struct data_ctx		*dc,
-	const struct pmf_range	*range)
+	struct data_ctx			*dc,
+	const struct xfs_pmem_ranges	*rl)
 {
-	uint64_t		ino = 0;
-	int			error;
+	const struct pmf_range		*range = &rl->v[0];
+	uint64_t			ino = 0;
+	int				error = 0;
 
-	error = pmf_query(dc->fs, range, 0, data_free_record, dc);
+	for (size_t i = 0; !error && i < rl->nr; i++)
+		error = pmf_query(dc->fs, &rl->v[i], 0, data_free_record, dc);
 	if (!error && range->dev == PMF_DEV_RT)
 		error = pmf_quarantine_rt(dc->fs, dc->free, dc->nfree, &ino);
 	else if (!error)
@@ -173,13 +175,13 @@ data_unmap(
 static int
 data_unmap_all(
 	struct data_ctx		*dc,
-	const struct pmf_range	*range)
+	enum pmf_device		dev)
 {
 	int			error = 0;
 
 	for (size_t i = 0; !error && i < dc->lost.nr; i++)
 		error = data_unmap(dc, &dc->lost.items[i]);
-	if (error || range->dev != PMF_DEV_RT)
+	if (error || dev != PMF_DEV_RT)
 		return error;
 	/* After every unmapping: a later one may change an earlier's rt extent. */
 	for (size_t i = 0; !error && i < dc->lost.nr; i++) {
@@ -206,7 +208,7 @@ repair_data_step(
 	};
 	struct data_ctx			dc = { .out = out };
 	struct pmf_geometry		geo;
-	struct pmf_range		range;
+	struct xfs_pmem_ranges		rl = { 0 };
 	int				error;
 
 	error = pmf_open(&args, &dc.fs);
@@ -221,19 +223,20 @@ repair_data_step(
 		pmf_close(dc.fs);
 		return XFS_PMEM_EXIT_ERROR;
 	}
-	error = xfs_pmem_range("repair", ra->t.dev, ra->t.whole, ra->t.offset,
-			ra->t.length, &geo, &range);
-	if (!error)
-		error = pmf_query(dc.fs, &range, PMF_QUERY_PATHS, data_record,
+	/* Every lost range first: each unmapping changes the rmapbt. */
+	error = xfs_pmem_target_ranges(&ra->t, &geo, &rl);
+	for (size_t i = 0; !error && i < rl.nr; i++)
+		error = pmf_query(dc.fs, &rl.v[i], PMF_QUERY_PATHS, data_record,
 				&dc);
 	if (!error)
-		error = data_unmap_all(&dc, &range);
-	if (!error && range.dev != PMF_DEV_LOG)
-		error = data_quarantine(&dc, &range);
+		error = data_unmap_all(&dc, ra->t.dev);
+	if (!error && rl.nr && ra->t.dev != PMF_DEV_LOG)
+		error = data_quarantine(&dc, &rl);
 	if (error)
 		xfs_pmem_err("%s", pmf_errmsg(dc.fs)[0] ? pmf_errmsg(dc.fs) :
 				strerror(-error));
 	repair_plan_free(&dc.lost);
+	xfs_pmem_ranges_free(&rl);
 	free(dc.free);
 	pmf_close(dc.fs);
 	return error ? XFS_PMEM_EXIT_ERROR : 0;

@@ -148,24 +148,34 @@ repair_check_writable(
 	return 0;
 }
 
-/* What damaged metadata kept the prediction from seeing. */
+/*
+ * What damaged metadata kept the prediction from seeing: every AG the
+ * ranges touch, each once (the ranges are sorted).
+ */
 static int
 plan_check_ags(
 	struct plan_ctx			*pc,
 	const struct pmf_geometry	*geo,
-	const struct pmf_range		*range)
+	const struct xfs_pmem_ranges	*rl)
 {
 	uint64_t			agbytes;
-	uint64_t			last;
+	uint64_t			next = 0;
 	int				error = 0;
 
-	if (range->dev != PMF_DEV_DATA)
+	if (!rl->nr || rl->v[0].dev != PMF_DEV_DATA)
 		return 0;
 	agbytes = (uint64_t)geo->agblocks * geo->blocksize;
-	last = (range->offset + range->length - 1) / agbytes;
-	for (uint64_t ag = range->offset / agbytes;
-	     !error && ag <= last && ag < geo->agcount; ag++)
-		error = pmf_check_ag(pc->fs, ag, plan_missed, pc);
+	for (size_t i = 0; !error && i < rl->nr; i++) {
+		uint64_t	first = rl->v[i].offset / agbytes;
+		uint64_t	last = (rl->v[i].offset + rl->v[i].length - 1) /
+					agbytes;
+
+		for (uint64_t ag = first > next ? first : next;
+		     !error && ag <= last && ag < geo->agcount; ag++)
+			error = pmf_check_ag(pc->fs, ag, plan_missed, pc);
+		if (last + 1 > next)
+			next = last + 1;
+	}
 	return error;
 }
 
@@ -177,7 +187,7 @@ repair_plan_step(
 {
 	struct plan_ctx			pc = { .out = out };
 	struct pmf_geometry		geo;
-	struct pmf_range		range;
+	struct xfs_pmem_ranges		rl = { 0 };
 	struct repair_item		sum = { .kind = REPAIR_SUMMARY };
 	int				error;
 
@@ -191,16 +201,18 @@ repair_plan_step(
 		return XFS_PMEM_EXIT_ERROR;
 	}
 	pmf_get_geometry(pc.fs, &geo);
-	error = xfs_pmem_range("repair", ra->t.dev, ra->t.whole, ra->t.offset,
-			ra->t.length, &geo, &range);
+	error = xfs_pmem_target_ranges(&ra->t, &geo, &rl);
 	if (error) {
 		pmf_close(pc.fs);
-		return error == -ENODEV ? XFS_PMEM_EXIT_ERROR : XFS_PMEM_EXIT_USAGE;
+		xfs_pmem_ranges_free(&rl);
+		return error == -EINVAL ? XFS_PMEM_EXIT_USAGE : XFS_PMEM_EXIT_ERROR;
 	}
-	error = pmf_query(pc.fs, &range, PMF_QUERY_PATHS | PMF_QUERY_BEST_EFFORT,
-			plan_record, &pc);
+	for (size_t i = 0; !error && i < rl.nr; i++)
+		error = pmf_query(pc.fs, &rl.v[i],
+				PMF_QUERY_PATHS | PMF_QUERY_BEST_EFFORT,
+				plan_record, &pc);
 	if (!error)
-		error = plan_check_ags(&pc, &geo, &range);
+		error = plan_check_ags(&pc, &geo, &rl);
 	if (!error) {
 		sum.ino = pc.meta;
 		sum.start = pc.log;
@@ -210,6 +222,7 @@ repair_plan_step(
 		xfs_pmem_err("%s", pmf_errmsg(pc.fs)[0] ? pmf_errmsg(pc.fs) :
 				strerror(-error));
 	xfs_pmem_spans_free(&pc.shown);
+	xfs_pmem_ranges_free(&rl);
 	pmf_close(pc.fs);
 	return error ? XFS_PMEM_EXIT_ERROR : 0;
 }

@@ -774,7 +774,6 @@ sim_target(
 {
 	struct xfs_pmem_ranges	rl = { 0 };
 	struct pmf_geometry	geo;
-	struct pmf_range	range;
 	struct pmf_fs		*fs;
 	int			ret;
 
@@ -789,20 +788,10 @@ sim_target(
 		pmf_close(fs);
 		return XFS_PMEM_EXIT_CLEAN;
 	}
-	if (sa->live) {
+	if (sa->live)
 		ret = xfs_pmem_badblocks_sysfs(sim_cmd(sa), &geo, &rl);
-	} else if (sa->t.badblocks) {
-		ret = xfs_pmem_badblocks_read(sim_cmd(sa), sa->t.badblocks,
-				sa->t.dev, &geo, &rl);
-	} else if (sa->t.ndctl) {
-		ret = xfs_pmem_ndctl_read(sim_cmd(sa), sa->t.ndctl, sa->t.dev,
-				&geo, &rl);
-	} else {
-		ret = xfs_pmem_range(sim_cmd(sa), sa->t.dev, sa->t.whole,
-				sa->t.offset, sa->t.length, &geo, &range);
-		if (!ret)
-			ret = xfs_pmem_ranges_add(&rl, &range);
-	}
+	else
+		ret = xfs_pmem_target_ranges(&sa->t, &geo, &rl);
 	if (ret) {
 		pmf_close(fs);
 		xfs_pmem_ranges_free(&rl);
@@ -871,9 +860,14 @@ sim_main(
 	ret = sim_parse_args(argc, argv, &sa);
 	if (ret)
 		return ret > 0 ? XFS_PMEM_EXIT_CLEAN : XFS_PMEM_EXIT_USAGE;
+	if (xfs_pmem_target_load(&sa.t))
+		return XFS_PMEM_EXIT_ERROR;
 	if (sa.all)
-		return sim_all(&sa);
-	return sim_target(&sa, argv[optind]);
+		ret = sim_all(&sa);
+	else
+		ret = sim_target(&sa, argv[optind]);
+	free(sa.t.list);
+	return ret;
 }
 
 int

@@ -179,6 +179,8 @@ struct xfs_pmem_target {
 	bool		whole;
 	const char	*badblocks;	/* a bad-block list file, or "-" */
 	const char	*ndctl;		/* ndctl list --media-errors output */
+	char		*list;		/* either file, read whole */
+	size_t		listlen;
 	enum pmf_device	dev;		/* after xfs_pmem_target_check() */
 };
 #define XFS_PMEM_DEVS_ALL	((1U << PMF_DEV_DATA) | (1U << PMF_DEV_LOG) | \
@@ -197,12 +199,9 @@ struct xfs_pmem_ranges {
 
 int xfs_pmem_ranges_add(struct xfs_pmem_ranges *rl, const struct pmf_range *r);
 void xfs_pmem_ranges_free(struct xfs_pmem_ranges *rl);
-int xfs_pmem_badblocks_read(const char *cmd, const char *file,
-		enum pmf_device dev, const struct pmf_geometry *geo,
-		struct xfs_pmem_ranges *rl);
-int xfs_pmem_ndctl_read(const char *cmd, const char *file,
-		enum pmf_device dev, const struct pmf_geometry *geo,
-		struct xfs_pmem_ranges *rl);
+int xfs_pmem_target_load(struct xfs_pmem_target *t);
+int xfs_pmem_target_ranges(const struct xfs_pmem_target *t,
+		const struct pmf_geometry *geo, struct xfs_pmem_ranges *rl);
 int xfs_pmem_badblocks_sysfs(const char *cmd, const struct pmf_geometry *geo,
 		struct xfs_pmem_ranges *rl);
 

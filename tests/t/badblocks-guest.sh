@@ -12,9 +12,10 @@
 # after the unmount (offline), and with --all.  Both must name exactly: A and B with the
 # lost file offsets, the inodes of the bad block that exist (inode numbers
 # worked out here from the geometry, paths from the host's own walk), and
-# the free range.  Then, on the host, each range of the list the guest read
-# back is lost (inject) and repaired (repair --apply) one by one: every
-# other file keeps its checksum, and xfs_repair -n is clean.
+# the free range.  Then, on the host, the ranges of the list the guest read
+# back are lost (inject) and one `repair --badblocks LIST --apply` repairs
+# them all: the manifest names the lost file ranges, every other file keeps
+# its checksum, and xfs_repair -n is clean.
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 pmf_require_guest
@@ -150,19 +151,29 @@ done
 	grep -q ' /a$' "$out/all.txt" && grep -q ' /b$' "$out/all.txt" ||
 	pmf_fail "badblocks --all exited $(cat "$out/all.rc"): $(head -c 600 "$out/all.txt" "$out/all.err")"
 
-# Repair each listed range on the host's copy, one by one, as a repair
-# after the unmount would; nothing else may change.
+# On the host's copy, the listed ranges lost (inject), then one repair of
+# the list the guest read back, as after the unmount; nothing else may
+# change.
 sectors=0
 while read -r s n; do
 	"$XFS_PMEM" inject "$img" --device data --offset "${s}s" --length "${n}s" \
 		--mode random --seed "$s" --yes > /dev/null || pmf_fail "inject $s+$n failed"
-	"$XFS_PMEM" repair "$img" --device data --offset "${s}s" --length "${n}s" \
-		--apply --undo "$TMP/undo.$s" --manifest "$TMP/man.$s.json" \
-		> "$TMP/repair.$s.out" 2>&1
-	rc=$?
-	[ $rc -le 1 ] || pmf_fail "repair of $s+$n exited $rc: $(tail -n 3 "$TMP/repair.$s.out")"
 	sectors=$((sectors + n))
 done < "$out/badblocks"
+"$XFS_PMEM" repair "$img" --device data --badblocks "$out/badblocks" --apply \
+	--undo "$TMP/undo" --manifest "$TMP/man.json" > "$TMP/repair.out" 2>&1
+rc=$?
+[ $rc -le 1 ] || pmf_fail "repair --badblocks exited $rc: $(tail -n 3 "$TMP/repair.out")"
+# The manifest names both files' lost blocks, at the offsets the list hit.
+"$PYTHON" - "$TMP/man.json" "$TMP/targets.json" <<'PY' || pmf_fail "the manifest misses a lost file range"
+import json, sys
+man = json.load(open(sys.argv[1]))
+got = {(f["path"][0], f["foffset"]) for f in man["files"]}
+want = {(t[3]["path"], t[3]["foffset"]) for t in json.load(open(sys.argv[2]))
+        if t[3]["owner"] == "data"}
+if not want <= got:
+    sys.exit("manifest files %r, want %r" % (sorted(got), sorted(want)))
+PY
 "$XFS_REPAIR" -n "$img" > "$TMP/xfs_repair.out" 2>&1 ||
 	pmf_fail "xfs_repair -n after the repairs: $(tail -n 5 "$TMP/xfs_repair.out")"
 pmf_mount "$img" "$mnt"
@@ -184,5 +195,5 @@ keep() { awk 'NR == FNR { lost["  " $0]; next } !(substr($0, 65) in lost)' "$TMP
 diff <(keep "$TMP/sums") <(keep "$TMP/sums.after") > "$TMP/sums.diff" ||
 	pmf_fail "a file outside the lost ranges changed: $(head -n 5 "$TMP/sums.diff")"
 [ "$(keep "$TMP/sums" | wc -l)" -gt 100 ] || pmf_fail "too few files kept to prove anything"
-echo "repaired $(wc -l < "$out/badblocks") ranges ($sectors sectors); every other file intact; xfs_repair -n clean"
+echo "one repair of $(wc -l < "$out/badblocks") listed ranges ($sectors sectors); every other file intact; xfs_repair -n clean"
 echo "ok"

@@ -40,7 +40,7 @@ check() {
 
 check simulate 'data|log|rt' 'data, log or rt' 1 1 "$XFS_PMEM" simulate "$x"
 check verify 'data|log|rt' 'data, log or rt' 1 1 "$XFS_PMEM" verify "$x"
-check repair 'data|log|rt' 'data, log or rt' 1 0 "$XFS_PMEM" repair "$x"
+check repair 'data|log|rt' 'data, log or rt' 1 1 "$XFS_PMEM" repair "$x"
 check inject 'data|log|rt' 'data, log or rt' 0 0 "$XFS_PMEM" inject "$x" --yes
 check invalidate 'data|rt' 'data or rt' 0 0 "$XFS_PMEM" invalidate /nonexistent
 check 'repair --online' 'data' 'data' 1 0 "$XFS_PMEM" repair --online /nonexistent
