@@ -161,7 +161,7 @@ dump_one(const char *path, const struct stat *st, int type,
 	static bool		*seen;
 	static size_t		nseen;
 	struct fsxattr		fa;
-	char			val[4096];
+	static char		val[65536];	/* XATTR_SIZE_MAX */
 	ssize_t			vlen;
 	int			fd;
 
