@@ -2,9 +2,10 @@
 /*
  * Copyright (c) 2026 The pmemfail authors.
  *
- * Runs inside the QEMU guest for tests/t/repair-rt-sweep.sh: fill a mounted
- * realtime filesystem with files of seeded random content, or dump what a
- * mounted one holds, as the kernel reads it back.  Built static on the host.
+ * Runs inside the QEMU guest for tests/t/repair-rt-sweep.sh and
+ * repair-rt-reflink.sh: fill a mounted realtime filesystem with files of
+ * seeded random content, or dump what a mounted one holds, as the kernel
+ * reads it back.  Built static on the host.
  *
  * Usage: rtsweep fill MNT SEED NFILES
  *        rtsweep dump MNT OUT
