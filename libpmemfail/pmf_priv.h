@@ -136,6 +136,7 @@ int pmf_quarantine_file(struct pmf_fs *fs, const char *name, uint16_t diflags,
 /* pmf_repair_rt.c */
 int pmf_rt_load_inodes(struct pmf_fs *fs);
 void pmf_rt_done(struct pmf_fs *fs);
+void pmf_rt_defer_fix(struct xfs_trans *tp);
 
 /* pmf_itype.c: what the core needs besides the records */
 const char *pmf_metafile_name(const struct pmf_fs *fs, uint64_t ino);

@@ -92,8 +92,12 @@ pmf_punch(
 	while (!done) {
 		error = libxfs_bunmapi(tp, ip, start, end - start, 0, nexts,
 				&done);
-		if (!error)
+		if (!error) {
+			/* A reflinked rt file's unmap queues rt refcount work. */
+			if (XFS_IS_REALTIME_INODE(ip))
+				pmf_rt_defer_fix(tp);
 			error = libxfs_defer_finish(&tp);
+		}
 		if (!error && !done)
 			error = libxfs_trans_roll_inode(&tp, ip);
 		if (error) {

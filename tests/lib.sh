@@ -48,6 +48,13 @@ pmf_skip() {
 	exit 77
 }
 
+# pmf_require_libxfs MACRO WHAT: skip unless configure found WHAT in the
+# build's libxfs (config.h defines MACRO; xfsprogs 6.14 brought the rt ones).
+pmf_require_libxfs() {
+	grep -q "^#define $1 1" "$PMF_BUILD/config.h" ||
+		pmf_skip "needs a build on a libxfs with $2 (xfsprogs >= 6.14; configure --with-xfsprogs=DIR); this one is $(sed -n 's/^#define XFSPROGS_VERSION "\(.*\)"/\1/p' "$PMF_BUILD/config.h")"
+}
+
 pmf_require_root() {
 	[ "$(id -u)" = 0 ] || pmf_skip "needs root for loop mounts"
 }

@@ -2,9 +2,10 @@
 /*
  * Copyright (c) 2026 The pmemfail authors.
  *
- * Runs inside the QEMU guest for tests/t/repair-rt-sweep.sh: fill a mounted
- * realtime filesystem with files of seeded random content, or dump what a
- * mounted one holds, as the kernel reads it back.  Built static on the host.
+ * Runs inside the QEMU guest for tests/t/repair-rt-sweep.sh and
+ * repair-rt-reflink.sh: fill a mounted realtime filesystem with files of
+ * seeded random content, or dump what a mounted one holds, as the kernel
+ * reads it back.  Built static on the host.
  *
  * Usage: rtsweep fill MNT SEED NFILES
  *        rtsweep dump MNT OUT
@@ -161,7 +162,7 @@ dump_one(const char *path, const struct stat *st, int type,
 	static bool		*seen;
 	static size_t		nseen;
 	struct fsxattr		fa;
-	char			val[4096];
+	static char		val[65536];	/* XATTR_SIZE_MAX */
 	ssize_t			vlen;
 	int			fd;
 

@@ -73,28 +73,32 @@ static void
 dump_extents(int fd, const char *path, uint64_t ino)
 {
 	static struct getbmapx	map[1 + 4096];
+	long long		next = 0;
+	int			n;
 
-	memset(map, 0, sizeof(map[0]));
-	map[0].bmv_length = -1;
-	map[0].bmv_count = 1 + 4096;
-	map[0].bmv_iflags = BMV_IF_PREALLOC | BMV_IF_NO_HOLES;
-	/* One call per file; more extents than this is a bug in the test. */
-	if (ioctl(fd, XFS_IOC_GETBMAPX, map) < 0)
-		die("GETBMAPX", path);
-	if (map[0].bmv_entries >= 4096) {
-		fprintf(stderr, "%s: %s has too many extents\n", rt_prog, path);
-		exit(1);
-	}
-	for (int i = 1; i <= map[0].bmv_entries; i++) {
-		if (map[i].bmv_block < 0)
-			continue;
-		fprintf(out, "E %llu %lld %lld %lld %s\n",
-				(unsigned long long)ino,
-				(long long)map[i].bmv_offset,
-				(long long)map[i].bmv_length,
-				(long long)map[i].bmv_block,
-				(map[i].bmv_oflags & BMV_OF_PREALLOC) ? "u" : "-");
-	}
+	/* A reflinked file is cut where sharing changes: ask until the end. */
+	do {
+		memset(map, 0, sizeof(map[0]));
+		map[0].bmv_offset = next;
+		map[0].bmv_length = -1;
+		map[0].bmv_count = 1 + 4096;
+		map[0].bmv_iflags = BMV_IF_PREALLOC | BMV_IF_NO_HOLES;
+		if (ioctl(fd, XFS_IOC_GETBMAPX, map) < 0)
+			die("GETBMAPX", path);
+		n = map[0].bmv_entries;
+		for (int i = 1; i <= n; i++) {
+			next = map[i].bmv_offset + map[i].bmv_length;
+			if (map[i].bmv_block < 0)
+				continue;
+			fprintf(out, "E %llu %lld %lld %lld %s\n",
+					(unsigned long long)ino,
+					(long long)map[i].bmv_offset,
+					(long long)map[i].bmv_length,
+					(long long)map[i].bmv_block,
+					(map[i].bmv_oflags & BMV_OF_PREALLOC) ?
+					"u" : "-");
+		}
+	} while (n == 4096);
 }
 
 #endif /* PMF_TESTS_RTUTIL_H */

@@ -20,8 +20,7 @@
 # Needs a build on a libxfs with realtime rmap (xfsprogs 6.14 or later,
 # configure --with-xfsprogs=DIR); the CI build (6.13) skips it.
 . "$PMF_SRC/tests/lib.sh"
-grep -q '^#define HAVE_LIBXFS_RTRMAP 1' "$PMF_BUILD/config.h" ||
-	pmf_skip "needs a build on a libxfs with realtime rmap (xfsprogs >= 6.14; configure --with-xfsprogs=DIR); this one is $(sed -n 's/^#define XFSPROGS_VERSION "\(.*\)"/\1/p' "$PMF_BUILD/config.h")"
+pmf_require_libxfs HAVE_LIBXFS_RTRMAP "realtime rmap"
 pmf_require_root
 pmf_require_guest
 
