@@ -447,7 +447,7 @@ pmf_check_impact(
 	bool				metadata;
 
 	memset(res, 0, sizeof(*res));
-	if (fs->online)
+	if (!fs->mp)		/* checks read the devices through libxfs */
 		return pmf_seterr(fs, -EOPNOTSUPP,
 				"checking blocks needs the unmounted devices");
 	if (imp->owner == PMF_OWN_AG_HEADERS && imp->dev == PMF_DEV_DATA) {
@@ -697,7 +697,7 @@ pmf_check_ag(
 	struct xfs_perag	*pag;
 	int			error = 0;
 
-	if (fs->online)
+	if (!fs->mp)		/* checks read the devices through libxfs */
 		return pmf_seterr(fs, -EOPNOTSUPP,
 				"checking AGs needs the unmounted devices");
 	if (agno >= fs->mp->m_sb.sb_agcount)
