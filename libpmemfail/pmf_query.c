@@ -9,17 +9,6 @@
  */
 #include "pmf_priv.h"
 
-/* The public enums mirror the shared core; keep them in step. */
-_Static_assert((int)PMF_OWN_NR == (int)XFS_FOWN_NR, "owner enums differ");
-_Static_assert((int)PMF_OWN_FREE == (int)XFS_FOWN_FREE, "owner enums differ");
-_Static_assert((int)PMF_FATAL == (int)XFS_FAILURE_FATAL, "consequences differ");
-_Static_assert(PMF_IMPACT_SHARED == XFS_FAILURE_SHARED, "flags differ");
-_Static_assert(PMF_IMPACT_LOG_LIVE == XFS_FAILURE_LOG_LIVE, "flags differ");
-_Static_assert(PMF_IMPACT_LOG_DIRTY == XFS_FAILURE_LOG_DIRTY, "flags differ");
-_Static_assert(PMF_HDR_AGFL == XFS_FAILURE_HDR_AGFL, "header bits differ");
-_Static_assert(PMF_ACT_SHUTDOWN == XFS_FAILURE_ACT_SHUTDOWN, "actions differ");
-_Static_assert((int)PMF_DEV_RT == (int)XFS_FAILURE_DEV_RT, "devices differ");
-
 struct pmf_rec {
 	struct xfs_failure_impact	imp;
 	size_t				ifirst;	/* into pmf_sink.inos */
