@@ -133,22 +133,43 @@ int pmf_sink_add_inode(struct pmf_sink *sink, uint64_t ino);
 int pmf_sink_unresolved(struct pmf_fs *fs, struct pmf_sink *sink,
 		const struct xfs_failure_impact *imp);
 
-/* pmf_rmap.c: one AG's slice of a failed range, fed records in order */
-struct pmf_agwalk {
+/*
+ * pmf_agslice.c: one AG's slice of a failed range, fed rmap records in
+ * startblock order by any engine; the engine gives the hints of a clipped
+ * impact and the allocated inodes of a damaged chunk.
+ */
+struct pmf_agslice;
+struct pmf_agslice_ops {
+	int	(*hints)(struct pmf_agslice *as, struct xfs_failure_impact *imp,
+			unsigned int *hints);
+	int	(*inodes)(struct pmf_agslice *as,
+			const struct xfs_failure_impact *imp);
+};
+
+struct pmf_agslice {
 	struct pmf_fs			*fs;
 	const struct xfs_failure_range	*fr;
 	struct pmf_sink			*sink;
+	const struct pmf_agslice_ops	*ops;
+	xfs_agnumber_t			agno;
+	xfs_agblock_t			next;		/* first unseen block */
+};
+
+int pmf_agslice_gap(struct pmf_agslice *as, xfs_agblock_t end);
+int pmf_agslice_record(struct pmf_agslice *as,
+		const struct xfs_rmap_irec *rec);
+
+/* pmf_rmap.c: the offline slice, for the rmap walk and the inode scan */
+struct pmf_agwalk {
+	struct pmf_agslice		as;
 	struct xfs_perag		*pag;
 	struct xfs_buf			*agbp;
 	struct xfs_btree_cur		*refc_cur;	/* lazily made */
-	xfs_agblock_t			next;		/* first unseen block */
 };
 
 int pmf_agwalk_start(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		const struct xfs_failure_group *grp, struct pmf_sink *sink,
 		struct pmf_agwalk *info);
-int pmf_agwalk_record(struct pmf_agwalk *info,
-		const struct xfs_rmap_irec *rec);
 int pmf_agwalk_finish(struct pmf_agwalk *info,
 		const struct xfs_failure_group *grp, int error);
 void pmf_rmap_keys(const struct xfs_failure_group *grp,
