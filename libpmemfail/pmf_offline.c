@@ -47,7 +47,7 @@ pmf_offline_close(
 	libxfs_destroy(&fs->xi);
 }
 
-const struct pmf_backend_ops pmf_offline_ops = {
+static const struct pmf_backend_ops pmf_offline_ops = {
 	.walk		= pmf_offline_walk,
 	.inode_kind	= pmf_offline_inode_kind,
 	.readdir	= pmf_offline_readdir,

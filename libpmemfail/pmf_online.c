@@ -434,7 +434,7 @@ pmf_online_inode_kind(
 	return pmf_online_gen(fs, ino, &gen, mode);
 }
 
-const struct pmf_backend_ops pmf_online_ops = {
+static const struct pmf_backend_ops pmf_online_ops = {
 	.walk		= pmf_online_walk_range,
 	.inode_kind	= pmf_online_inode_kind,
 	.readdir	= pmf_online_readdir,

@@ -43,8 +43,7 @@ struct pmf_backend_ops {
 	void	(*close)(struct pmf_fs *fs);
 };
 
-extern const struct pmf_backend_ops pmf_offline_ops;	/* pmf_offline.c */
-extern const struct pmf_backend_ops pmf_online_ops;	/* pmf_online.c */
+/* pmf_offline.c; the online open (pmf_online.c) sets its own. */
 void pmf_offline_setup(struct pmf_fs *fs);
 
 /* Where the live part of the log is, found once at open. */
