@@ -27,7 +27,7 @@ enum pmf_device {
 	PMF_DEV_RT,
 };
 
-/* Kept equal to enum xfs_failure_owner of the shared core. */
+/* The shared core's enum xfs_failure_owner, checked in full (pmf_names.c). */
 enum pmf_owner {
 	PMF_OWN_UNKNOWN = 0,
 	PMF_OWN_DATA,		/* file data */
@@ -49,7 +49,7 @@ enum pmf_owner {
 	PMF_OWN_NR,
 };
 
-/* Kept equal to enum xfs_failure_consequence of the shared core. */
+/* The core's enum xfs_failure_consequence, checked in full (pmf_names.c). */
 enum pmf_consequence {
 	PMF_NO_LOSS = 0,	/* free, unwritten, unused */
 	PMF_DATA_LOST,		/* file data, xattrs or inodes lost */

@@ -9,7 +9,6 @@
  * conservative answer, as the kernel's does when the media is gone.
  */
 #include "pmf_priv.h"
-#include "pmf_online.h"
 
 /*
  * The name of a metadata inode the superblock names.  What kind of inode
@@ -21,8 +20,7 @@ pmf_sb_metafile_name(
 	const struct pmf_fs	*fs,
 	uint64_t		ino)
 {
-	bool			metadir;
-	const struct xfs_sb	*sb = pmf_meta_sb(fs, &metadir);
+	const struct xfs_sb	*sb = fs->meta_sb;
 	const struct {
 		uint64_t	ino;
 		const char	*name;
@@ -32,7 +30,7 @@ pmf_sb_metafile_name(
 		{ sb ? sb->sb_uquotino : 0,	"usrquota" },
 		{ sb ? sb->sb_gquotino : 0,	"grpquota" },
 		{ sb ? sb->sb_pquotino : 0,	"prjquota" },
-		{ sb && metadir ? sb->sb_metadirino : 0, "metadir" },
+		{ sb && fs->metadir ? sb->sb_metadirino : 0, "metadir" },
 	};
 
 	if (ino == NULLFSINO || ino == 0 || !sb)
@@ -50,23 +48,44 @@ pmf_metafile_name(
 	uint64_t		ino)
 {
 	const char		*name = pmf_sb_metafile_name(fs, ino);
-	bool			metadir;
 
 	if (name)
 		return name;
 	/* The rtgroups' inodes live in the metadata directory tree. */
-	if (pmf_meta_sb(fs, &metadir) && metadir)
+	if (fs->meta_sb && fs->metadir)
 		return pmf_metadir_name(fs, ino);
 	return NULL;
 }
 
+/* Offline: the inode read through libxfs. */
+int
+pmf_offline_inode_kind(
+	struct pmf_fs			*fs,
+	uint64_t			ino,
+	uint16_t			*mode,
+	bool				*metafile,
+	enum xfs_metafile_type		*metatype)
+{
+	struct xfs_inode		*ip;
+	int				error;
+
+	error = libxfs_iget(fs->mp, NULL, ino, 0, &ip);
+	if (error)
+		return error;
+	*mode = VFS_I(ip)->i_mode;
+	*metafile = xfs_is_metadir_inode(ip);
+	*metatype = ip->i_metatype;
+	libxfs_irele(ip);
+	return 0;
+}
+
 /*
  * Tell the core what kind of inode owns @imp, if it asks: from the inode
- * read through libxfs (offline) or bulkstat (online), and the superblock.
- * An inode that cannot be read is passed on as mode 0; the core still
- * knows the metadata inodes the superblock names, and gives its
- * conservative answer for the rest.  Online, bulkstat shows no metadata
- * directory tree inode, and the superblock copy may be missing.
+ * (the backend's inode_kind) and the superblock.  An inode that cannot be
+ * read is passed on as mode 0; the core still knows the metadata inodes
+ * the superblock names, and gives its conservative answer for the rest.
+ * Online, bulkstat shows no metadata directory tree inode, and the
+ * superblock copy may be missing.
  */
 void
 pmf_set_itype(
@@ -74,27 +93,18 @@ pmf_set_itype(
 	struct xfs_failure_impact	*imp)
 {
 	enum xfs_metafile_type		metatype = XFS_METAFILE_UNKNOWN;
-	const struct xfs_sb		*sb;
-	struct xfs_inode		*ip;
 	bool				metafile = false;
-	bool				metadir;
 	uint16_t			mode = 0;
-	uint32_t			gen;
 
 	if (!xfs_failure_wants_itype(imp))
 		return;
-	sb = pmf_meta_sb(fs, &metadir);
-	if (fs->online) {
-		if (pmf_online_gen(fs, imp->ino, &gen, &mode))
-			mode = 0;
-	} else if (!libxfs_iget(fs->mp, NULL, imp->ino, 0, &ip)) {
-		mode = VFS_I(ip)->i_mode;
-		metafile = xfs_is_metadir_inode(ip);
-		metatype = ip->i_metatype;
-		libxfs_irele(ip);
+	if (fs->ops->inode_kind(fs, imp->ino, &mode, &metafile, &metatype)) {
+		mode = 0;
+		metafile = false;
+		metatype = XFS_METAFILE_UNKNOWN;
 	}
-	xfs_failure_set_itype(imp, xfs_failure_inode_itype(sb, imp->ino, mode,
-			metafile, metatype));
+	xfs_failure_set_itype(imp, xfs_failure_inode_itype(fs->meta_sb,
+			imp->ino, mode, metafile, metatype));
 }
 
 /*
@@ -121,7 +131,8 @@ pmf_block_owner(
 }
 
 /*
- * Offline, tell the core which btree an OWN_AG impact lost.  One impact
+ * Offline (the rmap walk), tell the core which btree an OWN_AG impact
+ * lost.  One impact
  * stays one row: it is narrowed only if all its blocks are of one btree
  * (the kernel marks each block on its own; the decision is the same).
  */
@@ -133,7 +144,7 @@ pmf_refine_ag_btree(
 	uint64_t			bpb, first, blk, end;
 	enum xfs_failure_owner		owner = XFS_FOWN_UNKNOWN;
 
-	if (imp->owner != XFS_FOWN_AG_BTREE || fs->online)
+	if (imp->owner != XFS_FOWN_AG_BTREE)
 		return;
 	bpb = XFS_FSB_TO_BB(fs->mp, 1);
 	end = imp->daddr + imp->bbcount;

@@ -185,8 +185,9 @@ pmf_online_dev(
  */
 static void
 pmf_online_read_sb(
-	struct pmf_online	*on)
+	struct pmf_fs		*fs)
 {
+	struct pmf_online	*on = fs->online;
 	void			*buf;
 	int			fd;
 
@@ -198,7 +199,8 @@ pmf_online_read_sb(
 	if (fd >= 0) {
 		if (pread(fd, buf, 4096, 0) >= (ssize_t)sizeof(struct xfs_dsb)) {
 			libxfs_sb_from_disk(&on->sb, buf);
-			on->have_sb = on->sb.sb_magicnum == XFS_SB_MAGIC;
+			if (on->sb.sb_magicnum == XFS_SB_MAGIC)
+				fs->meta_sb = &on->sb;
 		}
 		close(fd);
 	}
@@ -363,12 +365,12 @@ pmf_online_setup(
 			 strerror(errno));
 		return -errno;
 	}
-	on->rootino = st.st_ino;
+	fs->rootino = st.st_ino;
 	on->inodelog = libxfs_highbit32(g.inodesize);
 	on->inopblog = libxfs_highbit32(g.blocksize) - on->inodelog;
 	on->agblklog = libxfs_highbit32(g.agblocks - 1) + 1;
-	on->parent = g.flags & XFS_FSOP_GEOM_FLAGS_PARENT;
-	on->metadir = g.flags & XFS_FSOP_GEOM_FLAGS_METADIR;
+	fs->has_parent = g.flags & XFS_FSOP_GEOM_FLAGS_PARENT;
+	fs->metadir = g.flags & XFS_FSOP_GEOM_FLAGS_METADIR;
 	pmf_online_dev(on, PMF_DEV_DATA, st.st_dev);
 	pmf_online_dev(on, PMF_DEV_LOG, 0);
 	pmf_online_dev(on, PMF_DEV_RT, 0);
@@ -381,10 +383,64 @@ pmf_online_setup(
 			 path);
 		return -EINVAL;
 	}
-	pmf_online_read_sb(on);
+	pmf_online_read_sb(fs);
 	pmf_online_fill_geometry(fs, &g);
 	return pmf_online_probe(fs, errmsg, len);
 }
+
+static void
+pmf_online_close(
+	struct pmf_fs		*fs)
+{
+	struct pmf_online	*on = fs->online;
+
+	if (!on)
+		return;
+	if (on->fd >= 0)
+		close(on->fd);
+	for (int i = 0; i < 3; i++)
+		free(on->dev_path[i]);
+	free(on->mnt);
+	free(on);
+	fs->online = NULL;
+}
+
+/* An inode scan reads every inode chunk on disk: not through the kernel. */
+static int
+pmf_online_walk_range(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_range	*fr,
+	struct pmf_sink			*sink)
+{
+	if (fs->qflags & PMF_QUERY_SCAN)
+		return pmf_seterr(fs, -EOPNOTSUPP,
+			"an inode scan needs the unmounted devices, not a mount point");
+	return pmf_online_walk(fs, fr, sink);
+}
+
+/* Bulkstat knows the mode; whether it is a metadata file, only the sb. */
+static int
+pmf_online_inode_kind(
+	struct pmf_fs			*fs,
+	uint64_t			ino,
+	uint16_t			*mode,
+	bool				*metafile,
+	enum xfs_metafile_type		*metatype)
+{
+	uint32_t			gen;
+
+	*metafile = false;
+	*metatype = XFS_METAFILE_UNKNOWN;
+	return pmf_online_gen(fs, ino, &gen, mode);
+}
+
+static const struct pmf_backend_ops pmf_online_ops = {
+	.walk		= pmf_online_walk_range,
+	.inode_kind	= pmf_online_inode_kind,
+	.readdir	= pmf_online_readdir,
+	.pptr_list	= pmf_online_pptr_list,
+	.close		= pmf_online_close,
+};
 
 int
 pmf_online_open(
@@ -415,6 +471,7 @@ pmf_online_open(
 		return -ENOMEM;
 	}
 	fs->online->fd = -1;
+	fs->ops = &pmf_online_ops;
 	error = pmf_online_setup(fs, args->data, args->errmsg,
 			sizeof(args->errmsg));
 	if (error) {
@@ -426,23 +483,6 @@ pmf_online_open(
 	}
 	*fsp = fs;
 	return 0;
-}
-
-void
-pmf_online_close(
-	struct pmf_fs		*fs)
-{
-	struct pmf_online	*on = fs->online;
-
-	if (!on)
-		return;
-	if (on->fd >= 0)
-		close(on->fd);
-	for (int i = 0; i < 3; i++)
-		free(on->dev_path[i]);
-	free(on->mnt);
-	free(on);
-	fs->online = NULL;
 }
 
 bool
@@ -457,66 +497,6 @@ pmf_mount_fd(
 	const struct pmf_fs	*fs)
 {
 	return fs->online ? fs->online->fd : -1;
-}
-
-/* The generation of @ino, which its handle must name. */
-int
-pmf_online_gen(
-	struct pmf_fs		*fs,
-	uint64_t		ino,
-	uint32_t		*gen,
-	uint16_t		*mode)
-{
-	struct {
-		struct xfs_bulk_ireq	hdr;
-		struct xfs_bulkstat	bs;
-	} req = { .hdr = { .ino = ino, .icount = 1 } };
-
-	if (ioctl(fs->online->fd, XFS_IOC_BULKSTAT, &req) < 0)
-		return -errno;
-	/* Bulkstat starts at @ino and goes on to the next allocated inode. */
-	if (req.hdr.ocount != 1 || req.bs.bs_ino != ino)
-		return -ENOENT;
-	*gen = req.bs.bs_gen;
-	if (mode)
-		*mode = req.bs.bs_mode;
-	return 0;
-}
-
-/* A handle for inode @ino of generation @gen on this filesystem. */
-void
-pmf_online_handle(
-	const struct pmf_fs	*fs,
-	uint64_t		ino,
-	uint32_t		gen,
-	struct xfs_handle	*h)
-{
-	*h = fs->online->root;
-	h->ha_fid.fid_len = sizeof(xfs_fid_t) - sizeof(h->ha_fid.fid_len);
-	h->ha_fid.fid_pad = 0;
-	h->ha_fid.fid_gen = gen;
-	h->ha_fid.fid_ino = ino;
-}
-
-/* Open inode @ino of generation @gen by handle: an fd, or -errno. */
-int
-pmf_online_open_handle(
-	const struct pmf_fs	*fs,
-	uint64_t		ino,
-	uint32_t		gen,
-	int			oflags)
-{
-	struct xfs_fsop_handlereq hreq = { 0 };
-	struct xfs_handle	h;
-	int			fd;
-
-	pmf_online_handle(fs, ino, gen, &h);
-	hreq.fd = fs->online->fd;
-	hreq.oflags = oflags;
-	hreq.ihandle = &h;
-	hreq.ihandlen = sizeof(h);
-	fd = ioctl(fs->online->fd, XFS_IOC_OPEN_BY_HANDLE, &hreq);
-	return fd < 0 ? -errno : fd;
 }
 
 int
@@ -540,40 +520,4 @@ pmf_open_inode(
 		return pmf_seterr(fs, fd, "inode %llu: cannot open by handle: %s",
 				(unsigned long long)ino, strerror(-fd));
 	return fd;
-}
-
-/* Offline and online alike: the root, the inode count, parent pointers. */
-uint64_t
-pmf_root_ino(
-	const struct pmf_fs	*fs)
-{
-	return fs->online ? fs->online->rootino : fs->mp->m_sb.sb_rootino;
-}
-
-uint64_t
-pmf_icount(
-	const struct pmf_fs	*fs)
-{
-	return fs->online ? fs->geo.icount : fs->mp->m_sb.sb_icount;
-}
-
-bool
-pmf_has_parent(
-	const struct pmf_fs	*fs)
-{
-	return fs->online ? fs->online->parent : xfs_has_parent(fs->mp);
-}
-
-/* The superblock naming the metadata inodes, and whether it has metadir. */
-const struct xfs_sb *
-pmf_meta_sb(
-	const struct pmf_fs	*fs,
-	bool			*metadir)
-{
-	if (!fs->online) {
-		*metadir = xfs_has_metadir(fs->mp);
-		return &fs->mp->m_sb;
-	}
-	*metadir = fs->online->metadir;
-	return fs->online->have_sb ? &fs->online->sb : NULL;
 }

@@ -137,13 +137,10 @@ pmf_online_to_rmap(
 
 /* One AG slice of the failed range, fed records in key order. */
 struct pmf_online_ag {
-	struct pmf_fs			*fs;
-	const struct xfs_failure_range	*fr;
-	const struct xfs_failure_group	*grp;
-	struct pmf_sink			*sink;
+	struct pmf_agslice		as;
 	struct pmf_fsmap_set		set;
+	size_t				cur;		/* record being decided */
 	uint64_t			maxlen;		/* longest record, bytes */
-	uint32_t			next;		/* first unseen block */
 };
 
 /*
@@ -184,22 +181,6 @@ pmf_online_shared(
 			return true;
 	}
 	return false;
-}
-
-/* Free space in [ag->next, end) of the AG, as the offline engine reports it. */
-static int
-pmf_online_gap(
-	struct pmf_online_ag		*ag,
-	uint32_t			end)
-{
-	struct xfs_failure_impact	imp;
-
-	if (end <= ag->next)
-		return 0;
-	if (!xfs_failure_free_impact(&ag->fs->fgeo, ag->fr, ag->grp->agno,
-			ag->next, end - ag->next, &imp))
-		return 0;
-	return pmf_sink_add(ag->sink, &imp);
 }
 
 /* Split a 64-bit inode number the way the kernel does. */
@@ -281,51 +262,60 @@ pmf_online_inodes(
 	return error;
 }
 
-/* Decide record @i of the slice and the gap before it, as pmf_rmap.c does. */
+/*
+ * What the core needs besides the record, online: whether another data
+ * record maps the clipped part; the kernel cannot prove a log hit
+ * harmless, and neither can we.
+ */
+static int
+pmf_online_hints(
+	struct pmf_agslice		*as,
+	struct xfs_failure_impact	*imp,
+	unsigned int			*hints)
+{
+	struct pmf_online_ag		*ag =
+		container_of(as, struct pmf_online_ag, as);
+	uint64_t			first = BBTOB(imp->daddr);
+
+	if (imp->owner == XFS_FOWN_FILE_DATA) {
+		if (pmf_online_shared(ag, ag->cur, first,
+				first + BBTOB(imp->bbcount) - 1))
+			*hints |= XFS_FAILURE_SHARED;
+	} else if (imp->owner == XFS_FOWN_LOG) {
+		*hints |= XFS_FAILURE_LOG_HINTS;
+	}
+	return 0;
+}
+
+static int
+pmf_online_slice_inodes(
+	struct pmf_agslice		*as,
+	const struct xfs_failure_impact	*imp)
+{
+	return pmf_online_inodes(as->fs, imp, as->sink);
+}
+
+static const struct pmf_agslice_ops pmf_online_slice_ops = {
+	.hints	= pmf_online_hints,
+	.inodes	= pmf_online_slice_inodes,
+};
+
+/* Feed record @i of the slice to the shared AG slice, as pmf_rmap.c does. */
 static int
 pmf_online_record(
 	struct pmf_online_ag		*ag,
 	size_t				i)
 {
-	struct pmf_fs			*fs = ag->fs;
+	struct pmf_fs			*fs = ag->as.fs;
 	const struct fsmap		*m = &ag->set.recs[i];
-	struct xfs_failure_impact	imp;
 	struct xfs_rmap_irec		rec;
 	uint64_t			fsb = m->fmr_physical >> fs->fgeo.blocklog;
-	unsigned int			hints = 0;
-	uint32_t			end;
-	int				error;
 
-	if (pmf_online_is_free(m) || fsb / fs->fgeo.agblocks != ag->grp->agno)
+	if (pmf_online_is_free(m) || fsb / fs->fgeo.agblocks != ag->as.agno)
 		return 0;
 	pmf_online_to_rmap(fs, m, fsb % fs->fgeo.agblocks, &rec);
-	error = pmf_online_gap(ag, rec.rm_startblock);
-	if (error)
-		return error;
-	end = rec.rm_startblock + rec.rm_blockcount;
-	if (end > ag->next)
-		ag->next = end;
-
-	if (!xfs_failure_rmap_impact(&fs->fgeo, ag->fr, ag->grp->agno, &rec, 0,
-			&imp))
-		return 0;
-	if (imp.owner == XFS_FOWN_FILE_DATA) {
-		uint64_t	first = BBTOB(imp.daddr);
-
-		if (pmf_online_shared(ag, i, first,
-				first + BBTOB(imp.bbcount) - 1))
-			hints |= XFS_FAILURE_SHARED;
-	} else if (imp.owner == XFS_FOWN_LOG) {
-		/* The kernel cannot prove a log hit harmless; neither can we. */
-		hints |= XFS_FAILURE_LOG_HINTS;
-	}
-	if (hints)
-		xfs_failure_rmap_impact(&fs->fgeo, ag->fr, ag->grp->agno, &rec,
-				hints, &imp);
-	error = pmf_sink_add(ag->sink, &imp);
-	if (error || imp.owner != XFS_FOWN_INODES)
-		return error;
-	return pmf_online_inodes(fs, &imp, ag->sink);
+	ag->cur = i;
+	return pmf_agslice_record(&ag->as, &rec);
 }
 
 static int
@@ -336,8 +326,11 @@ pmf_online_walk_ag(
 	struct pmf_sink			*sink)
 {
 	struct pmf_online_ag		ag = {
-		.fs = fs, .fr = fr, .grp = grp, .sink = sink,
-		.next = grp->low_agbno,
+		.as = {
+			.fs = fs, .fr = fr, .sink = sink,
+			.ops = &pmf_online_slice_ops,
+			.agno = grp->agno, .next = grp->low_agbno,
+		},
 	};
 	uint64_t			start, end;
 	int				error;
@@ -354,7 +347,7 @@ pmf_online_walk_ag(
 	for (size_t i = 0; !error && i < ag.set.nr; i++)
 		error = pmf_online_record(&ag, i);
 	if (!error)
-		error = pmf_online_gap(&ag, grp->high_agbno + 1);
+		error = pmf_agslice_gap(&ag.as, grp->high_agbno + 1);
 	free(ag.set.recs);
 	return error;
 }

@@ -13,6 +13,66 @@
 #include <dirent.h>
 #include "pmf_online.h"
 
+/* The generation of @ino, which its handle must name. */
+int
+pmf_online_gen(
+	struct pmf_fs		*fs,
+	uint64_t		ino,
+	uint32_t		*gen,
+	uint16_t		*mode)
+{
+	struct {
+		struct xfs_bulk_ireq	hdr;
+		struct xfs_bulkstat	bs;
+	} req = { .hdr = { .ino = ino, .icount = 1 } };
+
+	if (ioctl(fs->online->fd, XFS_IOC_BULKSTAT, &req) < 0)
+		return -errno;
+	/* Bulkstat starts at @ino and goes on to the next allocated inode. */
+	if (req.hdr.ocount != 1 || req.bs.bs_ino != ino)
+		return -ENOENT;
+	*gen = req.bs.bs_gen;
+	if (mode)
+		*mode = req.bs.bs_mode;
+	return 0;
+}
+
+/* A handle for inode @ino of generation @gen on this filesystem. */
+void
+pmf_online_handle(
+	const struct pmf_fs	*fs,
+	uint64_t		ino,
+	uint32_t		gen,
+	struct xfs_handle	*h)
+{
+	*h = fs->online->root;
+	h->ha_fid.fid_len = sizeof(xfs_fid_t) - sizeof(h->ha_fid.fid_len);
+	h->ha_fid.fid_pad = 0;
+	h->ha_fid.fid_gen = gen;
+	h->ha_fid.fid_ino = ino;
+}
+
+/* Open inode @ino of generation @gen by handle: an fd, or -errno. */
+int
+pmf_online_open_handle(
+	const struct pmf_fs	*fs,
+	uint64_t		ino,
+	uint32_t		gen,
+	int			oflags)
+{
+	struct xfs_fsop_handlereq hreq = { 0 };
+	struct xfs_handle	h;
+	int			fd;
+
+	pmf_online_handle(fs, ino, gen, &h);
+	hreq.fd = fs->online->fd;
+	hreq.oflags = oflags;
+	hreq.ihandle = &h;
+	hreq.ihandlen = sizeof(h);
+	fd = ioctl(fs->online->fd, XFS_IOC_OPEN_BY_HANDLE, &hreq);
+	return fd < 0 ? -errno : fd;
+}
+
 /* Open directory @ino read-only by handle; -ENOTDIR if it is not one. */
 static int
 pmf_online_open_dir(
@@ -23,7 +83,7 @@ pmf_online_open_dir(
 	uint16_t		mode;
 	int			error;
 
-	if (ino == fs->online->rootino)
+	if (ino == fs->rootino)
 		return openat(fs->online->fd, ".", O_RDONLY | O_DIRECTORY);
 	error = pmf_online_gen(fs, ino, &gen, &mode);
 	if (error)
@@ -37,7 +97,7 @@ int
 pmf_online_readdir(
 	struct pmf_fs		*fs,
 	uint64_t		dir,
-	pmf_online_dirent_fn	fn,
+	pmf_dirent_fn	fn,
 	void			*priv)
 {
 	struct dirent		*de;

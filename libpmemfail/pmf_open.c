@@ -7,35 +7,12 @@
  * truncated image, a log or realtime device that does not belong, a mounted
  * device) is checked here first and refused with one line.
  */
-#include <stdarg.h>
 #include <sys/ioctl.h>
 #include <linux/fs.h>
 #include <sys/sysmacros.h>
 #include "pmf_priv.h"
 
 static const char * const pmf_devnames[3] = { "data", "log", "realtime" };
-
-int
-pmf_seterr(
-	struct pmf_fs	*fs,
-	int		error,
-	const char	*fmt,
-	...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vsnprintf(fs->errmsg, sizeof(fs->errmsg), fmt, ap);
-	va_end(ap);
-	return error;
-}
-
-const char *
-pmf_errmsg(
-	const struct pmf_fs	*fs)
-{
-	return fs->errmsg;
-}
 
 /* Size in bytes of an image file or block device. */
 static int
@@ -714,6 +691,7 @@ pmf_open(
 		pmf_free(fs);
 		return error;
 	}
+	pmf_offline_setup(fs);
 	pmf_fill_geometry(fs);
 	for (int i = 0; i < 3; i++)
 		fs->geo.dev[i].size = size[i];
@@ -746,6 +724,7 @@ pmf_attach(
 			return -ENOMEM;
 		}
 	}
+	pmf_offline_setup(fs);
 	pmf_fill_geometry(fs);
 	for (int i = 0; i < 3; i++)
 		fs->geo.dev[i].size = BBTOB((uint64_t)devs[i]->size);
@@ -761,12 +740,6 @@ pmf_close(
 	if (!fs)
 		return;
 	pmf_paths_free(fs);
-	if (fs->online)
-		pmf_online_close(fs);
-	else if (!fs->attached) {
-		pmf_rt_done(fs);
-		libxfs_umount(fs->mp);
-		libxfs_destroy(&fs->xi);
-	}
+	fs->ops->close(fs);
 	pmf_free(fs);
 }

@@ -152,14 +152,11 @@ pmf_is_target(
 	return false;
 }
 
-/* Directory entries are visited through this, one at a time. */
-typedef int (*pmf_dirent_fn)(struct pmf_fs *fs, uint64_t dir, uint64_t ino,
-		const char *name, size_t namelen, bool isdir);
-
+/* Reading one directory offline. */
 struct pmf_dirwalk {
 	struct pmf_fs	*fs;
-	uint64_t	dir;
 	pmf_dirent_fn	fn;
+	void		*priv;
 };
 
 /* Is @ino a directory, when the entry has no file type? */
@@ -196,7 +193,7 @@ pmf_dirent(
 		isdir = ftype == XFS_DIR3_FT_DIR;
 	else
 		isdir = pmf_ino_is_dir(mp, ino);
-	return dw->fn(dw->fs, dw->dir, ino, name, namelen, isdir);
+	return dw->fn(dw->priv, ino, name, namelen, isdir);
 }
 
 static int
@@ -321,33 +318,19 @@ pmf_readdir_leaf(
 	return 0;
 }
 
-/* An entry the kernel read (online); "." and ".." are already gone. */
-static int
-pmf_online_dirent(
-	void		*priv,
-	uint64_t	ino,
-	const char	*name,
-	size_t		namelen,
-	bool		isdir)
-{
-	struct pmf_dirwalk *dw = priv;
-
-	return dw->fn(dw->fs, dw->dir, ino, name, namelen, isdir);
-}
-
-static int
-pmf_readdir(
+/* The offline backend's readdir: the directory read through libxfs. */
+int
+pmf_offline_readdir(
 	struct pmf_fs		*fs,
 	uint64_t		dir,
-	pmf_dirent_fn		fn)
+	pmf_dirent_fn		fn,
+	void			*priv)
 {
-	struct pmf_dirwalk	dw = { .fs = fs, .dir = dir, .fn = fn };
+	struct pmf_dirwalk	dw = { .fs = fs, .fn = fn, .priv = priv };
 	struct xfs_inode	*dp;
 	struct xfs_da_args	args = { .owner = dir };
 	int			error;
 
-	if (fs->online)
-		return pmf_online_readdir(fs, dir, pmf_online_dirent, &dw);
 	args.geo = fs->mp->m_dir_geo;
 	error = libxfs_iget(fs->mp, NULL, dir, 0, &dp);
 	if (error)
@@ -374,6 +357,40 @@ pmf_readdir(
 	}
 	libxfs_irele(dp);
 	return error;
+}
+
+/* The resolver visits each entry of a directory through this. */
+typedef int (*pmf_visit_fn)(struct pmf_fs *fs, uint64_t dir, uint64_t ino,
+		const char *name, size_t namelen, bool isdir);
+
+struct pmf_dirvisit {
+	struct pmf_fs	*fs;
+	uint64_t	dir;
+	pmf_visit_fn	fn;
+};
+
+static int
+pmf_visit_dirent(
+	void		*priv,
+	uint64_t	ino,
+	const char	*name,
+	size_t		namelen,
+	bool		isdir)
+{
+	struct pmf_dirvisit *dv = priv;
+
+	return dv->fn(dv->fs, dv->dir, ino, name, namelen, isdir);
+}
+
+static int
+pmf_readdir(
+	struct pmf_fs		*fs,
+	uint64_t		dir,
+	pmf_visit_fn		fn)
+{
+	struct pmf_dirvisit	dv = { .fs = fs, .dir = dir, .fn = fn };
+
+	return fs->ops->readdir(fs, dir, pmf_visit_dirent, &dv);
 }
 
 static int
@@ -410,7 +427,7 @@ pmf_walk_tree(
 	struct pmf_fs	*fs)
 {
 	struct pmf_pathcache *pc = fs->paths;
-	uint64_t	root = pmf_root_ino(fs);
+	uint64_t	root = fs->rootino;
 	int		error;
 
 	error = pmf_dent_push(&pc->dirs, &pc->ndirs, &pc->dcap, root, root,
@@ -431,7 +448,7 @@ pmf_walk_tree(
 			return error;
 		if (error)
 			pc->bad_dirs++;
-		if (pc->ndirs > pmf_icount(fs) + 1)
+		if (pc->ndirs > fs->geo.icount + 1)
 			return pmf_seterr(fs, -EFSCORRUPTED,
 				"directory tree has more directories than inodes (cycle?)");
 	}
@@ -459,7 +476,7 @@ pmf_build_path(
 {
 	const struct pmf_pathcache *pc = fs->paths;
 	const struct pmf_dent *chain[PMF_MAX_DEPTH];
-	uint64_t	root = pmf_root_ino(fs);
+	uint64_t	root = fs->rootino;
 	size_t		depth = 0, len = 1;
 	char		*path, *p;
 
@@ -570,7 +587,7 @@ pmf_pptr_queue(
 	bool			added;
 	int			error;
 
-	if (dir == pmf_root_ino(pw->fs))
+	if (dir == pw->fs->rootino)
 		return 0;
 	error = pmf_iset_add(&pw->seen, dir, &added);
 	if (error || !added)
@@ -626,7 +643,7 @@ pmf_pptr_visit(
 
 	pw->child = child;
 	pw->isdir = isdir;
-	error = pmf_pptr_list(pw->fs, child, gen, pmf_pptr_found, pw);
+	error = pw->fs->ops->pptr_list(pw->fs, child, gen, pmf_pptr_found, pw);
 	if (error && error != -ENOMEM) {
 		pw->fs->paths->bad_dirs++;
 		return -ENOENT;
@@ -647,7 +664,7 @@ pmf_pptr_resolve(
 {
 	struct pmf_pathcache	*pc = fs->paths;
 	struct pmf_pptr_walk	pw = { .fs = fs };
-	uint64_t		root = pmf_root_ino(fs);
+	uint64_t		root = fs->rootino;
 	uint32_t		gen;
 	int			error = 0;
 
@@ -694,7 +711,7 @@ pmf_paths_resolve(
 	 * Parent pointers cost a few reads per affected inode, the walk a
 	 * read of every directory: past an eighth of the inodes, walk.
 	 */
-	if (pmf_has_parent(fs) && nr <= pmf_icount(fs) / 8) {
+	if (fs->has_parent && nr <= fs->geo.icount / 8) {
 		size_t	unread;
 
 		error = pmf_pptr_resolve(fs, &unread);
@@ -715,9 +732,9 @@ pmf_paths_resolve(
 		error = pmf_walk_tree(fs);
 	}
 	/* The root is in no directory; its one path is "/". */
-	if (!error && pmf_is_target(pc, pmf_root_ino(fs)))
+	if (!error && pmf_is_target(pc, fs->rootino))
 		error = pmf_dent_push(&pc->links, &pc->nlinks, &pc->lcap,
-				pmf_root_ino(fs), pmf_root_ino(fs), "", 0);
+				fs->rootino, fs->rootino, "", 0);
 	pc->targets = NULL;
 	pc->ntargets = 0;
 	if (error)

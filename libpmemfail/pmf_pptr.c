@@ -179,8 +179,6 @@ pmf_pptr_list(
 	struct pmf_pptr_ctx	ctx = { .fn = fn, .priv = priv };
 	int			error;
 
-	if (fs->online)
-		return pmf_online_pptr_list(fs, ino, gen, fn, priv);
 	error = libxfs_iget(fs->mp, NULL, ino, 0, &ctx.ip);
 	if (error)
 		return error;

@@ -14,6 +14,37 @@
 
 struct pmf_pathcache;
 struct pmf_online;
+struct pmf_sink;
+struct pmf_fs;
+
+/* A directory entry ("." and ".." are never passed) and a parent pointer. */
+typedef int (*pmf_dirent_fn)(void *priv, uint64_t ino, const char *name,
+		size_t namelen, bool isdir);
+typedef int (*pmf_pptr_fn)(void *priv, uint64_t parent, uint32_t gen,
+		const char *name, size_t namelen);
+
+/*
+ * What an unmounted filesystem (read through libxfs) and a mounted one
+ * (asked through ioctls) do differently, chosen once at open.  Everything
+ * above, the query, the sink, the path resolver and the core, is shared.
+ */
+struct pmf_backend_ops {
+	/* Feed @sink the impacts of one failed range (fs->qflags set). */
+	int	(*walk)(struct pmf_fs *fs, const struct xfs_failure_range *fr,
+			struct pmf_sink *sink);
+	/* An inode's mode; offline also whether it is a metadata file. */
+	int	(*inode_kind)(struct pmf_fs *fs, uint64_t ino, uint16_t *mode,
+			bool *metafile, enum xfs_metafile_type *metatype);
+	int	(*readdir)(struct pmf_fs *fs, uint64_t dir, pmf_dirent_fn fn,
+			void *priv);
+	/* @ino's parent pointers; *@gen is set to its generation. */
+	int	(*pptr_list)(struct pmf_fs *fs, uint64_t ino, uint32_t *gen,
+			pmf_pptr_fn fn, void *priv);
+	void	(*close)(struct pmf_fs *fs);
+};
+
+/* pmf_offline.c; the online open (pmf_online.c) sets its own. */
+void pmf_offline_setup(struct pmf_fs *fs);
 
 /* Where the live part of the log is, found once at open. */
 struct pmf_loginfo {
@@ -24,7 +55,8 @@ struct pmf_loginfo {
 };
 
 struct pmf_fs {
-	struct xfs_mount	*mp;
+	const struct pmf_backend_ops *ops;
+	struct xfs_mount	*mp;		/* NULL online */
 	struct xfs_mount	xmount;
 	struct libxfs_init	xi;
 	bool			attached;	/* mp belongs to the caller */
@@ -36,6 +68,11 @@ struct pmf_fs {
 	char			*path[3];
 	struct pmf_pathcache	*paths;
 	struct pmf_online	*online;	/* mounted: asked through ioctls */
+	/* Set at open, from the superblock or the kernel. */
+	uint64_t		rootino;
+	bool			has_parent;	/* parent pointers */
+	bool			metadir;
+	const struct xfs_sb	*meta_sb;	/* names the metadata inodes */
 	unsigned int		qflags;		/* PMF_QUERY_* of the query */
 	pmf_progress_fn		progress;
 	void			*progress_priv;
@@ -59,9 +96,13 @@ pmf_trans_alloc_empty(
 #endif
 }
 
+/* pmf_util.c: calls nothing else of the library */
 int pmf_seterr(struct pmf_fs *fs, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int pmf_grow(void **array, size_t *cap, size_t need, size_t size);
+void pmf_progress(struct pmf_fs *fs, uint64_t done, uint64_t total);
+void pmf_progress_done(struct pmf_fs *fs);
+bool pmf_best_effort(struct pmf_fs *fs, int error);
 
 /* pmf_open.c */
 int pmf_attach(struct xfs_mount *mp, const struct libxfs_init *xi,
@@ -86,37 +127,52 @@ unsigned int pmf_log_hints(const struct pmf_fs *fs, uint64_t start,
 		uint64_t len);
 
 /* pmf_query.c: the sink every engine feeds */
-struct pmf_sink;
 int pmf_sink_add(struct pmf_sink *sink, const struct xfs_failure_impact *imp);
 int pmf_sink_add_inode(struct pmf_sink *sink, uint64_t ino);
 int pmf_sink_unresolved(struct pmf_fs *fs, struct pmf_sink *sink,
 		const struct xfs_failure_impact *imp);
-bool pmf_best_effort(struct pmf_fs *fs, int error);
 
-/* pmf_rmap.c: one AG's slice of a failed range, fed records in order */
-struct pmf_agwalk {
+/*
+ * pmf_agslice.c: one AG's slice of a failed range, fed rmap records in
+ * startblock order by any engine; the engine gives the hints of a clipped
+ * impact and the allocated inodes of a damaged chunk.
+ */
+struct pmf_agslice;
+struct pmf_agslice_ops {
+	int	(*hints)(struct pmf_agslice *as, struct xfs_failure_impact *imp,
+			unsigned int *hints);
+	int	(*inodes)(struct pmf_agslice *as,
+			const struct xfs_failure_impact *imp);
+};
+
+struct pmf_agslice {
 	struct pmf_fs			*fs;
 	const struct xfs_failure_range	*fr;
 	struct pmf_sink			*sink;
+	const struct pmf_agslice_ops	*ops;
+	xfs_agnumber_t			agno;
+	xfs_agblock_t			next;		/* first unseen block */
+};
+
+int pmf_agslice_gap(struct pmf_agslice *as, xfs_agblock_t end);
+int pmf_agslice_record(struct pmf_agslice *as,
+		const struct xfs_rmap_irec *rec);
+
+/* pmf_rmap.c: the offline slice, for the rmap walk and the inode scan */
+struct pmf_agwalk {
+	struct pmf_agslice		as;
 	struct xfs_perag		*pag;
 	struct xfs_buf			*agbp;
 	struct xfs_btree_cur		*refc_cur;	/* lazily made */
-	xfs_agblock_t			next;		/* first unseen block */
 };
 
 int pmf_agwalk_start(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		const struct xfs_failure_group *grp, struct pmf_sink *sink,
 		struct pmf_agwalk *info);
-int pmf_agwalk_record(struct pmf_agwalk *info,
-		const struct xfs_rmap_irec *rec);
 int pmf_agwalk_finish(struct pmf_agwalk *info,
 		const struct xfs_failure_group *grp, int error);
 void pmf_rmap_keys(const struct xfs_failure_group *grp,
 		struct xfs_rmap_irec *low, struct xfs_rmap_irec *high);
-
-/* pmf_query.c: report how far a long scan has come */
-void pmf_progress(struct pmf_fs *fs, uint64_t done, uint64_t total);
-void pmf_progress_done(struct pmf_fs *fs);
 
 /* pmf_rmap.c, pmf_scan.c: the data device engines; pmf_rt.c: realtime */
 int pmf_rmap_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
@@ -128,12 +184,10 @@ int pmf_inobt_walk(struct pmf_fs *fs, xfs_btree_query_range_fn fn,
 int pmf_rt_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		struct pmf_sink *sink);
 
-/* pmf_repair.c */
+/* pmf_repair.c; pmf_repair_rt.c builds on it */
 int pmf_writable(struct pmf_fs *fs);
 int pmf_quarantine_file(struct pmf_fs *fs, const char *name, uint16_t diflags,
 		struct xfs_inode **ipp);
-
-/* pmf_repair_rt.c */
 int pmf_rt_load_inodes(struct pmf_fs *fs);
 void pmf_rt_done(struct pmf_fs *fs);
 void pmf_rt_defer_fix(struct xfs_trans *tp);
@@ -142,14 +196,14 @@ void pmf_rt_defer_fix(struct xfs_trans *tp);
 const char *pmf_metafile_name(const struct pmf_fs *fs, uint64_t ino);
 void pmf_set_itype(struct pmf_fs *fs, struct xfs_failure_impact *imp);
 void pmf_refine_ag_btree(struct pmf_fs *fs, struct xfs_failure_impact *imp);
+int pmf_offline_inode_kind(struct pmf_fs *fs, uint64_t ino, uint16_t *mode,
+		bool *metafile, enum xfs_metafile_type *metatype);
 
 /* pmf_inodes.c */
 int pmf_inodes_expand(struct pmf_fs *fs, const struct xfs_failure_impact *imp,
 		struct pmf_sink *sink);
 
-/* pmf_pptr.c */
-typedef int (*pmf_pptr_fn)(void *priv, uint64_t parent, uint32_t gen,
-		const char *name, size_t namelen);
+/* pmf_pptr.c: offline */
 int pmf_pptr_list(struct pmf_fs *fs, uint64_t ino, uint32_t *gen,
 		pmf_pptr_fn fn, void *priv);
 
@@ -159,26 +213,11 @@ int pmf_paths_get(struct pmf_fs *fs, uint64_t ino, const char * const **paths,
 		unsigned int *npaths);
 void pmf_paths_free(struct pmf_fs *fs);
 bool pmf_paths_complete(const struct pmf_fs *fs);
+int pmf_offline_readdir(struct pmf_fs *fs, uint64_t dir, pmf_dirent_fn fn,
+		void *priv);
 
-/*
- * pmf_online*.c: a mounted filesystem, through GETFSMAP, inumbers, bulkstat,
- * handles and parent pointers; fs->mp is NULL.  The helpers below answer
- * for both kinds of handle.
- */
+/* pmf_online*.c: a mounted filesystem; the rest is in pmf_online.h */
 bool pmf_online_wanted(const char *path);
 int pmf_online_open(struct pmf_open_args *args, struct pmf_fs **fsp);
-void pmf_online_close(struct pmf_fs *fs);
-int pmf_online_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
-		struct pmf_sink *sink);
-typedef int (*pmf_online_dirent_fn)(void *priv, uint64_t ino,
-		const char *name, size_t namelen, bool isdir);
-int pmf_online_readdir(struct pmf_fs *fs, uint64_t dir,
-		pmf_online_dirent_fn fn, void *priv);
-int pmf_online_pptr_list(struct pmf_fs *fs, uint64_t ino, uint32_t *gen,
-		pmf_pptr_fn fn, void *priv);
-uint64_t pmf_root_ino(const struct pmf_fs *fs);
-uint64_t pmf_icount(const struct pmf_fs *fs);
-bool pmf_has_parent(const struct pmf_fs *fs);
-const struct xfs_sb *pmf_meta_sb(const struct pmf_fs *fs, bool *metadir);
 
 #endif /* PMF_PRIV_H */

@@ -9,17 +9,6 @@
  */
 #include "pmf_priv.h"
 
-/* The public enums mirror the shared core; keep them in step. */
-_Static_assert((int)PMF_OWN_NR == (int)XFS_FOWN_NR, "owner enums differ");
-_Static_assert((int)PMF_OWN_FREE == (int)XFS_FOWN_FREE, "owner enums differ");
-_Static_assert((int)PMF_FATAL == (int)XFS_FAILURE_FATAL, "consequences differ");
-_Static_assert(PMF_IMPACT_SHARED == XFS_FAILURE_SHARED, "flags differ");
-_Static_assert(PMF_IMPACT_LOG_LIVE == XFS_FAILURE_LOG_LIVE, "flags differ");
-_Static_assert(PMF_IMPACT_LOG_DIRTY == XFS_FAILURE_LOG_DIRTY, "flags differ");
-_Static_assert(PMF_HDR_AGFL == XFS_FAILURE_HDR_AGFL, "header bits differ");
-_Static_assert(PMF_ACT_SHUTDOWN == XFS_FAILURE_ACT_SHUTDOWN, "actions differ");
-_Static_assert((int)PMF_DEV_RT == (int)XFS_FAILURE_DEV_RT, "devices differ");
-
 struct pmf_rec {
 	struct xfs_failure_impact	imp;
 	size_t				ifirst;	/* into pmf_sink.inos */
@@ -35,57 +24,6 @@ struct pmf_sink {
 	size_t		ninos;
 	size_t		icap;
 };
-
-void
-pmf_set_progress(
-	struct pmf_fs	*fs,
-	pmf_progress_fn	fn,
-	void		*priv)
-{
-	fs->progress = fn;
-	fs->progress_priv = priv;
-}
-
-void
-pmf_progress(
-	struct pmf_fs	*fs,
-	uint64_t	done,
-	uint64_t	total)
-{
-	if (fs->progress)
-		fs->progress(done, total > done ? total : done, fs->progress_priv);
-}
-
-void
-pmf_progress_done(
-	struct pmf_fs	*fs)
-{
-	if (fs->progress)
-		fs->progress(0, 0, fs->progress_priv);
-}
-
-/* Make room for @need elements of @size in a growing array. */
-int
-pmf_grow(
-	void		**array,
-	size_t		*cap,
-	size_t		need,
-	size_t		size)
-{
-	size_t		ncap = *cap ? *cap : 64;
-	void		*p;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	p = realloc(*array, ncap * size);
-	if (!p)
-		return -ENOMEM;
-	*array = p;
-	*cap = ncap;
-	return 0;
-}
 
 int
 pmf_sink_add(
@@ -104,17 +42,6 @@ pmf_sink_add(
 	sink->recs[sink->nr].unresolved = NULL;
 	sink->nr++;
 	return 0;
-}
-
-/* May a query go on past this error, under PMF_QUERY_BEST_EFFORT? */
-bool
-pmf_best_effort(
-	struct pmf_fs	*fs,
-	int		error)
-{
-	if (!(fs->qflags & PMF_QUERY_BEST_EFFORT))
-		return false;
-	return error == -EFSCORRUPTED || error == -EFSBADCRC || error == -EIO;
 }
 
 /*
@@ -386,38 +313,6 @@ pmf_range_to_failure(
 	return 0;
 }
 
-static int
-pmf_run_engine(
-	struct pmf_fs			*fs,
-	const struct xfs_failure_range	*fr,
-	unsigned int			flags,
-	struct pmf_sink			*sink)
-{
-	struct xfs_failure_impact	imp;
-
-	if (fs->online) {
-		if (flags & PMF_QUERY_SCAN)
-			return pmf_seterr(fs, -EOPNOTSUPP,
-				"an inode scan needs the unmounted devices, not a mount point");
-		return pmf_online_walk(fs, fr, sink);
-	}
-	switch (fr->dev) {
-	case XFS_FAILURE_DEV_DATA:
-		if ((flags & PMF_QUERY_SCAN) || !xfs_has_rmapbt(fs->mp))
-			return pmf_scan_walk(fs, fr, sink);
-		return pmf_rmap_walk(fs, fr, sink);
-	case XFS_FAILURE_DEV_LOG:
-		if (!xfs_failure_log_impact(&fs->fgeo, fr,
-				pmf_log_hints(fs, fr->daddr, fr->bbcount), &imp))
-			return 0;
-		return pmf_sink_add(sink, &imp);
-	case XFS_FAILURE_DEV_RT:
-		return pmf_rt_walk(fs, fr, sink);
-	default:
-		return pmf_seterr(fs, -EINVAL, "unknown device %d", fr->dev);
-	}
-}
-
 int
 pmf_query(
 	struct pmf_fs			*fs,
@@ -443,7 +338,7 @@ pmf_query(
 	if (error)
 		return pmf_seterr(fs, error, "invalid range");
 
-	error = pmf_run_engine(fs, &fr, flags, &sink);
+	error = fs->ops->walk(fs, &fr, &sink);
 	if (error)
 		goto out;
 	if (flags & PMF_QUERY_PATHS) {

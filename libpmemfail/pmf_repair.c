@@ -17,13 +17,99 @@ int
 pmf_writable(
 	struct pmf_fs	*fs)
 {
-	if (fs->online)
+	/* A capability, not a backend choice: writes need libxfs. */
+	if (!fs->mp)
 		return pmf_seterr(fs, -EOPNOTSUPP,
 				"a mounted filesystem is changed through the kernel, not libxfs");
 	if (!fs->writable)
 		return pmf_seterr(fs, -EROFS,
 				"the filesystem was opened read-only");
 	return 0;
+}
+
+/*
+ * Bring every rtgroup's metadata inodes into memory: bunmapi and the rt
+ * bitmap code find the bitmap and summary there, and the deferred rmap and
+ * refcount updates of a libxfs with realtime rmap the rmap and refcount
+ * btree inodes.  libxfs_umount() lets them go.
+ */
+int
+pmf_rt_load_inodes(
+	struct pmf_fs		*fs)
+{
+	struct xfs_mount	*mp = fs->mp;
+	struct xfs_rtgroup	*rtg = NULL;
+	struct xfs_trans	*tp;
+	int			error;
+
+	error = pmf_trans_alloc_empty(mp, &tp);
+	if (error)
+		return error;
+	if (xfs_has_rtgroups(mp) && !mp->m_rtdirip)
+		error = libxfs_rtginode_load_parent(tp);
+	while (!error && (rtg = xfs_rtgroup_next(mp, rtg))) {
+		if (!rtg->rtg_inodes[XFS_RTGI_BITMAP])
+			error = libxfs_rtginode_load(rtg, XFS_RTGI_BITMAP, tp);
+		if (!error && !rtg->rtg_inodes[XFS_RTGI_SUMMARY])
+			error = libxfs_rtginode_load(rtg, XFS_RTGI_SUMMARY, tp);
+		if (!error && (!rtg->rtg_inodes[XFS_RTGI_BITMAP] ||
+			       !rtg->rtg_inodes[XFS_RTGI_SUMMARY]))
+			error = -EFSCORRUPTED;
+#ifdef HAVE_LIBXFS_RTRMAP
+		for (int t = XFS_RTGI_SUMMARY + 1; !error && t < XFS_RTGI_MAX; t++)
+			if (xfs_rtginode_enabled(rtg, t) && !rtg->rtg_inodes[t])
+				error = libxfs_rtginode_load(rtg, t, tp);
+#endif
+		if (error)
+			xfs_rtgroup_rele(rtg);
+	}
+	libxfs_trans_cancel(tp);
+	if (error)
+		return pmf_seterr(fs, error,
+				"cannot load the realtime bitmap inodes: %s",
+				strerror(-error));
+	/*
+	 * libxfs keeps the free block count of a filesystem with realtime
+	 * btrees wrong (pmf_rt_done() says how); count them again at close.
+	 */
+	if (fs->writable && xfs_has_metadir(mp))
+		fs->rt_changed = true;
+	return 0;
+}
+
+/*
+ * xfs_sync_sb() is in libxfs but undeclared to its clients (as is
+ * libxfs_trans_mod_sb(), pmf_repair_rt.c).
+ */
+int xfs_sync_sb(struct xfs_mount *mp, bool wait);
+
+/*
+ * Before the unmount of a filesystem whose realtime metadata changed:
+ * count the free blocks again from the AGFs and write the superblock, as
+ * the kernel's mount and xfs_db do with lazy counters.  Userspace libxfs
+ * takes a new rtrmap or rtrefcount btree block from the in-core count
+ * only (XFS_TRANS_SB_RES_FDBLOCKS changes no superblock there), and may
+ * count a freed one back twice: once in the metafile reservation code,
+ * which it never set up, and once in its extent free item, which frees
+ * every extent as XFS_AG_RESV_NONE.  The superblock's count would be off
+ * by a block for each.
+ */
+void
+pmf_rt_done(
+	struct pmf_fs		*fs)
+{
+	struct xfs_mount	*mp = fs->mp;
+	int			error;
+
+	if (!fs->rt_changed)
+		return;
+	fs->rt_changed = false;
+	error = libxfs_initialize_perag_data(mp, mp->m_sb.sb_agcount);
+	if (!error)
+		error = xfs_sync_sb(mp, false);
+	if (error)
+		fprintf(stderr, "pmemfail: cannot write the free block count: %s\n",
+				strerror(-error));
 }
 
 int

@@ -6,7 +6,8 @@
  * over the failed range, as xfs_db's fsmap does, and let the shared core
  * decide what every record means.  Gaps between records are free space.
  * The AG walk (pmf_agwalk_*) also serves the inode scan, which feeds it
- * records it made itself, so that both engines decide the same way.
+ * records it made itself; both, and the online engine, decide through
+ * pmf_agslice.c.
  */
 #include "pmf_priv.h"
 
@@ -17,7 +18,7 @@ pmf_rmap_shared(
 	const struct xfs_failure_impact	*imp,
 	bool				*shared)
 {
-	struct xfs_mount		*mp = info->fs->mp;
+	struct xfs_mount		*mp = info->as.fs->mp;
 	xfs_agblock_t			agbno, fbno;
 	xfs_extlen_t			len, flen;
 	uint64_t			first, last;
@@ -55,91 +56,59 @@ pmf_rmap_log_hints(
 }
 
 /*
- * Decide one record.  The shared and live-log hints depend on the clipped
- * part, so the core is asked once for the clip and again with the hints.
+ * What the core needs besides the record, offline: the refcount btree says
+ * whether data is shared, the log's head and tail whether it is live, and
+ * the block itself which btree an OWN_AG block belongs to.
  */
 static int
-pmf_rmap_decide(
-	struct pmf_agwalk		*info,
-	const struct xfs_rmap_irec	*rec,
+pmf_rmap_hints(
+	struct pmf_agslice		*as,
 	struct xfs_failure_impact	*imp,
-	bool				*hit)
+	unsigned int			*hints)
 {
-	struct pmf_fs			*fs = info->fs;
-	xfs_agnumber_t			agno = pag_agno(info->pag);
-	unsigned int			hints = 0;
+	struct pmf_agwalk		*info =
+		container_of(as, struct pmf_agwalk, as);
 	bool				shared;
 	int				error;
 
-	*hit = xfs_failure_rmap_impact(&fs->fgeo, info->fr, agno, rec, 0, imp);
-	if (!*hit)
+	switch (imp->owner) {
+	case XFS_FOWN_AG_BTREE:
+		pmf_refine_ag_btree(as->fs, imp);
 		return 0;
-	if (imp->owner == XFS_FOWN_AG_BTREE) {
-		pmf_refine_ag_btree(fs, imp);
-		return 0;
-	} else if (imp->owner == XFS_FOWN_FILE_DATA) {
+	case XFS_FOWN_FILE_DATA:
 		error = pmf_rmap_shared(info, imp, &shared);
 		if (error)
 			return error;
 		if (shared)
-			hints |= XFS_FAILURE_SHARED;
-	} else if (imp->owner == XFS_FOWN_LOG) {
-		hints |= pmf_rmap_log_hints(fs, imp);
-	} else {
+			*hints |= XFS_FAILURE_SHARED;
+		return 0;
+	case XFS_FOWN_LOG:
+		*hints |= pmf_rmap_log_hints(as->fs, imp);
+		return 0;
+	default:
 		return 0;
 	}
-	xfs_failure_rmap_impact(&fs->fgeo, info->fr, agno, rec, hints, imp);
-	return 0;
 }
 
-/* Report free space in [info->next, end) of this AG. */
+/* The allocated inodes of a damaged chunk, from the inobt. */
 static int
-pmf_rmap_gap(
-	struct pmf_agwalk		*info,
-	xfs_agblock_t			end)
+pmf_rmap_inodes(
+	struct pmf_agslice		*as,
+	const struct xfs_failure_impact	*imp)
 {
-	struct xfs_failure_impact	imp;
-
-	if (end <= info->next)
-		return 0;
-	if (!xfs_failure_free_impact(&info->fs->fgeo, info->fr,
-			pag_agno(info->pag), info->next, end - info->next, &imp))
-		return 0;
-	return pmf_sink_add(info->sink, &imp);
-}
-
-/* Decide one record of the AG, in startblock order, and the gap before it. */
-int
-pmf_agwalk_record(
-	struct pmf_agwalk		*info,
-	const struct xfs_rmap_irec	*rec)
-{
-	struct xfs_failure_impact	imp;
-	xfs_agblock_t			end;
-	bool				hit;
 	int				error;
 
-	error = pmf_rmap_gap(info, rec->rm_startblock);
-	if (error)
-		return error;
-	end = rec->rm_startblock + rec->rm_blockcount;
-	if (end > info->next)
-		info->next = end;
-
-	error = pmf_rmap_decide(info, rec, &imp, &hit);
-	if (error || !hit)
-		return error;
-	error = pmf_sink_add(info->sink, &imp);
-	if (error)
-		return error;
-	if (imp.owner != XFS_FOWN_INODES)
-		return 0;
-	error = pmf_inodes_expand(info->fs, &imp, info->sink);
+	error = pmf_inodes_expand(as->fs, imp, as->sink);
 	/* The chunk is known; only the list of its inodes is not. */
-	if (error && pmf_best_effort(info->fs, error))
-		error = pmf_sink_unresolved(info->fs, info->sink, NULL);
+	if (error && pmf_best_effort(as->fs, error))
+		error = pmf_sink_unresolved(as->fs, as->sink, NULL);
 	return error;
 }
+
+static const struct pmf_agslice_ops pmf_rmap_slice_ops = {
+	.hints	= pmf_rmap_hints,
+	.inodes	= pmf_rmap_inodes,
+};
 
 static int
 pmf_rmap_fn(
@@ -147,7 +116,9 @@ pmf_rmap_fn(
 	const struct xfs_rmap_irec	*rec,
 	void				*priv)
 {
-	return pmf_agwalk_record(priv, rec);
+	struct pmf_agwalk		*info = priv;
+
+	return pmf_agslice_record(&info->as, rec);
 }
 
 /* Take the AG's perag and AGF for a walk of @grp's slice of the range. */
@@ -162,10 +133,12 @@ pmf_agwalk_start(
 	int				error;
 
 	memset(info, 0, sizeof(*info));
-	info->fs = fs;
-	info->fr = fr;
-	info->sink = sink;
-	info->next = grp->low_agbno;
+	info->as.fs = fs;
+	info->as.fr = fr;
+	info->as.sink = sink;
+	info->as.ops = &pmf_rmap_slice_ops;
+	info->as.agno = grp->agno;
+	info->as.next = grp->low_agbno;
 	info->pag = libxfs_perag_get(fs->mp, grp->agno);
 	if (!info->pag)
 		return pmf_seterr(fs, -EFSCORRUPTED, "AG %u: no such AG",
@@ -187,7 +160,7 @@ pmf_agwalk_finish(
 	int				error)
 {
 	if (!error)
-		error = pmf_rmap_gap(info, grp->high_agbno + 1);
+		error = pmf_agslice_gap(&info->as, grp->high_agbno + 1);
 	if (info->refc_cur)
 		libxfs_btree_del_cursor(info->refc_cur,
 				error ? XFS_BTREE_ERROR : XFS_BTREE_NOERROR);
@@ -237,7 +210,7 @@ pmf_rmap_walk_ag(
 	if (error && !fs->errmsg[0])
 		pmf_seterr(fs, error, "AG %u: cannot walk the rmap btree: %s",
 				grp->agno, strerror(-error));
-	*next = info.next;
+	*next = info.as.next;
 	return pmf_agwalk_finish(&info, grp, error);
 }
 

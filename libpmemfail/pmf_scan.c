@@ -547,7 +547,7 @@ pmf_scan_emit(
 	if (error)
 		return error;
 	for (size_t i = 0; i < ag->nr && !error; i++)
-		error = pmf_agwalk_record(&info, &ag->recs[i]);
+		error = pmf_agslice_record(&info.as, &ag->recs[i]);
 	return pmf_agwalk_finish(&info, &ag->grp, error);
 }
 

@@ -3,7 +3,7 @@
  * Copyright (c) 2026 The pmemfail authors.
  *
  * The undo file of xfs_pmem repair: shared by the write interposer
- * (pmf_undo.c, also built as libpmemfail-undo.so) and the replay.
+ * (xfs_pmem/undo_wrap.c, also built as libpmemfail-undo.so) and the replay.
  *
  * Layout: struct pmf_undo_hdr, then for each device a u32 path length, the
  * path and its u64 size at the start; then records, each a struct

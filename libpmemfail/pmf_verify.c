@@ -275,24 +275,6 @@ pmf_check_unresolved(
 				"metadata could not be read");
 }
 
-/* Is this the data fork of a directory or symlink, whose blocks are metadata? */
-static int
-pmf_check_file_type(
-	struct pmf_fs		*fs,
-	uint64_t		ino,
-	umode_t			*mode)
-{
-	struct xfs_inode	*ip;
-	int			error;
-
-	error = libxfs_iget(fs->mp, NULL, ino, 0, &ip);
-	if (error)
-		return error;
-	*mode = VFS_I(ip)->i_mode;
-	libxfs_irele(ip);
-	return 0;
-}
-
 static int
 pmf_agfl_find(
 	struct xfs_mount	*mp,
@@ -378,7 +360,9 @@ pmf_check_classify(
 	bool				*metadata,
 	struct pmf_check_result		*res)
 {
-	umode_t				mode;
+	enum xfs_metafile_type		metatype;
+	bool				metafile;
+	uint16_t			mode;
 	int				error;
 
 	*metadata = true;
@@ -401,7 +385,9 @@ pmf_check_classify(
 			*metadata = false;
 			return 0;
 		}
-		error = pmf_check_file_type(fs, imp->ino, &mode);
+		/* A directory's or symlink's data fork blocks are metadata. */
+		error = pmf_offline_inode_kind(fs, imp->ino, &mode, &metafile,
+				&metatype);
 		if (error) {
 			pmf_check_set(res, PMF_CHECK_CORRUPT,
 					"inode %llu cannot be read: %s",
@@ -447,7 +433,7 @@ pmf_check_impact(
 	bool				metadata;
 
 	memset(res, 0, sizeof(*res));
-	if (fs->online)
+	if (!fs->mp)		/* checks read the devices through libxfs */
 		return pmf_seterr(fs, -EOPNOTSUPP,
 				"checking blocks needs the unmounted devices");
 	if (imp->owner == PMF_OWN_AG_HEADERS && imp->dev == PMF_DEV_DATA) {
@@ -697,7 +683,7 @@ pmf_check_ag(
 	struct xfs_perag	*pag;
 	int			error = 0;
 
-	if (fs->online)
+	if (!fs->mp)		/* checks read the devices through libxfs */
 		return pmf_seterr(fs, -EOPNOTSUPP,
 				"checking AGs needs the unmounted devices");
 	if (agno >= fs->mp->m_sb.sb_agcount)

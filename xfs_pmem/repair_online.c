@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include "xfs_pmem.h"
 #include "online.h"
-#include "pmf_scrub.h"
+#include "scrub.h"
 #include <xfs/xfs.h>
 
 /* fsck's exit codes, as for the offline repair. */

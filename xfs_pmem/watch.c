@@ -25,8 +25,8 @@
 #include <sys/wait.h>
 #include "xfs_pmem.h"
 #include "online.h"
-#include "pmf_healthmon.h"
-#include "pmf_scrub.h"
+#include "healthmon.h"
+#include "scrub.h"
 
 struct watch_args {
 	const char		*mnt;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "pmf_healthmon.h"
+#include "healthmon.h"
 
 int
 main(

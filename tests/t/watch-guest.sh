@@ -42,7 +42,7 @@ echo "victim (inode $vino) at sectors $dstart+$dlen; AG 1 inobt root at sector $
 job=$TMP/job
 mkdir -p "$job"
 gcc -static -O2 -Wall -Wextra -Werror -isystem "$XFSPROGS_DIR/include" \
-	-I"$PMF_BUILD" -I"$PMF_SRC/libpmemfail" -o "$job/verifymedia" \
+	-I"$PMF_BUILD" -I"$PMF_SRC/xfs_pmem" -o "$job/verifymedia" \
 	"$PMF_SRC/tests/online/verifymedia.c" ||
 	pmf_fail "cannot build tests/online/verifymedia.c statically"
 # The daemon runs once (a mount has one health monitor): in the sanitizer

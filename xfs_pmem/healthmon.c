@@ -6,7 +6,7 @@
  * events.
  */
 #include <errno.h>
-#include "pmf_healthmon.h"
+#include "healthmon.h"
 
 /*
  * A monitor file descriptor for the filesystem of @fsfd, reading

@@ -20,7 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <xfs/xfs.h>
-#include "pmf_scrub.h"
+#include "scrub.h"
 
 static const struct {
 	const char	*name;

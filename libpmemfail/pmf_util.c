@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Copyright (c) 2026 The pmemfail authors.
+ *
+ * Helpers every part of the library uses: the error message, growing
+ * arrays, progress reports and the best-effort policy.  This file calls
+ * nothing else of the library, so that everything can call it.
+ */
+#include <stdarg.h>
+#include "pmf_priv.h"
+
+int
+pmf_seterr(
+	struct pmf_fs	*fs,
+	int		error,
+	const char	*fmt,
+	...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vsnprintf(fs->errmsg, sizeof(fs->errmsg), fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+const char *
+pmf_errmsg(
+	const struct pmf_fs	*fs)
+{
+	return fs->errmsg;
+}
+
+void
+pmf_set_progress(
+	struct pmf_fs	*fs,
+	pmf_progress_fn	fn,
+	void		*priv)
+{
+	fs->progress = fn;
+	fs->progress_priv = priv;
+}
+
+void
+pmf_progress(
+	struct pmf_fs	*fs,
+	uint64_t	done,
+	uint64_t	total)
+{
+	if (fs->progress)
+		fs->progress(done, total > done ? total : done, fs->progress_priv);
+}
+
+void
+pmf_progress_done(
+	struct pmf_fs	*fs)
+{
+	if (fs->progress)
+		fs->progress(0, 0, fs->progress_priv);
+}
+
+/* Make room for @need elements of @size in a growing array. */
+int
+pmf_grow(
+	void		**array,
+	size_t		*cap,
+	size_t		need,
+	size_t		size)
+{
+	size_t		ncap = *cap ? *cap : 64;
+	void		*p;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	p = realloc(*array, ncap * size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = ncap;
+	return 0;
+}
+
+/* May a query go on past this error, under PMF_QUERY_BEST_EFFORT? */
+bool
+pmf_best_effort(
+	struct pmf_fs	*fs,
+	int		error)
+{
+	if (!(fs->qflags & PMF_QUERY_BEST_EFFORT))
+		return false;
+	return error == -EFSCORRUPTED || error == -EFSBADCRC || error == -EIO;
+}
