@@ -22,12 +22,13 @@ for i in $(seq 1 40); do
 	dd if=/dev/urandom of="$TMP/mnt/d/f$i" bs=4k count=$((i % 7 + 1)) status=none
 done
 touch "$TMP/mnt/d/e"{1..100}
+pmf_first_extent "$TMP/mnt/d/f6" fstart flen
 pmf_umount "$TMP/mnt"
 sectors=$(( $(stat -c %s "$img") / 512 ))
 
-"$PYTHON" - "$seed" "$sectors" "$TMP/bb" "$TMP/want" <<'PY'
+"$PYTHON" - "$seed" "$sectors" "$TMP/bb" "$TMP/want" "$fstart" <<'PY'
 import random, sys
-seed, sectors = int(sys.argv[1]), int(sys.argv[2])
+seed, sectors, fstart = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[5])
 rnd = random.Random(seed)
 # Mostly the first 4 MiB of each AG (headers, btrees, inodes, the files).
 ag = sectors // 4
@@ -36,8 +37,9 @@ for _ in range(60):
     base = rnd.randrange(4) * ag
     s = base + rnd.randrange(8192)
     ents.append((s, rnd.choice([1, 1, 8, 8, 16, 64])))
-# AG 0 and AG 1 headers, AG 0's btree roots and first inode chunk.
-ents += [(0, 8), (16, 8), (128, 8), (ag, 8), (ag + 24, 8)]
+# AG 0 and AG 1 headers, AG 0's btree roots and first inode chunk, and
+# the first block of a file.
+ents += [(0, 8), (16, 8), (128, 8), (ag, 8), (ag + 24, 8), (fstart, 8)]
 ents.append(ents[0])                                     # a duplicate
 ents.append((ents[1][0] + ents[1][1], 8))                # adjacent
 ents.append((ents[2][0] + max(ents[2][1] // 2, 0), 16))  # overlapping
