@@ -12,10 +12,10 @@
 # after the unmount (offline), and with --all.  Both must name exactly: A and B with the
 # lost file offsets, the inodes of the bad block that exist (inode numbers
 # worked out here from the geometry, paths from the host's own walk), and
-# the free range.  Then, on the host, the ranges of the list the guest read
-# back are lost (inject) and one `repair --badblocks LIST --apply` repairs
-# them all: the manifest names the lost file ranges, every other file keeps
-# its checksum, and xfs_repair -n is clean.
+# the free range.  Then, still in the guest and on that device, one
+# `repair --badblocks /sys/block/pmem0/badblocks --apply` repairs them all:
+# the manifest names the lost file ranges, every other file keeps its
+# checksum, and xfs_repair -n is clean.
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 pmf_require_guest
@@ -93,7 +93,9 @@ PY
 
 job=$TMP/job
 mkdir -p "$job"
-pmf_guest_bins "$job" "$GUEST_PMEM"
+pmf_guest_bins "$job" "$GUEST_PMEM" "$XFSPROGS_DIR/repair/xfs_repair"
+cp "$(dirname "$(dirname "$GUEST_PMEM")")/libpmemfail/.libs/libpmemfail-undo.so" "$job/" ||
+	pmf_fail "no undo interposer beside $GUEST_PMEM"
 cp "$TMP/bb.sh" "$job/"
 cols=range,dev,start,length,owner,inode,foffset,effect,path
 cat > "$job/job.sh" <<EOF
@@ -110,6 +112,27 @@ echo \$? > \$OUT/all.rc
 umount /mnt
 ./xfs_pmem badblocks /dev/pmem0 -J -b -o $cols > \$OUT/offline.json 2> \$OUT/offline.err
 echo \$? > \$OUT/offline.rc
+# The repair, on the poisoned device itself, of the list the kernel keeps.
+# First the administrator's step, as ndctl clear-errors takes it: whole
+# blocks of zeros over the listed sectors (what they held is lost), which
+# clears the poison; xfs_repair stops at the first read that fails, and
+# reads the first AG's headers 512 KiB at a time.
+cp /sys/block/pmem0/badblocks /tmp/list
+while read -r s n; do
+	dd if=/dev/zero of=/dev/pmem0 bs=4096 seek=\$((s / 8)) count=\$((n / 8)) conv=notrunc 2>/dev/null
+done < /tmp/list
+sync
+cat /sys/block/pmem0/badblocks > \$OUT/badblocks.cleared
+PMF_UNDO_SHIM=/job/libpmemfail-undo.so ./xfs_pmem repair /dev/pmem0 --device data \
+	--badblocks /tmp/list --apply --undo /tmp/undo --manifest \$OUT/man.json \
+	--xfs-repair /job/xfs_repair > \$OUT/repair.out 2>&1
+echo \$? > \$OUT/repair.rc
+./xfs_repair -n /dev/pmem0 > \$OUT/xfs_repair.out 2>&1
+echo \$? > \$OUT/xfs_repair.rc
+mount -t xfs /dev/pmem0 /mnt || exit 6
+(cd /mnt && find . -type f | sort | xargs sha256sum) > \$OUT/sums.after 2> \$OUT/sums.err
+echo \$? > \$OUT/sums.rc
+umount /mnt
 EOF
 "$PMF_SRC/tests/guest/run" --timeout "${PMF_GUEST_TIMEOUT:-600}" \
 	--xfsprogs "$XFSPROGS_DIR" --job "$job" --out "$TMP/out" --disk "$img" \
@@ -151,21 +174,20 @@ done
 	grep -q ' /a$' "$out/all.txt" && grep -q ' /b$' "$out/all.txt" ||
 	pmf_fail "badblocks --all exited $(cat "$out/all.rc"): $(head -c 600 "$out/all.txt" "$out/all.err")"
 
-# On the host's copy, the listed ranges lost (inject), then one repair of
-# the list the guest read back, as after the unmount; nothing else may
-# change.
+# The repair in the guest, on the device whose reads of the listed
+# sectors fail, of the list the kernel keeps.
+[ -s "$out/badblocks.cleared" ] &&
+	pmf_fail "writing the listed blocks did not clear the poison: $(cat "$out/badblocks.cleared")"
+rc=$(cat "$out/repair.rc")
+[ "$rc" -le 1 ] || pmf_fail "repair --badblocks in the guest exited $rc: $(tail -n 5 "$out/repair.out")"
+[ "$(cat "$out/xfs_repair.rc")" = 0 ] ||
+	pmf_fail "xfs_repair -n after the repair: $(tail -n 5 "$out/xfs_repair.out")"
+[ "$(cat "$out/sums.rc")" = 0 ] ||
+	pmf_fail "a file does not read back after the repair: $(head -n 3 "$out/sums.err")"
 sectors=0
-while read -r s n; do
-	"$XFS_PMEM" inject "$img" --device data --offset "${s}s" --length "${n}s" \
-		--mode random --seed "$s" --yes > /dev/null || pmf_fail "inject $s+$n failed"
-	sectors=$((sectors + n))
-done < "$out/badblocks"
-"$XFS_PMEM" repair "$img" --device data --badblocks "$out/badblocks" --apply \
-	--undo "$TMP/undo" --manifest "$TMP/man.json" > "$TMP/repair.out" 2>&1
-rc=$?
-[ $rc -le 1 ] || pmf_fail "repair --badblocks exited $rc: $(tail -n 3 "$TMP/repair.out")"
+while read -r s n; do sectors=$((sectors + n)); done < "$out/badblocks"
 # The manifest names both files' lost blocks, at the offsets the list hit.
-"$PYTHON" - "$TMP/man.json" "$TMP/targets.json" <<'PY' || pmf_fail "the manifest misses a lost file range"
+"$PYTHON" - "$out/man.json" "$TMP/targets.json" <<'PY' || pmf_fail "the manifest misses a lost file range"
 import json, sys
 man = json.load(open(sys.argv[1]))
 got = {(f["path"][0], f["foffset"]) for f in man["files"]}
@@ -174,14 +196,9 @@ want = {(t[3]["path"], t[3]["foffset"]) for t in json.load(open(sys.argv[2]))
 if not want <= got:
     sys.exit("manifest files %r, want %r" % (sorted(got), sorted(want)))
 PY
-"$XFS_REPAIR" -n "$img" > "$TMP/xfs_repair.out" 2>&1 ||
-	pmf_fail "xfs_repair -n after the repairs: $(tail -n 5 "$TMP/xfs_repair.out")"
-pmf_mount "$img" "$mnt"
 # Files a and b lost a block each (holes now), the chunk's inodes are
 # gone; every other file is intact.
-(cd "$mnt" && find . -type f ! -name 'pmemfail-quarantine*' -printf '%P\n' |
-	sort | xargs sha256sum) > "$TMP/sums.after"
-pmf_umount "$mnt"
+sed 's|  \./|  |' "$out/sums.after" | grep -v '  pmemfail-quarantine' > "$TMP/sums.after"
 # What the list took: a block of a and b, the inodes of the chunk's block.
 "$PYTHON" - "$TMP/targets.json" > "$TMP/lost" <<'PY'
 import json, sys
