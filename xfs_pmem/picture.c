@@ -6,7 +6,8 @@
  * the data device (one for a log or realtime device), each owner class in
  * its own colour at the scale of its strip, the failed ranges outlined and
  * marked above the strip, and a legend.  The owners come from the same
- * query as the report, over each whole strip, without paths.  A pixel
+ * query as the report, over each whole strip, without paths, and as
+ * verify's does: what damaged metadata hides is drawn as unknown.  A pixel
  * shared by several owners shows the one of highest rank, so that a block
  * of metadata among free space or file data stays visible; an outline is
  * at least XFS_PMEM_SVG_MINBOX pixels wide, so that one lost sector is as
@@ -312,7 +313,8 @@ xfs_pmem_svg_write(
 			continue;
 		error = xfs_pmem_svg_strips(geo, d, &strips[d], &nstrips[d]);
 		for (size_t i = 0; !error && i < nstrips[d]; i++)
-			error = pmf_query(fs, &strips[d][i].range, 0,
+			error = pmf_query(fs, &strips[d][i].range,
+					PMF_QUERY_BEST_EFFORT,
 					xfs_pmem_svg_record, &strips[d][i]);
 		total += nstrips[d];
 	}
