@@ -70,7 +70,8 @@ repair_usage(void)
 "\nOn a mounted filesystem, \"%s repair --online MOUNTPOINT ...\" has the\n"
 "kernel repair what the range held (see \"%s repair --online --help\").\n"
 "\nExit status (as fsck): 0 nothing to repair, 1 repaired, 4 repair needed\n"
-"(dry run) or left undone, 8 operational error, 16 usage error.\n",
+"(dry run), 8 operational error, 12 (4 and 8) a step failed and the repair\n"
+"is left undone, 16 usage error.\n",
 		progname, progname, progname, progname);
 }
 
