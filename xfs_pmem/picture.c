@@ -6,8 +6,8 @@
  * the data device (one for a log or realtime device), each owner class in
  * its own colour at the scale of its strip, the failed ranges outlined and
  * marked above the strip, and a legend.  The owners come from the same
- * query as the report, over each whole strip, without paths, and as
- * verify's does: what damaged metadata hides is drawn as unknown.  A pixel
+ * query as the report, over each whole strip, without paths and best
+ * effort: what damaged metadata hides is drawn as unknown.  A pixel
  * shared by several owners shows the one of highest rank, so that a block
  * of metadata among free space or file data stays visible; an outline is
  * at least XFS_PMEM_SVG_MINBOX pixels wide, so that one lost sector is as
