@@ -22,19 +22,6 @@
 #include <json-c/json.h>
 #include "xfs_pmem.h"
 
-/* Bytes of device @dev that the filesystem uses. */
-static uint64_t
-xfs_pmem_fs_bytes(
-	const struct pmf_geometry	*geo,
-	enum pmf_device			dev)
-{
-	switch (dev) {
-	case PMF_DEV_LOG:	return geo->logblocks * (uint64_t)geo->blocksize;
-	case PMF_DEV_RT:	return geo->rblocks * (uint64_t)geo->blocksize;
-	default:		return geo->dblocks * (uint64_t)geo->blocksize;
-	}
-}
-
 int
 xfs_pmem_ranges_add(
 	struct xfs_pmem_ranges	*rl,
@@ -71,6 +58,40 @@ xfs_pmem_range_cmp(
 	if (x->offset != y->offset)
 		return x->offset < y->offset ? -1 : 1;
 	return x->length < y->length ? -1 : x->length > y->length;
+}
+
+/*
+ * pmf_check_ag() on every AG the data device ranges of the sorted list @rl
+ * touch, each AG once.  0, or what the sweep returned.
+ */
+int
+xfs_pmem_ranges_check_ags(
+	struct pmf_fs			*fs,
+	const struct xfs_pmem_ranges	*rl,
+	pmf_damage_fn			fn,
+	void				*priv)
+{
+	struct pmf_geometry		geo;
+	uint64_t			agbytes;
+	uint64_t			next = 0;	/* first AG not swept */
+	int				error = 0;
+
+	if (!rl->nr || rl->v[0].dev != PMF_DEV_DATA)
+		return 0;
+	pmf_get_geometry(fs, &geo);
+	agbytes = (uint64_t)geo.agblocks * geo.blocksize;
+	for (size_t i = 0; !error && i < rl->nr; i++) {
+		uint64_t	first = rl->v[i].offset / agbytes;
+		uint64_t	last = (rl->v[i].offset + rl->v[i].length - 1) /
+					agbytes;
+
+		for (uint64_t ag = first > next ? first : next;
+		     !error && ag <= last && ag < geo.agcount; ag++)
+			error = pmf_check_ag(fs, ag, fn, priv);
+		if (last + 1 > next)
+			next = last + 1;
+	}
+	return error;
 }
 
 /* Sort the list and merge the ranges that overlap or touch. */
@@ -239,7 +260,7 @@ xfs_pmem_badblocks_read(
 	struct xfs_pmem_ranges		*rl)
 {
 	const struct xfs_pmem_bbwin	all = { 0, UINT64_MAX };
-	uint64_t			size = xfs_pmem_fs_bytes(geo, dev);
+	uint64_t			size = geo->dev[dev].fs_bytes;
 	uint64_t			past = 0;
 	FILE				*f;
 	int				error;
@@ -332,7 +353,7 @@ xfs_pmem_badblocks_sysfs(
 {
 	for (int d = PMF_DEV_DATA; d <= PMF_DEV_RT; d++) {
 		const char		*path = geo->dev[d].path;
-		uint64_t		size = xfs_pmem_fs_bytes(geo, d);
+		uint64_t		size = geo->dev[d].fs_bytes;
 		struct xfs_pmem_ranges	one = { 0 };
 		struct xfs_pmem_bbwin	win;
 		uint64_t		past = 0;

@@ -148,37 +148,6 @@ repair_check_writable(
 	return 0;
 }
 
-/*
- * What damaged metadata kept the prediction from seeing: every AG the
- * ranges touch, each once (the ranges are sorted).
- */
-static int
-plan_check_ags(
-	struct plan_ctx			*pc,
-	const struct pmf_geometry	*geo,
-	const struct xfs_pmem_ranges	*rl)
-{
-	uint64_t			agbytes;
-	uint64_t			next = 0;
-	int				error = 0;
-
-	if (!rl->nr || rl->v[0].dev != PMF_DEV_DATA)
-		return 0;
-	agbytes = (uint64_t)geo->agblocks * geo->blocksize;
-	for (size_t i = 0; !error && i < rl->nr; i++) {
-		uint64_t	first = rl->v[i].offset / agbytes;
-		uint64_t	last = (rl->v[i].offset + rl->v[i].length - 1) /
-					agbytes;
-
-		for (uint64_t ag = first > next ? first : next;
-		     !error && ag <= last && ag < geo->agcount; ag++)
-			error = pmf_check_ag(pc->fs, ag, plan_missed, pc);
-		if (last + 1 > next)
-			next = last + 1;
-	}
-	return error;
-}
-
 /* The plan step: 0 with the plan sent to @out, or say why and exit 8. */
 int
 repair_plan_step(
@@ -212,7 +181,8 @@ repair_plan_step(
 				PMF_QUERY_PATHS | PMF_QUERY_BEST_EFFORT,
 				plan_record, &pc);
 	if (!error)
-		error = plan_check_ags(&pc, &geo, &rl);
+		error = xfs_pmem_ranges_check_ags(pc.fs, &rl, plan_missed,
+				&pc);
 	if (!error) {
 		sum.ino = pc.meta;
 		sum.start = pc.log;

@@ -240,31 +240,15 @@ verify_sweep(
 	struct sim_ctx			*ctx,
 	const struct xfs_pmem_ranges	*rl)
 {
-	struct pmf_geometry		geo;
-	uint64_t			agbytes;
-	uint64_t			next = 0;	/* first AG not swept */
 	int				error;
 
 	if (!rl->nr || rl->v[0].dev != PMF_DEV_DATA)
 		return 0;
-	pmf_get_geometry(ctx->fs, &geo);
-	agbytes = (uint64_t)geo.agblocks * geo.blocksize;
 	error = xfs_pmem_impact_table(&ctx->missed, "missed",
 			verify_missed_cols, VERIFY_NMISSED, ctx->out);
-	for (size_t i = 0; !error && i < rl->nr; i++) {
-		const struct pmf_range	*r = &rl->v[i];
-		uint64_t		first = r->offset / agbytes;
-		uint64_t		last = (r->offset + r->length - 1) / agbytes;
-
-		if (last >= geo.agcount)
-			last = geo.agcount - 1;
-		for (uint64_t agno = first > next ? first : next;
-		     agno <= last && !error; agno++)
-			error = pmf_check_ag(ctx->fs, agno, verify_missed_fn,
-					ctx);
-		if (last + 1 > next)
-			next = last + 1;
-	}
+	if (!error)
+		error = xfs_pmem_ranges_check_ags(ctx->fs, rl,
+				verify_missed_fn, ctx);
 	return error;
 }
 

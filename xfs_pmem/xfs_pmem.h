@@ -199,6 +199,8 @@ struct xfs_pmem_ranges {
 
 int xfs_pmem_ranges_add(struct xfs_pmem_ranges *rl, const struct pmf_range *r);
 void xfs_pmem_ranges_free(struct xfs_pmem_ranges *rl);
+int xfs_pmem_ranges_check_ags(struct pmf_fs *fs,
+		const struct xfs_pmem_ranges *rl, pmf_damage_fn fn, void *priv);
 int xfs_pmem_target_load(struct xfs_pmem_target *t);
 int xfs_pmem_target_ranges(const struct xfs_pmem_target *t,
 		const struct pmf_geometry *geo, struct xfs_pmem_ranges *rl);
