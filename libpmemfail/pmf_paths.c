@@ -44,11 +44,14 @@ struct pmf_pathcache {
 	const uint64_t	*targets;	/* sorted, only during the walk */
 	size_t		ntargets;
 	size_t		bad_dirs;	/* directories that could not be read */
-	/* Results: one path array per target with links. */
-	uint64_t	*res_ino;
-	char		***res_paths;
-	unsigned int	*res_n;
-	size_t		nres;
+	/*
+	 * Path arrays handed out by pmf_paths_get() until pmf_paths_put():
+	 * a path is built when it is asked for, so that only the entries
+	 * are kept, never a string per path of the whole range.
+	 */
+	char		***lent;
+	size_t		nlent;
+	size_t		lentcap;
 };
 
 static int
@@ -504,39 +507,6 @@ pmf_build_path(
 	return path;
 }
 
-static int
-pmf_collect_results(
-	struct pmf_fs	*fs)
-{
-	struct pmf_pathcache *pc = fs->paths;
-	size_t		i = 0;
-
-	pc->res_ino = calloc(pc->nlinks + 1, sizeof(*pc->res_ino));
-	pc->res_paths = calloc(pc->nlinks + 1, sizeof(*pc->res_paths));
-	pc->res_n = calloc(pc->nlinks + 1, sizeof(*pc->res_n));
-	if (!pc->res_ino || !pc->res_paths || !pc->res_n)
-		return -ENOMEM;
-	while (i < pc->nlinks) {
-		size_t	j = i, r = pc->nres;
-
-		while (j < pc->nlinks && pc->links[j].ino == pc->links[i].ino)
-			j++;
-		pc->res_paths[r] = calloc(j - i, sizeof(char *));
-		if (!pc->res_paths[r])
-			return -ENOMEM;
-		pc->res_ino[r] = pc->links[i].ino;
-		for (; i < j; i++) {
-			char	*path = pmf_build_path(fs, &pc->links[i]);
-
-			/* A link whose directory isn't reachable has no path. */
-			if (path)
-				pc->res_paths[r][pc->res_n[r]++] = path;
-		}
-		pc->nres++;
-	}
-	return 0;
-}
-
 static void
 pmf_dents_free(
 	struct pmf_dent	*arr,
@@ -555,16 +525,10 @@ pmf_paths_free(
 
 	if (!pc)
 		return;
+	pmf_paths_put(fs);
+	free(pc->lent);
 	pmf_dents_free(pc->dirs, pc->ndirs);
 	pmf_dents_free(pc->links, pc->nlinks);
-	for (size_t i = 0; i < pc->nres; i++) {
-		for (unsigned int j = 0; j < pc->res_n[i]; j++)
-			free(pc->res_paths[i][j]);
-		free(pc->res_paths[i]);
-	}
-	free(pc->res_ino);
-	free(pc->res_paths);
-	free(pc->res_n);
 	free(pc);
 	fs->paths = NULL;
 }
@@ -743,7 +707,7 @@ pmf_paths_resolve(
 		qsort(pc->dirs, pc->ndirs, sizeof(*pc->dirs), pmf_dent_cmp);
 	if (pc->nlinks)
 		qsort(pc->links, pc->nlinks, sizeof(*pc->links), pmf_dent_cmp);
-	return pmf_collect_results(fs);
+	return 0;
 }
 
 /* Were all directories readable, so that a missing path means unlinked? */
@@ -754,6 +718,29 @@ pmf_paths_complete(
 	return fs->paths && fs->paths->bad_dirs == 0;
 }
 
+/* The first link of @ino in the sorted links, or pc->nlinks. */
+static size_t
+pmf_first_link(
+	const struct pmf_pathcache *pc,
+	uint64_t		ino)
+{
+	size_t			lo = 0, hi = pc->nlinks;
+
+	while (lo < hi) {
+		size_t	mid = (lo + hi) / 2;
+
+		if (pc->links[mid].ino < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Every path of @ino, valid until pmf_paths_put().  A link whose directory
+ * isn't reachable has no path.
+ */
 int
 pmf_paths_get(
 	struct pmf_fs		*fs,
@@ -762,25 +749,50 @@ pmf_paths_get(
 	unsigned int		*npaths)
 {
 	struct pmf_pathcache	*pc = fs->paths;
-	size_t			lo = 0, hi;
+	size_t			i, j;
+	char			**arr;
+	int			error;
 
 	*paths = NULL;
 	*npaths = 0;
 	if (!pc)
 		return 0;
-	hi = pc->nres;
-	while (lo < hi) {
-		size_t	mid = (lo + hi) / 2;
+	i = pmf_first_link(pc, ino);
+	for (j = i; j < pc->nlinks && pc->links[j].ino == ino; j++)
+		;
+	if (i == j)
+		return 0;
+	error = pmf_grow((void **)&pc->lent, &pc->lentcap, pc->nlent + 1,
+			sizeof(*pc->lent));
+	if (error)
+		return error;
+	arr = calloc(j - i + 1, sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	pc->lent[pc->nlent++] = arr;
+	for (; i < j; i++) {
+		char	*path = pmf_build_path(fs, &pc->links[i]);
 
-		if (pc->res_ino[mid] == ino) {
-			*paths = (const char * const *)pc->res_paths[mid];
-			*npaths = pc->res_n[mid];
-			return 0;
-		}
-		if (pc->res_ino[mid] < ino)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if (path)
+			arr[(*npaths)++] = path;
 	}
+	*paths = (const char * const *)arr;
 	return 0;
+}
+
+/* Free the paths pmf_paths_get() handed out. */
+void
+pmf_paths_put(
+	struct pmf_fs		*fs)
+{
+	struct pmf_pathcache	*pc = fs->paths;
+
+	if (!pc)
+		return;
+	for (size_t i = 0; i < pc->nlent; i++) {
+		for (char **p = pc->lent[i]; *p; p++)
+			free(*p);
+		free(pc->lent[i]);
+	}
+	pc->nlent = 0;
 }

@@ -54,6 +54,9 @@ struct pmf_loginfo {
 	uint64_t	live_len;	/* circular from live_start */
 };
 
+/* Buckets of libxfs's buffer cache: it holds 8 buffers per bucket. */
+#define PMF_BHASH_SIZE		128
+
 struct pmf_fs {
 	const struct pmf_backend_ops *ops;
 	struct xfs_mount	*mp;		/* NULL online */
@@ -211,6 +214,7 @@ int pmf_pptr_list(struct pmf_fs *fs, uint64_t ino, uint32_t *gen,
 int pmf_paths_resolve(struct pmf_fs *fs, const uint64_t *inos, size_t nr);
 int pmf_paths_get(struct pmf_fs *fs, uint64_t ino, const char * const **paths,
 		unsigned int *npaths);
+void pmf_paths_put(struct pmf_fs *fs);
 void pmf_paths_free(struct pmf_fs *fs);
 bool pmf_paths_complete(const struct pmf_fs *fs);
 int pmf_offline_readdir(struct pmf_fs *fs, uint64_t dir, pmf_dirent_fn fn,

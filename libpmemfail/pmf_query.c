@@ -3,11 +3,14 @@
  * Copyright (c) 2026 The pmemfail authors.
  *
  * pmf_query(): validate a failed range, run the engine for its device, and
- * hand the impacts to the caller.  Records are held in a sink until paths
- * are resolved, so memory follows the number of affected records, never
- * the size of the filesystem.
+ * hand the impacts to the caller as the walk goes.  Records wait in a sink
+ * only until a batch of them has its paths resolved, so memory is bounded
+ * by the batch, never by the size of the range or of the filesystem.
  */
 #include "pmf_priv.h"
+
+/* Records plus chunk inodes held before their paths are looked up. */
+#define PMF_SINK_BATCH		8192
 
 struct pmf_rec {
 	struct xfs_failure_impact	imp;
@@ -17,6 +20,21 @@ struct pmf_rec {
 };
 
 struct pmf_sink {
+	struct pmf_fs	*fs;
+	unsigned int	flags;		/* PMF_QUERY_* */
+	pmf_impact_fn	fn;
+	void		*priv;
+	size_t		batch;
+	/*
+	 * Without parent pointers, paths come from one walk of the tree, which
+	 * must know every inode of the range first: a range too big for one
+	 * batch is walked twice, first only to collect its inodes.
+	 */
+	bool		collecting;
+	bool		presolved;	/* the whole range's paths are known */
+	uint64_t	*targets;	/* collecting: inodes of the range */
+	size_t		ntargets;
+	size_t		tcap;
 	struct pmf_rec	*recs;
 	size_t		nr;
 	size_t		cap;
@@ -25,6 +43,76 @@ struct pmf_sink {
 	size_t		icap;
 };
 
+static bool
+pmf_owner_is_inode(
+	enum xfs_failure_owner	owner)
+{
+	return owner == XFS_FOWN_FILE_DATA || owner == XFS_FOWN_ATTR ||
+	       owner == XFS_FOWN_BMBT || owner == XFS_FOWN_ATTR_BMBT;
+}
+
+static int
+pmf_sink_collect(
+	struct pmf_sink	*sink,
+	uint64_t	ino)
+{
+	int		error;
+
+	error = pmf_grow((void **)&sink->targets, &sink->tcap,
+			sink->ntargets + 1, sizeof(*sink->targets));
+	if (error)
+		return error;
+	sink->targets[sink->ntargets++] = ino;
+	return 0;
+}
+
+static void
+pmf_sink_clear(
+	struct pmf_sink	*sink)
+{
+	for (size_t i = 0; i < sink->nr; i++) {
+		free(sink->recs[i].unresolved);
+		sink->recs[i].unresolved = NULL;
+	}
+	sink->nr = 0;
+	sink->ninos = 0;
+}
+
+/*
+ * The batch is full and its paths can't be looked up alone: keep only the
+ * inode numbers of what it held, and of the rest of the range.
+ */
+static int
+pmf_sink_start_collecting(
+	struct pmf_sink	*sink)
+{
+	int		error = 0;
+
+	for (size_t i = 0; !error && i < sink->nr; i++)
+		if (pmf_owner_is_inode(sink->recs[i].imp.owner))
+			error = pmf_sink_collect(sink, sink->recs[i].imp.ino);
+	for (size_t i = 0; !error && i < sink->ninos; i++)
+		error = pmf_sink_collect(sink, sink->inos[i]);
+	pmf_sink_clear(sink);
+	sink->collecting = true;
+	return error;
+}
+
+static int pmf_sink_flush(struct pmf_sink *sink);
+
+/* A full batch goes out, if its paths can be found without the rest. */
+static int
+pmf_sink_full(
+	struct pmf_sink	*sink)
+{
+	struct pmf_fs	*fs = sink->fs;
+
+	if (!(sink->flags & PMF_QUERY_PATHS) || sink->presolved ||
+	    fs->has_parent)
+		return pmf_sink_flush(sink);
+	return pmf_sink_start_collecting(sink);
+}
+
 int
 pmf_sink_add(
 	struct pmf_sink			*sink,
@@ -32,6 +120,14 @@ pmf_sink_add(
 {
 	int				error;
 
+	if (!sink->collecting && sink->nr + sink->ninos >= sink->batch) {
+		error = pmf_sink_full(sink);
+		if (error)
+			return error;
+	}
+	if (sink->collecting)
+		return pmf_owner_is_inode(imp->owner) ?
+			pmf_sink_collect(sink, imp->ino) : 0;
 	error = pmf_grow((void **)&sink->recs, &sink->cap, sink->nr + 1,
 			sizeof(*sink->recs));
 	if (error)
@@ -63,8 +159,10 @@ pmf_sink_unresolved(
 		if (error)
 			return error;
 	}
-	if (!sink->nr)
+	if (sink->collecting || !sink->nr) {
+		fs->errmsg[0] = '\0';
 		return 0;
+	}
 	rec = &sink->recs[sink->nr - 1];
 	/*
 	 * The query goes on past a block that failed its checks, and libxfs's
@@ -89,6 +187,8 @@ pmf_sink_add_inode(
 {
 	int		error;
 
+	if (sink->collecting)
+		return pmf_sink_collect(sink, ino);
 	error = pmf_grow((void **)&sink->inos, &sink->icap, sink->ninos + 1,
 			sizeof(*sink->inos));
 	if (error)
@@ -102,10 +202,10 @@ static void
 pmf_sink_free(
 	struct pmf_sink	*sink)
 {
-	for (size_t i = 0; i < sink->nr; i++)
-		free(sink->recs[i].unresolved);
+	pmf_sink_clear(sink);
 	free(sink->recs);
 	free(sink->inos);
+	free(sink->targets);
 }
 
 static int
@@ -119,18 +219,26 @@ pmf_cmp_u64(
 	return x < y ? -1 : x > y;
 }
 
-static bool
-pmf_owner_is_inode(
-	enum xfs_failure_owner	owner)
+/* Sort @inos and drop repeats: one inode, one lookup. */
+static size_t
+pmf_sort_unique(
+	uint64_t	*inos,
+	size_t		n)
 {
-	return owner == XFS_FOWN_FILE_DATA || owner == XFS_FOWN_ATTR ||
-	       owner == XFS_FOWN_BMBT || owner == XFS_FOWN_ATTR_BMBT;
+	size_t		u = 1;
+
+	if (!n)
+		return 0;
+	qsort(inos, n, sizeof(*inos), pmf_cmp_u64);
+	for (size_t i = 1; i < n; i++)
+		if (inos[i] != inos[u - 1])
+			inos[u++] = inos[i];
+	return u;
 }
 
-/* Resolve the paths of every inode the sink names, in one pass. */
+/* Resolve the paths of every inode the batch names, in one pass. */
 static int
 pmf_sink_resolve(
-	struct pmf_fs	*fs,
 	struct pmf_sink	*sink)
 {
 	uint64_t	*inos;
@@ -146,18 +254,28 @@ pmf_sink_resolve(
 	if (sink->ninos)
 		memcpy(inos + n, sink->inos, sink->ninos * sizeof(*inos));
 	n += sink->ninos;
-	qsort(inos, n, sizeof(*inos), pmf_cmp_u64);
-	/* One inode, one lookup, however many of its records were hit. */
-	if (n) {
-		size_t	u = 1;
-
-		for (size_t i = 1; i < n; i++)
-			if (inos[i] != inos[u - 1])
-				inos[u++] = inos[i];
-		n = u;
-	}
-	error = pmf_paths_resolve(fs, inos, n);
+	error = pmf_paths_resolve(sink->fs, inos, pmf_sort_unique(inos, n));
 	free(inos);
+	return error;
+}
+
+/* The collected inodes of the whole range: their paths in one walk. */
+static int
+pmf_sink_presolve(
+	struct pmf_sink	*sink)
+{
+	int		error;
+
+	sink->ntargets = pmf_sort_unique(sink->targets, sink->ntargets);
+	error = pmf_paths_resolve(sink->fs, sink->targets, sink->ntargets);
+	if (error && !sink->fs->errmsg[0])
+		pmf_seterr(sink->fs, error, "cannot resolve paths: %s",
+				strerror(-error));
+	free(sink->targets);
+	sink->targets = NULL;
+	sink->ntargets = sink->tcap = 0;
+	sink->collecting = false;
+	sink->presolved = true;
 	return error;
 }
 
@@ -190,13 +308,15 @@ pmf_impact_export(
  * neither is unlinked (a file deleted while open), unless a damaged
  * directory kept us from seeing all of the tree.
  */
-static void
+static int
 pmf_describe_inode(
 	struct pmf_fs		*fs,
 	uint64_t		ino,
 	bool			paths,
 	struct pmf_inode_hit	*hit)
 {
+	int			error;
+
 	hit->ino = ino;
 	hit->metafile = pmf_metafile_name(fs, ino);
 	hit->paths = NULL;
@@ -204,26 +324,27 @@ pmf_describe_inode(
 	hit->unlinked = false;
 	hit->paths_partial = false;
 	if (!paths || hit->metafile)
-		return;
-	pmf_paths_get(fs, ino, &hit->paths, &hit->npaths);
+		return 0;
+	error = pmf_paths_get(fs, ino, &hit->paths, &hit->npaths);
+	if (error)
+		return error;
 	if (!pmf_paths_complete(fs))
 		hit->paths_partial = true;
 	else
 		hit->unlinked = hit->npaths == 0;
+	return 0;
 }
 
 static int
 pmf_emit_one(
-	struct pmf_fs		*fs,
 	struct pmf_sink		*sink,
-	struct pmf_rec		*rec,
-	bool			paths,
-	pmf_impact_fn		fn,
-	void			*priv)
+	struct pmf_rec		*rec)
 {
+	struct pmf_fs		*fs = sink->fs;
+	bool			paths = sink->flags & PMF_QUERY_PATHS;
 	struct pmf_inode_hit	*hits = NULL;
 	struct pmf_impact	pi;
-	int			error;
+	int			error = 0;
 
 	pmf_set_itype(fs, &rec->imp);
 	pmf_impact_export(&rec->imp, &pi);
@@ -234,7 +355,9 @@ pmf_emit_one(
 	if (pmf_owner_is_inode(rec->imp.owner)) {
 		struct pmf_inode_hit	self;
 
-		pmf_describe_inode(fs, pi.ino, paths, &self);
+		error = pmf_describe_inode(fs, pi.ino, paths, &self);
+		if (error)
+			goto out;
 		pi.paths = self.paths;
 		pi.npaths = self.npaths;
 		pi.metafile = self.metafile;
@@ -244,18 +367,50 @@ pmf_emit_one(
 	}
 	if (rec->ninos) {
 		hits = calloc(rec->ninos, sizeof(*hits));
-		if (!hits)
-			return -ENOMEM;
-		for (size_t i = 0; i < rec->ninos; i++)
-			pmf_describe_inode(fs, sink->inos[rec->ifirst + i],
-					paths, &hits[i]);
+		if (!hits) {
+			error = -ENOMEM;
+			goto out;
+		}
+		for (size_t i = 0; !error && i < rec->ninos; i++)
+			error = pmf_describe_inode(fs,
+					sink->inos[rec->ifirst + i], paths,
+					&hits[i]);
+		if (error)
+			goto out;
 		pi.inodes = hits;
 		pi.ninodes = rec->ninos;
 	}
-	error = fn(&pi, priv);
+	error = sink->fn(&pi, sink->priv);
+out:
 	free(hits);
+	pmf_paths_put(fs);
 	return error;
 }
+
+/* Resolve the held records' paths and hand them to the caller. */
+static int
+pmf_sink_flush(
+	struct pmf_sink	*sink)
+{
+	struct pmf_fs	*fs = sink->fs;
+	int		error = 0;
+
+	if (!sink->nr)
+		return 0;
+	if ((sink->flags & PMF_QUERY_PATHS) && !sink->presolved)
+		error = pmf_sink_resolve(sink);
+	if (error) {
+		if (!fs->errmsg[0])
+			pmf_seterr(fs, error, "cannot resolve paths: %s",
+					strerror(-error));
+		return error;
+	}
+	for (size_t i = 0; !error && i < sink->nr; i++)
+		error = pmf_emit_one(sink, &sink->recs[i]);
+	pmf_sink_clear(sink);
+	return error;
+}
+
 
 /* Byte range to sectors: a failure of part of a sector loses all of it. */
 static int
@@ -313,6 +468,22 @@ pmf_range_to_failure(
 	return 0;
 }
 
+/*
+ * Records per batch.  PMF_QUERY_BATCH makes batches tiny, so that tests on
+ * small filesystems cross as many batch boundaries as a big one does.
+ */
+static size_t
+pmf_query_batch(void)
+{
+	const char	*env = getenv("PMF_QUERY_BATCH");
+	unsigned long	n;
+
+	if (!env)
+		return PMF_SINK_BATCH;
+	n = strtoul(env, NULL, 10);
+	return n ? n : PMF_SINK_BATCH;
+}
+
 int
 pmf_query(
 	struct pmf_fs			*fs,
@@ -322,7 +493,13 @@ pmf_query(
 	void				*priv)
 {
 	struct xfs_failure_range	fr;
-	struct pmf_sink			sink = { 0 };
+	struct pmf_sink			sink = {
+		.fs	= fs,
+		.flags	= flags,
+		.fn	= fn,
+		.priv	= priv,
+		.batch	= pmf_query_batch(),
+	};
 	int				error;
 
 	fs->errmsg[0] = '\0';
@@ -339,24 +516,13 @@ pmf_query(
 		return pmf_seterr(fs, error, "invalid range");
 
 	error = fs->ops->walk(fs, &fr, &sink);
-	if (error)
-		goto out;
-	if (flags & PMF_QUERY_PATHS) {
-		error = pmf_sink_resolve(fs, &sink);
-		if (error) {
-			if (!fs->errmsg[0])
-				pmf_seterr(fs, error, "cannot resolve paths: %s",
-						strerror(-error));
-			goto out;
-		}
+	if (!error && sink.collecting) {
+		error = pmf_sink_presolve(&sink);
+		if (!error)
+			error = fs->ops->walk(fs, &fr, &sink);
 	}
-	for (size_t i = 0; i < sink.nr; i++) {
-		error = pmf_emit_one(fs, &sink, &sink.recs[i],
-				flags & PMF_QUERY_PATHS, fn, priv);
-		if (error)
-			break;
-	}
-out:
+	if (!error)
+		error = pmf_sink_flush(&sink);
 	pmf_sink_free(&sink);
 	return error;
 }

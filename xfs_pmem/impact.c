@@ -8,6 +8,7 @@
  * members after its columns, so that every command's JSON has one schema
  * (doc/simulate-json.md).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,30 +37,22 @@ const struct xfs_pmem_col xfs_pmem_impact_cols[XFS_PMEM_IC_NR] = {
 	[XFS_PMEM_IC_RANGE]	= { "RANGE", 14, 0, XFS_PMEM_STR, "the failed range it came from, START+LENGTH bytes (a list's merged entry)" },
 };
 
-static char *
-xfs_pmem_impact_flags(
-	const struct pmf_impact	*imp)
-{
-	char			buf[PMF_FLAGS_NAME_MAX];
-
-	return strdup(pmf_impact_flags_name(imp, buf, sizeof(buf)));
-}
-
-static char *
-xfs_pmem_bits_str(
+static const char *
+xfs_pmem_bits_fmt(
 	unsigned int		bits,
 	const char * const	*names,
-	unsigned int		nnames)
+	unsigned int		nnames,
+	char			*buf,
+	size_t			len)
 {
-	char			buf[128] = "";
+	size_t			n = 0;
 
-	for (unsigned int i = 0; i < nnames; i++) {
-		if (!(bits & (1U << i)))
-			continue;
-		strcat(buf, ",");
-		strcat(buf, names[i]);
-	}
-	return strdup(buf[0] ? buf + 1 : "");
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < nnames && n < len; i++)
+		if (bits & (1U << i))
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+					names[i]);
+	return buf;
 }
 
 static const char * const xfs_pmem_hdr_names[] = { "sb", "agf", "agi", "agfl" };
@@ -95,81 +88,117 @@ xfs_pmem_owner_is_file(
 	       owner == PMF_OWN_BMBT || owner == PMF_OWN_ATTR_BMBT;
 }
 
-/* The text of column @col for @imp; NULL when out of memory. */
+#define XFS_PMEM_CELL_MAX	(PMF_FLAGS_NAME_MAX + 160)
+
+/*
+ * @n in decimal, in @buf: a whole device's report writes millions of
+ * numbers, and snprintf() would be most of its time.
+ */
+static const char *
+xfs_pmem_u64_fmt(
+	uint64_t		n,
+	char			*buf)
+{
+	char			tmp[24];
+	size_t			i = sizeof(tmp);
+
+	do {
+		tmp[--i] = '0' + n % 10;
+		n /= 10;
+	} while (n);
+	memcpy(buf, tmp + i, sizeof(tmp) - i);
+	buf[sizeof(tmp) - i] = '\0';
+	return buf;
+}
+
+/*
+ * The text of column @col for @imp ("" for none), in @buf or a constant.
+ * Every output format writes this text; PATH, a list, is not one cell.
+ */
+static const char *
+xfs_pmem_impact_val(
+	int				col,
+	const struct xfs_pmem_impact_out *io,
+	const struct pmf_impact		*imp,
+	const struct pmf_check_result	*chk,
+	bool				child,
+	char				*buf)
+{
+	const size_t			len = XFS_PMEM_CELL_MAX;
+	bool				file = xfs_pmem_owner_is_file(imp->owner);
+
+	switch (col) {
+	case XFS_PMEM_IC_DEV:
+		return pmf_device_name(imp->dev);
+	case XFS_PMEM_IC_START:
+		return xfs_pmem_u64_fmt(imp->daddr << 9, buf);
+	case XFS_PMEM_IC_LENGTH:
+		return xfs_pmem_size_fmt(imp->bbcount << 9, io->out, buf, len);
+	case XFS_PMEM_IC_OWNER:
+		return child ? "inode" : pmf_owner_name(imp->owner);
+	case XFS_PMEM_IC_INODE:
+		if (!file && !child)
+			return "";
+		return xfs_pmem_u64_fmt(imp->ino, buf);
+	case XFS_PMEM_IC_FOFFSET:
+		if (imp->owner != PMF_OWN_DATA && imp->owner != PMF_OWN_ATTR)
+			return "";
+		return xfs_pmem_u64_fmt(imp->offset, buf);
+	case XFS_PMEM_IC_FLAGS:
+		return pmf_impact_flags_name(imp, buf, len);
+	case XFS_PMEM_IC_EFFECT:
+		return pmf_consequence_name(imp->consequence);
+	case XFS_PMEM_IC_AG:
+		if (imp->dev != PMF_DEV_DATA)
+			return "";
+		return xfs_pmem_u64_fmt(imp->agno, buf);
+	case XFS_PMEM_IC_AGBNO:
+		if (imp->dev != PMF_DEV_DATA)
+			return "";
+		return xfs_pmem_u64_fmt(imp->agbno, buf);
+	case XFS_PMEM_IC_BLOCKS:
+		return xfs_pmem_u64_fmt(imp->blockcount, buf);
+	case XFS_PMEM_IC_HEADERS:
+		return xfs_pmem_bits_fmt(imp->headers, xfs_pmem_hdr_names, 4,
+				buf, len);
+	case XFS_PMEM_IC_MEDIA:
+		return xfs_pmem_bits_fmt(imp->act_media, xfs_pmem_act_names, 5,
+				buf, len);
+	case XFS_PMEM_IC_REMOVE:
+		return xfs_pmem_bits_fmt(imp->act_remove, xfs_pmem_act_names,
+				5, buf, len);
+	case XFS_PMEM_IC_METAFILE:
+		return imp->metafile ? imp->metafile : "";
+	case XFS_PMEM_IC_CHECK:
+		return chk ? pmf_check_name(chk->check) : "";
+	case XFS_PMEM_IC_DETAIL:
+		return chk ? chk->detail : "";
+	case XFS_PMEM_IC_RANGE:
+		if (!io->range)
+			return "";
+		snprintf(buf, len, "%llu+%llu",
+				(unsigned long long)io->range->offset,
+				(unsigned long long)io->range->length);
+		return buf;
+	default:
+		return "";
+	}
+}
+
+/* The cell of column @col for a libsmartcols line; NULL: out of memory. */
 static char *
 xfs_pmem_impact_cell(
 	int				col,
 	const struct xfs_pmem_impact_out *io,
 	const struct pmf_impact		*imp,
-	const struct pmf_check_result	*chk)
+	const struct pmf_check_result	*chk,
+	bool				child)
 {
-	const struct xfs_pmem_out	*out = io->out;
-	char				*s = NULL;
-	bool				file = xfs_pmem_owner_is_file(imp->owner);
-	int				ret = 0;
+	char				buf[XFS_PMEM_CELL_MAX];
 
-	switch (col) {
-	case XFS_PMEM_IC_DEV:
-		return strdup(pmf_device_name(imp->dev));
-	case XFS_PMEM_IC_START:
-		ret = asprintf(&s, "%llu", (unsigned long long)imp->daddr << 9);
-		break;
-	case XFS_PMEM_IC_LENGTH:
-		return xfs_pmem_size_str(imp->bbcount << 9, out);
-	case XFS_PMEM_IC_OWNER:
-		return strdup(pmf_owner_name(imp->owner));
-	case XFS_PMEM_IC_INODE:
-		if (!file)
-			return strdup("");
-		ret = asprintf(&s, "%llu", (unsigned long long)imp->ino);
-		break;
-	case XFS_PMEM_IC_FOFFSET:
-		if (imp->owner != PMF_OWN_DATA && imp->owner != PMF_OWN_ATTR)
-			return strdup("");
-		ret = asprintf(&s, "%llu", (unsigned long long)imp->offset);
-		break;
-	case XFS_PMEM_IC_FLAGS:
-		return xfs_pmem_impact_flags(imp);
-	case XFS_PMEM_IC_EFFECT:
-		return strdup(pmf_consequence_name(imp->consequence));
-	case XFS_PMEM_IC_AG:
-		if (imp->dev != PMF_DEV_DATA)
-			return strdup("");
-		ret = asprintf(&s, "%u", imp->agno);
-		break;
-	case XFS_PMEM_IC_AGBNO:
-		if (imp->dev != PMF_DEV_DATA)
-			return strdup("");
-		ret = asprintf(&s, "%u", imp->agbno);
-		break;
-	case XFS_PMEM_IC_BLOCKS:
-		ret = asprintf(&s, "%u", imp->blockcount);
-		break;
-	case XFS_PMEM_IC_HEADERS:
-		return xfs_pmem_bits_str(imp->headers, xfs_pmem_hdr_names, 4);
-	case XFS_PMEM_IC_MEDIA:
-		return xfs_pmem_bits_str(imp->act_media, xfs_pmem_act_names, 5);
-	case XFS_PMEM_IC_REMOVE:
-		return xfs_pmem_bits_str(imp->act_remove, xfs_pmem_act_names, 5);
-	case XFS_PMEM_IC_METAFILE:
-		return strdup(imp->metafile ? imp->metafile : "");
-	case XFS_PMEM_IC_PATH:
+	if (col == XFS_PMEM_IC_PATH)
 		return xfs_pmem_paths_str(imp->paths, imp->npaths);
-	case XFS_PMEM_IC_CHECK:
-		return strdup(chk ? pmf_check_name(chk->check) : "");
-	case XFS_PMEM_IC_DETAIL:
-		return strdup(chk ? chk->detail : "");
-	case XFS_PMEM_IC_RANGE:
-		if (!io->range)
-			return strdup("");
-		ret = asprintf(&s, "%llu+%llu",
-				(unsigned long long)io->range->offset,
-				(unsigned long long)io->range->length);
-		break;
-	default:
-		return strdup("");
-	}
-	return ret < 0 ? NULL : s;
+	return strdup(xfs_pmem_impact_val(col, io, imp, chk, child, buf));
 }
 
 /*
@@ -198,11 +227,13 @@ xfs_pmem_impact_fill(
 	struct libscols_line		*ln,
 	const struct xfs_pmem_impact_out *io,
 	const struct pmf_impact		*imp,
-	const struct pmf_check_result	*chk)
+	const struct pmf_check_result	*chk,
+	bool				child)
 {
 	for (size_t i = 0; i < io->nids; i++)
 		if (xfs_pmem_impact_set(ln, i, io->ids[i],
-				xfs_pmem_impact_cell(io->ids[i], io, imp, chk)))
+				xfs_pmem_impact_cell(io->ids[i], io, imp, chk,
+					child)))
 			return -ENOMEM;
 	return 0;
 }
@@ -211,64 +242,193 @@ xfs_pmem_impact_fill(
  * One allocated inode of a damaged chunk, as a child row of the chunk: the
  * chunk's place and effect, the inode's number, flags, metafile and paths.
  */
-static int
-xfs_pmem_impact_inode(
-	const struct xfs_pmem_impact_out *io,
-	struct libscols_line		*parent,
+static void
+xfs_pmem_impact_child(
 	const struct pmf_impact		*chunk,
-	const struct pmf_inode_hit	*hit)
+	const struct pmf_inode_hit	*hit,
+	struct pmf_impact		*imp)
 {
-	struct libscols_line		*ln;
-	struct pmf_impact		imp = *chunk;
-
-	imp.owner = PMF_OWN_INODES;
-	imp.ino = hit->ino;
-	imp.paths = hit->paths;
-	imp.npaths = hit->npaths;
-	imp.metafile = hit->metafile;
-	imp.unlinked = hit->unlinked;
-	imp.flags &= ~PMF_IMPACT_PATHS_PARTIAL;
+	*imp = *chunk;
+	imp->ino = hit->ino;
+	imp->paths = hit->paths;
+	imp->npaths = hit->npaths;
+	imp->metafile = hit->metafile;
+	imp->unlinked = hit->unlinked;
+	imp->flags &= ~PMF_IMPACT_PATHS_PARTIAL;
 	if (hit->paths_partial)
-		imp.flags |= PMF_IMPACT_PATHS_PARTIAL;
-	imp.ninodes = 0;
-	ln = scols_table_new_line(io->tb, parent);
-	if (!ln)
-		return -ENOMEM;
-	for (size_t i = 0; i < io->nids; i++) {
-		char	*cell;
-
-		if (io->ids[i] == XFS_PMEM_IC_INODE) {
-			if (asprintf(&cell, "%llu",
-				     (unsigned long long)hit->ino) < 0)
-				cell = NULL;
-		} else if (io->ids[i] == XFS_PMEM_IC_OWNER) {
-			cell = strdup("inode");
-		} else {
-			cell = xfs_pmem_impact_cell(io->ids[i], io, &imp,
-					NULL);
-		}
-		if (xfs_pmem_impact_set(ln, i, io->ids[i], cell))
-			return -ENOMEM;
-	}
-	return 0;
+		imp->flags |= PMF_IMPACT_PATHS_PARTIAL;
+	imp->inodes = NULL;
+	imp->ninodes = 0;
 }
 
-/* A row for @imp, and a child row for each inode of a damaged chunk. */
-int
-xfs_pmem_impact_add(
+/* A row for @imp in the table, and a child row per inode of a chunk. */
+static int
+xfs_pmem_impact_line(
 	const struct xfs_pmem_impact_out *io,
 	const struct pmf_impact		*imp,
 	const struct pmf_check_result	*chk)
 {
-	struct libscols_line		*ln;
+	struct libscols_line		*ln, *cl;
+	struct pmf_impact		cimp;
 	int				error;
 
 	ln = scols_table_new_line(io->tb, NULL);
 	if (!ln)
 		return -ENOMEM;
-	error = xfs_pmem_impact_fill(ln, io, imp, chk);
-	for (unsigned int i = 0; !error && i < imp->ninodes; i++)
-		error = xfs_pmem_impact_inode(io, ln, imp, &imp->inodes[i]);
+	error = xfs_pmem_impact_fill(ln, io, imp, chk, false);
+	for (unsigned int i = 0; !error && i < imp->ninodes; i++) {
+		xfs_pmem_impact_child(imp, &imp->inodes[i], &cimp);
+		cl = scols_table_new_line(io->tb, ln);
+		error = cl ? xfs_pmem_impact_fill(cl, io, &cimp, NULL, true) :
+			     -ENOMEM;
+	}
+	return error;
+}
+
+/*
+ * One JSON object, as libsmartcols writes it (doc/simulate-json.md): an
+ * empty cell is null, a list an array, numbers bare.
+ */
+static void
+xfs_pmem_impact_json(
+	const struct xfs_pmem_impact_out *io,
+	const struct pmf_impact		*imp,
+	const struct pmf_check_result	*chk,
+	bool				child)
+{
+	FILE				*f = io->f;
+	char				buf[XFS_PMEM_CELL_MAX];
+	struct pmf_impact		cimp;
+
+	fputs_unlocked(child ? "{" : "\n      {", f);
+	for (size_t i = 0; i < io->nids; i++) {
+		const struct xfs_pmem_col *c = &xfs_pmem_impact_cols[io->ids[i]];
+		const char	*v;
+
+		fputs_unlocked(io->keys[i] + (i ? 0 : 2), f);
+		if (c->type == XFS_PMEM_LIST) {
+			putc_unlocked('[', f);
+			for (unsigned int j = 0; j < imp->npaths; j++) {
+				fputs_unlocked(j ? ", " : "", f);
+				xfs_pmem_json_str(f, imp->paths[j]);
+			}
+			fputs_unlocked(imp->npaths ? "]" : "null]", f);
+			continue;
+		}
+		v = xfs_pmem_impact_val(io->ids[i], io, imp, chk, child, buf);
+		if (!*v)
+			fputs_unlocked("null", f);
+		else if (c->type == XFS_PMEM_NUM ||
+			 (c->type == XFS_PMEM_SIZE && io->out->bytes))
+			fputs_unlocked(v, f);
+		else
+			xfs_pmem_json_str(f, v);
+	}
+	if (imp->ninodes) {
+		fputs(",\n         \"children\": [", f);
+		for (unsigned int i = 0; i < imp->ninodes; i++) {
+			fputs(i ? ",\n            " : "\n            ", f);
+			xfs_pmem_impact_child(imp, &imp->inodes[i], &cimp);
+			xfs_pmem_impact_json(io, &cimp, NULL, true);
+		}
+		fputs("\n         ]", f);
+	}
+	fputc('}', f);
+}
+
+/*
+ * Print the table's rows and start an empty one: the headings go out once,
+ * with the first rows.
+ */
+static int
+xfs_pmem_impact_table_flush(
+	struct xfs_pmem_impact_out	*io)
+{
+	if (!io->held && io->headed)
+		return 0;
+	scols_table_set_stream(io->tb, io->f);
+	if (scols_print_table(io->tb))
+		return -EIO;
+	io->headed = true;
+	io->held = 0;
+	scols_table_remove_lines(io->tb);
+	scols_table_enable_noheadings(io->tb, 1);
+	return 0;
+}
+
+/* Rows of a streamed table held before they are printed. */
+#define XFS_PMEM_STREAM_BATCH	4096
+
+/* A row for @imp, and a child row for each inode of a damaged chunk. */
+int
+xfs_pmem_impact_add(
+	struct xfs_pmem_impact_out	*io,
+	const struct pmf_impact		*imp,
+	const struct pmf_check_result	*chk)
+{
+	int				error;
+
+	if (io->f && io->out->json) {
+		if (io->rows++)
+			fputc(',', io->f);
+		xfs_pmem_impact_json(io, imp, chk, false);
+		return ferror(io->f) ? -EIO : 0;
+	}
+	error = xfs_pmem_impact_line(io, imp, chk);
+	if (error || !io->f)
+		return error;
+	io->rows++;
+	if (++io->held < XFS_PMEM_STREAM_BATCH)
+		return 0;
+	return xfs_pmem_impact_table_flush(io);
+}
+
+/*
+ * Write the rows to @f as they are added, rather than keep them for one
+ * table: the report of a whole device takes no more memory than a batch.
+ * JSON is the member "NAME": [...] alone; the caller writes the braces.
+ * The text table's columns are sized batch by batch.
+ */
+int
+xfs_pmem_impact_stream(
+	struct xfs_pmem_impact_out	*io,
+	FILE				*f)
+{
+	io->f = f;
+	io->rows = 0;
+	io->held = 0;
+	io->headed = false;
+	/*
+	 * libsmartcols names a member after its column, in lower case: each
+	 * key is kept as ', "name": ', ready to write.
+	 */
+	for (size_t i = 0; i < io->nids; i++) {
+		const char	*name = xfs_pmem_impact_cols[io->ids[i]].name;
+		char		*k = io->keys[i];
+
+		k += sprintf(k, ", \"");
+		for (; *name; name++)
+			*k++ = tolower((unsigned char)*name);
+		strcpy(k, "\": ");
+	}
+	if (io->out->json)
+		fprintf(f, "   \"%s\": [", scols_table_get_name(io->tb));
+	return ferror(f) ? -EIO : 0;
+}
+
+/* The end of a streamed table. */
+int
+xfs_pmem_impact_end(
+	struct xfs_pmem_impact_out	*io)
+{
+	int				error = 0;
+
+	if (io->out->json)
+		fputs(io->rows ? "\n   ]" : "]", io->f);
+	else
+		error = xfs_pmem_impact_table_flush(io);
+	if (!error && (fflush(io->f) || ferror(io->f)))
+		error = -EIO;
 	return error;
 }
 
@@ -281,10 +441,10 @@ xfs_pmem_impact_table(
 	size_t				nids,
 	const struct xfs_pmem_out	*out)
 {
+	memset(io, 0, sizeof(*io));
 	io->ids = ids;
 	io->nids = nids;
 	io->out = out;
-	io->range = NULL;
 	io->tb = xfs_pmem_table_new(name, xfs_pmem_impact_cols, ids, nids,
 			out);
 	return io->tb ? 0 : -ENOMEM;

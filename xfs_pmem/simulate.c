@@ -42,9 +42,7 @@ struct sim_summary {
 	uint64_t	bytes_lost;	/* written file data */
 	uint64_t	attr_bytes_lost;
 	uint64_t	bytes_noloss;	/* free, unwritten, unused */
-	uint64_t	*files;		/* inodes with lost data or xattrs */
-	size_t		nfiles;
-	size_t		fcap;
+	struct xfs_pmem_inoset files;	/* inodes with lost data or xattrs */
 	uint64_t	inodes_lost;	/* allocated inodes in damaged chunks */
 	uint64_t	meta_rebuildable;
 	uint64_t	meta_fatal;
@@ -63,54 +61,11 @@ struct sim_ctx {
 	struct xfs_pmem_impact_out missed;	/* verify: damage not shown */
 	struct xfs_pmem_impact_out imps;
 	const struct xfs_pmem_out *out;
+	FILE			*f;		/* the report */
+	bool			rows;		/* not --summary: every record */
 	struct sim_summary	sum;
 	int			error;
 };
-
-/* Remember an inode that lost data; sim_unique_files() counts it once. */
-static int
-sim_note_file(
-	struct sim_summary	*sum,
-	uint64_t		ino)
-{
-	if (sum->nfiles == sum->fcap) {
-		size_t		ncap = sum->fcap ? sum->fcap * 2 : 64;
-		uint64_t	*p = realloc(sum->files, ncap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		sum->files = p;
-		sum->fcap = ncap;
-	}
-	sum->files[sum->nfiles++] = ino;
-	return 0;
-}
-
-static int
-sim_cmp_u64(
-	const void	*a,
-	const void	*b)
-{
-	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Count each inode once, however many of its extents were hit. */
-static void
-sim_unique_files(
-	struct sim_summary	*sum)
-{
-	size_t			u = 0;
-
-	if (!sum->nfiles)
-		return;
-	qsort(sum->files, sum->nfiles, sizeof(*sum->files), sim_cmp_u64);
-	for (size_t i = 1; i < sum->nfiles; i++)
-		if (sum->files[i] != sum->files[u])
-			sum->files[++u] = sum->files[i];
-	sum->nfiles = u + 1;
-}
 
 static int
 sim_account(
@@ -138,7 +93,7 @@ sim_account(
 			sum->attr_bytes_lost += bytes;
 		else
 			sum->bytes_lost += bytes;
-		return sim_note_file(sum, imp->ino);
+		return xfs_pmem_inoset_add(&sum->files, imp->ino);
 	case PMF_REBUILDABLE:
 		sum->meta_rebuildable++;
 		break;
@@ -194,6 +149,8 @@ sim_record(
 			return error;
 		chkp = &chk;
 	}
+	if (!ctx->rows)
+		return 0;
 	return xfs_pmem_impact_add(&ctx->imps, imp, chkp);
 }
 
@@ -335,7 +292,7 @@ sim_sum_value(
 	case SUM_UNCHECKED:	n = chk[PMF_CHECK_UNCHECKED]; break;
 	case SUM_MISSED:	n = ctx->ver.missed; break;
 	case SUM_VERDICT:	return strdup(pmf_tally_verdict(&sum->tally));
-	case SUM_FILES:		n = sum->nfiles; break;
+	case SUM_FILES:		n = sum->files.count; break;
 	case SUM_BYTES:		return xfs_pmem_size_str(sum->bytes_lost, out);
 	case SUM_ATTR_BYTES:	return xfs_pmem_size_str(sum->attr_bytes_lost, out);
 	case SUM_INODES:	n = sum->inodes_lost; break;
@@ -360,11 +317,11 @@ static void
 sim_print_summary_text(
 	const struct sim_ctx	*ctx)
 {
-	printf("\n");
+	fputc('\n', ctx->f);
 	for (int i = 0; i < sim_sum_count(ctx); i++) {
 		char	*v = sim_sum_value(i, ctx);
 
-		printf("%-22s %s\n", sum_labels[i], v ? v : "?");
+		fprintf(ctx->f, "%-22s %s\n", sum_labels[i], v ? v : "?");
 		free(v);
 	}
 }
@@ -392,11 +349,14 @@ sim_print_whole_page(
 	static const int		ids[BRK_NR] = { 0, 1, 2 };
 	struct xfs_pmem_out		o = *out;
 	struct libscols_table		*tb;
-	char				*size = xfs_pmem_size_str(range->length, out);
+	char				*size = range ?
+				xfs_pmem_size_str(range->length, out) : NULL;
 
-	printf("Whole %s device lost (%s): %llu records, %zu files\n\n",
-			pmf_device_name(range->dev), size ? size : "?",
-			(unsigned long long)sum->records, sum->nfiles);
+	if (range)
+		fprintf(ctx->f, "Whole %s device lost (%s): %llu records, %llu files\n\n",
+				pmf_device_name(range->dev), size ? size : "?",
+				(unsigned long long)sum->records,
+				(unsigned long long)sum->files.count);
 	free(size);
 	o.columns = NULL;
 	tb = xfs_pmem_table_new("owners", brk_cols, ids, BRK_NR, &o);
@@ -419,16 +379,19 @@ sim_print_whole_page(
 			return -ENOMEM;
 		}
 	}
+	scols_table_set_stream(tb, ctx->f);
 	scols_print_table(tb);
 	scols_unref_table(tb);
 	sim_print_summary_text(ctx);
-	printf("\nEvery record:\n");
+	if (ctx->rows)
+		fprintf(ctx->f, "\nEvery record:\n");
 	return 0;
 }
 
 /*
- * One JSON document: {"impacts": [...], "summary": [{...}]}.  Both parts are
- * libsmartcols tables; only the outer braces are ours.
+ * The end of the JSON document {"impacts": [...], "summary": [{...}]}: the
+ * rows went out as they came; "missed" and "summary" are libsmartcols
+ * tables.  With --summary, the document is {"summary": [{...}]}.
  */
 static int
 sim_print_json(
@@ -437,7 +400,7 @@ sim_print_json(
 	int			sum_ids[SUM_VERIFY_NR];
 	struct libscols_table	*st;
 	struct libscols_line	*ln;
-	char			*a = NULL, *b = NULL, *c = NULL;
+	char			*b = NULL, *c = NULL;
 	int			error = -ENOMEM;
 
 	for (int i = 0; i < SUM_VERIFY_NR; i++)
@@ -452,41 +415,66 @@ sim_print_json(
 			goto out;
 	if (!ln)
 		goto out;
-	a = xfs_pmem_json_body(ctx->imps.tb);
 	b = xfs_pmem_json_body(st);
-	if (!a || !b)
+	if (!b)
 		goto out;
-	if (ctx->missed.tb) {
+	if (ctx->rows && ctx->missed.tb) {
 		c = xfs_pmem_json_body(ctx->missed.tb);
 		if (!c)
 			goto out;
-		printf("{%s,%s,%s}\n", a, c, b);
-	} else {
-		printf("{%s,%s}\n", a, b);
+		fprintf(ctx->f, ",%s", c);
 	}
+	fprintf(ctx->f, "%s%s}\n", ctx->rows ? "," : "{", b);
 	error = 0;
 out:
-	free(a);
 	free(b);
 	free(c);
 	scols_unref_table(st);
 	return error;
 }
 
+/* Copy the spooled rows of a whole-device report after its first page. */
+static int
+sim_copy_spool(
+	struct sim_ctx		*ctx,
+	FILE			*spool)
+{
+	char			buf[65536];
+	size_t			n;
+
+	rewind(spool);
+	while ((n = fread(buf, 1, sizeof(buf), spool)) > 0)
+		if (fwrite(buf, 1, n, ctx->f) != n)
+			return -EIO;
+	return ferror(spool) ? -EIO : 0;
+}
+
 /*
- * The tables as text: for a whole device (@whole names its range) the
- * first page before every record, else the summary after them.
+ * The report as text.  For a whole device (@whole names its range) or
+ * --summary, the first page (owners and verdict) comes first, and the
+ * records a whole device held were spooled to @spool meanwhile; else the
+ * summary comes after the records.
  */
 static int
 sim_print_text(
-	const struct sim_ctx	*ctx,
-	const struct pmf_range	*whole)
+	struct sim_ctx		*ctx,
+	const struct pmf_range	*whole,
+	FILE			*spool)
 {
-	if (whole && sim_print_whole_page(ctx, whole))
+	int			error;
+
+	if ((whole || !ctx->rows) && sim_print_whole_page(ctx, whole))
 		return -ENOMEM;
-	scols_print_table(ctx->imps.tb);
+	if (!ctx->rows)
+		return 0;
+	if (spool) {
+		error = sim_copy_spool(ctx, spool);
+		if (error)
+			return error;
+	}
 	if (ctx->ver.missed) {
-		printf("\nDamage the prediction does not show:\n");
+		fprintf(ctx->f, "\nDamage the prediction does not show:\n");
+		scols_table_set_stream(ctx->missed.tb, ctx->f);
 		scols_print_table(ctx->missed.tb);
 	}
 	if (!whole)
@@ -545,6 +533,8 @@ sim_usage(
 "                       gives them for the namespace backing the device\n"
 "      --no-paths       don't resolve paths\n"
 "      --scan           scan inodes instead of using rmap\n"
+"      --summary        only what the range held, owner by owner, and the\n"
+"                       verdict: no record list, no paths\n"
 "      --svg FILE       draw the device and the failed ranges to FILE\n"
 "  -o, --output LIST    columns to show (+LIST adds to the defaults)\n"
 "  -J, --json           JSON output (see doc/simulate-json.md)\n"
@@ -571,6 +561,7 @@ struct sim_args {
 	bool			live;		/* badblocks: the kernel's lists */
 	const char		*svg;		/* --svg: the picture's file */
 	bool			all;		/* badblocks --all: every XFS mounted */
+	bool			summary;	/* --summary: the first page only */
 	struct xfs_pmem_out	out;
 	int			ids[XFS_PMEM_MAXCOLS];
 	size_t			nids;
@@ -614,7 +605,7 @@ sim_parse_args(
 	char			**argv,
 	struct sim_args		*sa)
 {
-	enum { OPT_NOPATHS = 256, OPT_SCAN, OPT_ALL, OPT_SVG };
+	enum { OPT_NOPATHS = 256, OPT_SCAN, OPT_ALL, OPT_SVG, OPT_SUMMARY };
 	/* badblocks: the ranges are the kernel's lists, not options. */
 	static const struct option live_longopts[] = {
 		XFS_PMEM_LONGOPTS_DEVS,
@@ -635,6 +626,7 @@ sim_parse_args(
 		XFS_PMEM_LONGOPTS_BYTES,
 		{ "no-paths",	no_argument,	   NULL, OPT_NOPATHS },
 		{ "scan",	no_argument,	   NULL, OPT_SCAN },
+		{ "summary",	no_argument,	   NULL, OPT_SUMMARY },
 		{ "svg",	required_argument, NULL, OPT_SVG },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -655,6 +647,7 @@ sim_parse_args(
 		switch (c) {
 		case OPT_NOPATHS: sa->qflags &= ~PMF_QUERY_PATHS; break;
 		case OPT_SCAN: sa->qflags |= PMF_QUERY_SCAN; break;
+		case OPT_SUMMARY: sa->summary = true; break;
 		case OPT_ALL: sa->all = true; break;
 		case OPT_SVG: sa->svg = optarg; break;
 		case 'h':
@@ -698,6 +691,55 @@ sim_parse_args(
 	return 0;
 }
 
+/*
+ * Where the records go as they come: a JSON document is written in order;
+ * a whole device's text spools them, for its first page comes first.
+ */
+static int
+sim_start_rows(
+	struct sim_ctx		*ctx,
+	bool			whole,
+	FILE			**spool)
+{
+	*spool = NULL;
+	if (ctx->out->json) {
+		fputs("{\n", ctx->f);
+		return xfs_pmem_impact_stream(&ctx->imps, ctx->f);
+	}
+	if (whole) {
+		*spool = tmpfile();
+		if (!*spool)
+			return -errno;
+		return xfs_pmem_impact_stream(&ctx->imps, *spool);
+	}
+	return xfs_pmem_impact_stream(&ctx->imps, ctx->f);
+}
+
+/* Query each range, the records out as they come. */
+static int
+sim_query_all(
+	struct sim_ctx			*ctx,
+	const struct sim_args		*sa,
+	const struct xfs_pmem_ranges	*rl)
+{
+	unsigned int			qflags = sa->qflags;
+	int				error = 0;
+
+	/* The first page alone names no file: no paths to look up. */
+	if (!ctx->rows)
+		qflags &= ~PMF_QUERY_PATHS;
+	/* One table and one summary, whatever the number of ranges. */
+	for (size_t i = 0; !error && i < rl->nr; i++) {
+		ctx->imps.range = &rl->v[i];
+		error = pmf_query(ctx->fs, &rl->v[i], qflags, sim_record, ctx);
+	}
+	if (!error && ctx->rows)
+		error = xfs_pmem_impact_end(&ctx->imps);
+	if (!error && sa->verify)
+		error = verify_sweep(ctx, rl);
+	return error;
+}
+
 static int
 sim_run(
 	struct pmf_fs			*fs,
@@ -708,23 +750,25 @@ sim_run(
 		.out	= &sa->out,
 		.fs	= fs,
 		.verify	= sa->verify,
+		.rows	= !sa->summary,
 	};
+	struct xfs_pmem_hold	*hold;
+	FILE			*spool = NULL;
 	int			error = 0, ret;
 
 	pmf_tally_init(&ctx.sum.tally, sa->verify);
-	if (xfs_pmem_impact_table(&ctx.imps, "impacts", sa->ids, sa->nids,
-			&sa->out)) {
+	hold = xfs_pmem_hold_open(&ctx.f);
+	if (!hold || xfs_pmem_impact_table(&ctx.imps, "impacts", sa->ids,
+			sa->nids, &sa->out)) {
+		if (hold)
+			xfs_pmem_hold_close(hold, ctx.f, true);
 		xfs_pmem_err("out of memory");
 		return XFS_PMEM_EXIT_ERROR;
 	}
-	/* One table and one summary, whatever the number of ranges. */
-	for (size_t i = 0; !error && i < rl->nr; i++) {
-		ctx.imps.range = &rl->v[i];
-		error = pmf_query(fs, &rl->v[i], sa->qflags, sim_record, &ctx);
-	}
-	sim_unique_files(&ctx.sum);
-	if (!error && sa->verify)
-		error = verify_sweep(&ctx, rl);
+	if (ctx.rows)
+		error = sim_start_rows(&ctx, sa->t.whole, &spool);
+	if (!error)
+		error = sim_query_all(&ctx, sa, rl);
 	if (error) {
 		xfs_pmem_err("%s", pmf_errmsg(fs)[0] ? pmf_errmsg(fs) :
 				strerror(-error));
@@ -734,15 +778,23 @@ sim_run(
 	if (sa->out.json)
 		error = sim_print_json(&ctx);
 	else
-		error = sim_print_text(&ctx, sa->t.whole ? &rl->v[0] : NULL);
+		error = sim_print_text(&ctx, sa->t.whole ? &rl->v[0] : NULL,
+				spool);
 	if (error) {
-		xfs_pmem_err("out of memory");
+		xfs_pmem_err("%s", strerror(-error));
 		ret = XFS_PMEM_EXIT_ERROR;
 		goto out;
 	}
 	ret = (int)pmf_tally_loss(&ctx.sum.tally);
 out:
-	free(ctx.sum.files);
+	if (xfs_pmem_hold_close(hold, ctx.f, ret >= XFS_PMEM_EXIT_ERROR) &&
+	    ret < XFS_PMEM_EXIT_ERROR) {
+		xfs_pmem_err("writing the report: %s", strerror(errno));
+		ret = XFS_PMEM_EXIT_ERROR;
+	}
+	if (spool)
+		fclose(spool);
+	xfs_pmem_inoset_free(&ctx.sum.files);
 	xfs_pmem_spans_free(&ctx.ver.shown);
 	scols_unref_table(ctx.imps.tb);
 	if (ctx.missed.tb)

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,21 +144,21 @@ xfs_pmem_table_new(
 }
 
 /* A size: exact bytes with --bytes, else "4K", "1.5M" as lsblk prints. */
-char *
-xfs_pmem_size_str(
+const char *
+xfs_pmem_size_fmt(
 	uint64_t			bytes,
-	const struct xfs_pmem_out	*out)
+	const struct xfs_pmem_out	*out,
+	char				*buf,
+	size_t				len)
 {
 	static const char		units[] = "BKMGTPE";
-	char				*s = NULL;
 	unsigned int			u = 0;
 	uint64_t			whole = bytes, frac = 0;
 
 	if (out->bytes || bytes < 1024) {
-		if (asprintf(&s, "%llu%s", (unsigned long long)bytes,
-			     out->bytes ? "" : "B") < 0)
-			return NULL;
-		return s;
+		snprintf(buf, len, "%llu%s", (unsigned long long)bytes,
+				out->bytes ? "" : "B");
+		return buf;
 	}
 	while (whole >= 1024 && u < sizeof(units) - 2) {
 		frac = whole & 1023;
@@ -175,10 +176,163 @@ xfs_pmem_size_str(
 		u++;
 	}
 	if (frac)
-		return asprintf(&s, "%llu.%llu%c", (unsigned long long)whole,
-				(unsigned long long)frac, units[u]) < 0 ? NULL : s;
-	return asprintf(&s, "%llu%c", (unsigned long long)whole,
-			units[u]) < 0 ? NULL : s;
+		snprintf(buf, len, "%llu.%llu%c", (unsigned long long)whole,
+				(unsigned long long)frac, units[u]);
+	else
+		snprintf(buf, len, "%llu%c", (unsigned long long)whole,
+				units[u]);
+	return buf;
+}
+
+char *
+xfs_pmem_size_str(
+	uint64_t			bytes,
+	const struct xfs_pmem_out	*out)
+{
+	char				buf[32];
+
+	return strdup(xfs_pmem_size_fmt(bytes, out, buf, sizeof(buf)));
+}
+
+/* A JSON string, escaped as libsmartcols escapes it. */
+void
+xfs_pmem_json_str(
+	FILE		*f,
+	const char	*s)
+{
+	putc_unlocked('"', f);
+	while (*s) {
+		size_t		n = 0;
+
+		/* Runs of plain characters go out in one write. */
+		while (s[n] && s[n] != '"' && s[n] != '\\' &&
+		       (unsigned char)s[n] >= 0x20)
+			n++;
+		if (n) {
+			fwrite_unlocked(s, 1, n, f);
+			s += n;
+			continue;
+		}
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		s++;
+	}
+	putc_unlocked('"', f);
+}
+
+/*
+ * A report is held back in memory until it is complete or big, so that
+ * an error found early leaves nothing on standard output; a report bigger
+ * than the hold streams, and an error after that leaves it unfinished.
+ */
+#define XFS_PMEM_HOLD_MAX	(1U << 20)
+
+struct xfs_pmem_hold {
+	char		*buf;
+	size_t		len;
+	bool		spilled;	/* the hold went out: now streaming */
+	bool		discard;	/* the report failed */
+};
+
+static bool
+xfs_pmem_write_all(
+	const char	*buf,
+	size_t		len)
+{
+	while (len) {
+		ssize_t	n = write(STDOUT_FILENO, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		buf += n;
+		len -= n;
+	}
+	return true;
+}
+
+static ssize_t
+xfs_pmem_hold_write(
+	void		*cookie,
+	const char	*buf,
+	size_t		len)
+{
+	struct xfs_pmem_hold *h = cookie;
+
+	if (!h->spilled && h->len + len <= XFS_PMEM_HOLD_MAX) {
+		memcpy(h->buf + h->len, buf, len);
+		h->len += len;
+		return len;
+	}
+	if (!h->spilled) {
+		h->spilled = true;
+		if (!xfs_pmem_write_all(h->buf, h->len))
+			return -1;
+		h->len = 0;
+	}
+	return xfs_pmem_write_all(buf, len) ? (ssize_t)len : -1;
+}
+
+static int
+xfs_pmem_hold_release(
+	void		*cookie)
+{
+	struct xfs_pmem_hold *h = cookie;
+	bool		ok = true;
+
+	if (!h->discard || h->spilled)
+		ok = xfs_pmem_write_all(h->buf, h->len);
+	free(h->buf);
+	free(h);
+	return ok ? 0 : EOF;
+}
+
+/*
+ * Standard output, held back (see XFS_PMEM_HOLD_MAX), as *@fp.  NULL: out
+ * of memory.
+ */
+struct xfs_pmem_hold *
+xfs_pmem_hold_open(
+	FILE			**fp)
+{
+	static const cookie_io_functions_t fns = {
+		.write	= xfs_pmem_hold_write,
+		.close	= xfs_pmem_hold_release,
+	};
+	struct xfs_pmem_hold	*h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->buf = malloc(XFS_PMEM_HOLD_MAX);
+	*fp = h->buf ? fopencookie(h, "w", fns) : NULL;
+	if (!*fp) {
+		free(h->buf);
+		free(h);
+		return NULL;
+	}
+	fflush(stdout);
+	setvbuf(*fp, NULL, _IOFBF, 1 << 16);
+	return h;
+}
+
+/*
+ * Close a held output: on success write what is held; on failure drop it,
+ * unless it already went out.  -EIO if writing failed.
+ */
+int
+xfs_pmem_hold_close(
+	struct xfs_pmem_hold	*h,
+	FILE			*f,
+	bool			failed)
+{
+	if (failed) {
+		fflush(f);
+		h->discard = true;
+	}
+	return fclose(f) ? -EIO : 0;
 }
 
 int

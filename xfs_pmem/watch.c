@@ -121,25 +121,6 @@ watch_parse_args(
 	return 0;
 }
 
-static void
-json_str(
-	FILE		*f,
-	const char	*s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char	c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 /*
  * Every impact member but verify's, sizes in bytes: the records of an
  * event have simulate's schema (doc/simulate-json.md).
@@ -180,7 +161,7 @@ watch_impacts(
 			sizeof(watch_impact_ids) / sizeof(int), &watch_out);
 	if (error) {
 		fputs(",\"impacts\":null,\"error\":", f);
-		json_str(f, strerror(-error));
+		xfs_pmem_json_str(f, strerror(-error));
 		return;
 	}
 	error = xfs_pmem_online_query(on, range, PMF_QUERY_PATHS,
@@ -193,7 +174,7 @@ watch_impacts(
 		fputs("\"impacts\":null", f);
 	if (error || !body) {
 		fputs(",\"error\":", f);
-		json_str(f, strerror(error < 0 ? -error : error ? EIO : ENOMEM));
+		xfs_pmem_json_str(f, strerror(error < 0 ? -error : error ? EIO : ENOMEM));
 	}
 	free(body);
 	scols_unref_table(io.tb);
@@ -264,7 +245,7 @@ watch_invalidate(
 	return;
 fail:
 	fputs(",\"invalidate\":null,\"invalidate_error\":", f);
-	json_str(f, strerror(errno));
+	xfs_pmem_json_str(f, strerror(errno));
 }
 
 /*
@@ -306,7 +287,7 @@ watch_media_report(
 		error = xfs_pmem_repair_online_range(&on, &range, f);
 		if (error < 0) {
 			fputs("null,\"repair_error\":", f);
-			json_str(f, strerror(-error));
+			xfs_pmem_json_str(f, strerror(-error));
 		}
 	}
 	/* After the repair: its rebuilds never touch file data. */
@@ -315,7 +296,7 @@ watch_media_report(
 out:
 	if (why) {
 		fputs(",\"impacts\":null,\"error\":", f);
-		json_str(f, why);
+		xfs_pmem_json_str(f, why);
 	}
 	xfs_pmem_online_close(&on);
 }
@@ -434,7 +415,7 @@ xfs_pmem_watch(
 		return XFS_PMEM_EXIT_ERROR;
 	}
 	printf("{\"event\":\"watching\",\"mount\":");
-	json_str(stdout, wa.mnt);
+	xfs_pmem_json_str(stdout, wa.mnt);
 	printf(",\"repair\":%s,\"invalidate\":%s}\n",
 			wa.repair ? "true" : "false",
 			wa.kill ? "\"kill\"" : wa.invalidate ? "true" : "false");

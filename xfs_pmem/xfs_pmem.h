@@ -65,6 +65,12 @@ struct libscols_table *xfs_pmem_table_new(const char *name,
 		const struct xfs_pmem_col *cols, const int *ids, size_t nids,
 		const struct xfs_pmem_out *out);
 char *xfs_pmem_size_str(uint64_t bytes, const struct xfs_pmem_out *out);
+const char *xfs_pmem_size_fmt(uint64_t bytes, const struct xfs_pmem_out *out,
+		char *buf, size_t len);
+void xfs_pmem_json_str(FILE *f, const char *s);
+struct xfs_pmem_hold;
+struct xfs_pmem_hold *xfs_pmem_hold_open(FILE **fp);
+int xfs_pmem_hold_close(struct xfs_pmem_hold *h, FILE *f, bool failed);
 int xfs_pmem_line_setf(struct libscols_line *ln, size_t n, const char *fmt,
 		...) __attribute__((format(printf, 3, 4)));
 char *xfs_pmem_json_body(struct libscols_table *tb);
@@ -94,18 +100,40 @@ struct xfs_pmem_impact_out {
 	size_t				nids;
 	const struct xfs_pmem_out	*out;
 	const struct pmf_range		*range;	/* the query's, for RANGE */
+	/* Streaming (xfs_pmem_impact_stream()): rows go to @f as they come. */
+	FILE				*f;
+	uint64_t			rows;	/* rows written */
+	size_t				held;	/* text rows not yet printed */
+	bool				headed;	/* text headings printed */
+	char				keys[XFS_PMEM_IC_NR][24]; /* JSON names */
 };
 
 int xfs_pmem_impact_table(struct xfs_pmem_impact_out *io, const char *name,
 		const int *ids, size_t nids, const struct xfs_pmem_out *out);
 int xfs_pmem_impact_cols_select(const char *list, const int *defaults,
 		size_t ndefaults, int *ids, size_t *nids);
-int xfs_pmem_impact_add(const struct xfs_pmem_impact_out *io,
+int xfs_pmem_impact_stream(struct xfs_pmem_impact_out *io, FILE *f);
+int xfs_pmem_impact_end(struct xfs_pmem_impact_out *io);
+int xfs_pmem_impact_add(struct xfs_pmem_impact_out *io,
 		const struct pmf_impact *imp,
 		const struct pmf_check_result *chk);
 int xfs_pmem_impact_set(struct libscols_line *ln, size_t i, int col,
 		char *cell);
 char *xfs_pmem_paths_str(const char * const *paths, unsigned int npaths);
+
+/* inoset.c: inode numbers, one bit each in 64-inode chunks */
+struct xfs_pmem_inoset {
+	struct {
+		uint64_t	key;	/* inode number >> 6 */
+		uint64_t	mask;
+	}		*v;
+	size_t		size;		/* slots, a power of two */
+	size_t		chunks;		/* slots used */
+	uint64_t	count;		/* inodes in the set */
+};
+
+int xfs_pmem_inoset_add(struct xfs_pmem_inoset *set, uint64_t ino);
+void xfs_pmem_inoset_free(struct xfs_pmem_inoset *set);
 
 /* Ranges already reported, so that a second report can leave them out. */
 struct xfs_pmem_spans {
