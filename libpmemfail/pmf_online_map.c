@@ -22,21 +22,33 @@ struct pmf_fsmap_set {
 	size_t		cap;
 };
 
+/*
+ * GETFSMAP of [start, end) bytes of one device, a page at a time, so that
+ * a whole device is never held: each call adds one page to a set.
+ */
+struct pmf_fsmap_pager {
+	struct fsmap_head	*head;
+	bool			done;
+};
+
 static int
-pmf_online_getfsmap(
-	struct pmf_fs		*fs,
+pmf_fsmap_open(
+	struct pmf_fsmap_pager	*pg,
 	uint32_t		dev,
 	uint64_t		start,
-	uint64_t		end,
-	struct pmf_fsmap_set	*set)
+	uint64_t		end)
 {
+	/* Tests shrink the pages with the batches (PMF_QUERY_BATCH). */
+	size_t			batch = pmf_query_batch();
+	unsigned int		count = batch < PMF_FSMAP_BATCH ? batch :
+					PMF_FSMAP_BATCH;
 	struct fsmap_head	*head;
-	int			error = 0;
 
-	head = calloc(1, fsmap_sizeof(PMF_FSMAP_BATCH));
+	pg->done = false;
+	pg->head = head = calloc(1, fsmap_sizeof(count));
 	if (!head)
 		return -ENOMEM;
-	head->fmh_count = PMF_FSMAP_BATCH;
+	head->fmh_count = count;
 	head->fmh_keys[0].fmr_device = dev;
 	head->fmh_keys[0].fmr_physical = start;
 	/* The high key: every field at its maximum but the length. */
@@ -45,30 +57,60 @@ pmf_online_getfsmap(
 	head->fmh_keys[1].fmr_physical = end - 1;
 	head->fmh_keys[1].fmr_owner = ULLONG_MAX;
 	head->fmh_keys[1].fmr_offset = ULLONG_MAX;
-	for (;;) {
-		struct fsmap	*last;
+	return 0;
+}
 
-		if (ioctl(fs->online->fd, FS_IOC_GETFSMAP, head) < 0) {
-			error = pmf_seterr(fs, -errno, "%s: GETFSMAP: %s",
-					fs->online->mnt, strerror(errno));
-			break;
-		}
-		if (head->fmh_entries == 0)
-			break;
-		error = pmf_grow((void **)&set->recs, &set->cap,
-				set->nr + head->fmh_entries, sizeof(*set->recs));
-		if (error)
-			break;
-		memcpy(set->recs + set->nr, head->fmh_recs,
-		       head->fmh_entries * sizeof(*set->recs));
-		set->nr += head->fmh_entries;
-		last = &head->fmh_recs[head->fmh_entries - 1];
-		if (last->fmr_flags & FMR_OF_LAST)
-			break;
-		/* Go on after the last record, as xfs_io's fsmap does. */
-		head->fmh_keys[0] = *last;
+/* Add the next page of records to @set; pg->done after the last. */
+static int
+pmf_fsmap_next(
+	struct pmf_fs		*fs,
+	struct pmf_fsmap_pager	*pg,
+	struct pmf_fsmap_set	*set)
+{
+	struct fsmap_head	*head = pg->head;
+	struct fsmap		*last;
+	int			error;
+
+	if (pg->done)
+		return 0;
+	if (ioctl(fs->online->fd, FS_IOC_GETFSMAP, head) < 0)
+		return pmf_seterr(fs, -errno, "%s: GETFSMAP: %s",
+				fs->online->mnt, strerror(errno));
+	if (head->fmh_entries == 0) {
+		pg->done = true;
+		return 0;
 	}
-	free(head);
+	error = pmf_grow((void **)&set->recs, &set->cap,
+			set->nr + head->fmh_entries, sizeof(*set->recs));
+	if (error)
+		return error;
+	memcpy(set->recs + set->nr, head->fmh_recs,
+	       head->fmh_entries * sizeof(*set->recs));
+	set->nr += head->fmh_entries;
+	last = &head->fmh_recs[head->fmh_entries - 1];
+	if (last->fmr_flags & FMR_OF_LAST)
+		pg->done = true;
+	/* Go on after the last record, as xfs_io's fsmap does. */
+	head->fmh_keys[0] = *last;
+	return 0;
+}
+
+/* Every GETFSMAP record of a short range, in key order. */
+static int
+pmf_online_getfsmap(
+	struct pmf_fs		*fs,
+	uint32_t		dev,
+	uint64_t		start,
+	uint64_t		end,
+	struct pmf_fsmap_set	*set)
+{
+	struct pmf_fsmap_pager	pg;
+	int			error;
+
+	error = pmf_fsmap_open(&pg, dev, start, end);
+	while (!error && !pg.done)
+		error = pmf_fsmap_next(fs, &pg, set);
+	free(pg.head);
 	return error;
 }
 
@@ -318,6 +360,55 @@ pmf_online_record(
 	return pmf_agslice_record(&ag->as, &rec);
 }
 
+/*
+ * Can record @i be decided?  Its shared hint looks at the records that
+ * start inside it, so the pages up to the first record past its end must
+ * have been read.
+ */
+static bool
+pmf_online_decidable(
+	const struct pmf_online_ag	*ag,
+	size_t				i,
+	bool				done)
+{
+	const struct fsmap		*m = &ag->set.recs[i];
+	const struct fsmap		*last = &ag->set.recs[ag->set.nr - 1];
+
+	return done || last->fmr_physical >= m->fmr_physical + m->fmr_length;
+}
+
+/*
+ * Drop the decided records no later record can overlap: GETFSMAP returns
+ * records by start, so none starts before the first undecided one (or the
+ * last one read), and whatever ends before that is done with.  What is
+ * left is the undecided records and the long extents still under them.
+ */
+static void
+pmf_online_window(
+	struct pmf_online_ag		*ag,
+	size_t				*next)
+{
+	struct pmf_fsmap_set		*set = &ag->set;
+	size_t				n = 0, first = *next;
+	uint64_t			from;
+
+	if (!set->nr)
+		return;
+	from = set->recs[first < set->nr ? first : set->nr - 1].fmr_physical;
+	for (size_t j = 0; j < set->nr; j++) {
+		const struct fsmap	*o = &set->recs[j];
+
+		if (j < first && o->fmr_physical + o->fmr_length <= from)
+			continue;
+		if (j == first)
+			*next = n;
+		set->recs[n++] = *o;
+	}
+	if (first == set->nr)
+		*next = n;
+	set->nr = n;
+}
+
 static int
 pmf_online_walk_ag(
 	struct pmf_fs			*fs,
@@ -332,22 +423,34 @@ pmf_online_walk_ag(
 			.agno = grp->agno, .next = grp->low_agbno,
 		},
 	};
+	struct pmf_fsmap_pager		pg;
 	uint64_t			start, end;
+	size_t				next = 0, seen = 0;
 	int				error;
 
 	start = BBTOB(xfs_failure_group_daddr(&fs->fgeo, grp->agno,
 			grp->low_agbno));
 	end = BBTOB(xfs_failure_group_daddr(&fs->fgeo, grp->agno,
 			grp->high_agbno)) + (1ULL << fs->fgeo.blocklog);
-	error = pmf_online_getfsmap(fs, fs->online->fmr_dev[PMF_DEV_DATA],
-			start, end, &ag.set);
-	for (size_t i = 0; !error && i < ag.set.nr; i++)
-		if (ag.set.recs[i].fmr_length > ag.maxlen)
-			ag.maxlen = ag.set.recs[i].fmr_length;
-	for (size_t i = 0; !error && i < ag.set.nr; i++)
-		error = pmf_online_record(&ag, i);
+	error = pmf_fsmap_open(&pg, fs->online->fmr_dev[PMF_DEV_DATA],
+			start, end);
+	while (!error && !pg.done) {
+		error = pmf_fsmap_next(fs, &pg, &ag.set);
+		/* A record before @i longer than this ends before @i starts. */
+		for (; !error && seen < ag.set.nr; seen++)
+			if (ag.set.recs[seen].fmr_length > ag.maxlen)
+				ag.maxlen = ag.set.recs[seen].fmr_length;
+		while (!error && next < ag.set.nr &&
+		       pmf_online_decidable(&ag, next, pg.done))
+			error = pmf_online_record(&ag, next++);
+		if (!error) {
+			pmf_online_window(&ag, &next);
+			seen = ag.set.nr;
+		}
+	}
 	if (!error)
 		error = pmf_agslice_gap(&ag.as, grp->high_agbno + 1);
+	free(pg.head);
 	free(ag.set.recs);
 	return error;
 }
@@ -389,35 +492,31 @@ pmf_online_log(
 }
 
 /*
- * The realtime device, where the kernel has realtime rmap (rtgroups): its
- * records go to the core's realtime calls, the gaps are free.  Without
- * rtrmap GETFSMAP only tells free from in use, and cannot name the owner.
+ * One page of realtime records: each to the core, and the gaps before them
+ * as free; after the last page, the gap to the end of the range too.
  */
 static int
-pmf_online_rt(
+pmf_online_rt_page(
 	struct pmf_fs			*fs,
 	const struct xfs_failure_range	*fr,
-	struct pmf_sink			*sink)
+	struct pmf_sink			*sink,
+	const struct pmf_fsmap_set	*set,
+	bool				last_page,
+	uint64_t			end,
+	uint64_t			*nextp)
 {
-	struct pmf_fsmap_set		set = { 0 };
 	struct xfs_failure_impact	imp;
 	unsigned int			blocklog = fs->fgeo.blocklog;
-	uint64_t			next = BBTOB(fr->daddr) >> blocklog;
-	uint64_t			end;
-	int				error;
+	uint64_t			next = *nextp;
+	int				error = 0;
 
-	if (!(fs->geo.features & PMF_FEAT_RTRMAP))
-		return pmf_seterr(fs, -EOPNOTSUPP,
-			"%s: without realtime rmap the kernel cannot name realtime owners; query the unmounted devices",
-			fs->online->mnt);
-	error = pmf_online_getfsmap(fs, fs->online->fmr_dev[PMF_DEV_RT],
-			BBTOB(fr->daddr), BBTOB(fr->daddr + fr->bbcount), &set);
-	end = (BBTOB(fr->daddr + fr->bbcount) + (1ULL << blocklog) - 1) >> blocklog;
-	for (size_t i = 0; !error && i <= set.nr; i++) {
-		const struct fsmap	*m = i < set.nr ? &set.recs[i] : NULL;
+	for (size_t i = 0; !error && i <= set->nr; i++) {
+		const struct fsmap	*m = i < set->nr ? &set->recs[i] : NULL;
 		uint64_t		bno = m ? m->fmr_physical >> blocklog : end;
 		struct xfs_rmap_irec	rec;
 
+		if (!m && !last_page)
+			break;
 		if (m && pmf_online_is_free(m))
 			continue;
 		if (bno > next && xfs_failure_rtfree_impact(&fs->fgeo, fr, next,
@@ -433,6 +532,44 @@ pmf_online_rt(
 				XFS_FAILURE_SHARED : 0, &imp))
 			error = pmf_sink_add(sink, &imp);
 	}
+	*nextp = next;
+	return error;
+}
+
+/*
+ * The realtime device, where the kernel has realtime rmap (rtgroups): its
+ * records go to the core's realtime calls, the gaps are free.  Without
+ * rtrmap GETFSMAP only tells free from in use, and cannot name the owner.
+ */
+static int
+pmf_online_rt(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_range	*fr,
+	struct pmf_sink			*sink)
+{
+	struct pmf_fsmap_set		set = { 0 };
+	struct pmf_fsmap_pager		pg;
+	unsigned int			blocklog = fs->fgeo.blocklog;
+	uint64_t			next = BBTOB(fr->daddr) >> blocklog;
+	uint64_t			end;
+	int				error;
+
+	if (!(fs->geo.features & PMF_FEAT_RTRMAP))
+		return pmf_seterr(fs, -EOPNOTSUPP,
+			"%s: without realtime rmap the kernel cannot name realtime owners; query the unmounted devices",
+			fs->online->mnt);
+	error = pmf_fsmap_open(&pg, fs->online->fmr_dev[PMF_DEV_RT],
+			BBTOB(fr->daddr), BBTOB(fr->daddr + fr->bbcount));
+	end = (BBTOB(fr->daddr + fr->bbcount) + (1ULL << blocklog) - 1) >> blocklog;
+	/* A page at a time; the end of the last one closes the last gap. */
+	while (!error && !pg.done) {
+		set.nr = 0;
+		error = pmf_fsmap_next(fs, &pg, &set);
+		if (!error)
+			error = pmf_online_rt_page(fs, fr, sink, &set, pg.done,
+					end, &next);
+	}
+	free(pg.head);
 	free(set.recs);
 	return error;
 }

@@ -130,6 +130,7 @@ unsigned int pmf_log_hints(const struct pmf_fs *fs, uint64_t start,
 		uint64_t len);
 
 /* pmf_query.c: the sink every engine feeds */
+size_t pmf_query_batch(void);
 int pmf_sink_add(struct pmf_sink *sink, const struct xfs_failure_impact *imp);
 int pmf_sink_add_inode(struct pmf_sink *sink, uint64_t ino);
 int pmf_sink_unresolved(struct pmf_fs *fs, struct pmf_sink *sink,

@@ -472,7 +472,7 @@ pmf_range_to_failure(
  * Records per batch.  PMF_QUERY_BATCH makes batches tiny, so that tests on
  * small filesystems cross as many batch boundaries as a big one does.
  */
-static size_t
+size_t
 pmf_query_batch(void)
 {
 	const char	*env = getenv("PMF_QUERY_BATCH");
