@@ -57,7 +57,45 @@ pmf_metafile_name(
 	return NULL;
 }
 
-/* Offline: the inode read through libxfs. */
+static struct pmf_kind *
+pmf_kind_slot(
+	struct pmf_fs		*fs,
+	uint64_t		ino)
+{
+	return &fs->kinds[(ino * 0x9E3779B97F4A7C15ULL >> 32) %
+			  PMF_KIND_CACHE];
+}
+
+/* Keep the kind of an inode just read, for the core's question about it. */
+void
+pmf_kind_remember(
+	struct pmf_fs		*fs,
+	struct xfs_inode	*ip)
+{
+	struct pmf_kind		*k;
+
+	if (!fs->kinds) {
+		fs->kinds = calloc(PMF_KIND_CACHE, sizeof(*fs->kinds));
+		if (!fs->kinds)
+			return;		/* only slower */
+	}
+	k = pmf_kind_slot(fs, ip->i_ino);
+	k->ino = ip->i_ino;
+	k->mode = VFS_I(ip)->i_mode;
+	k->metafile = xfs_is_metadir_inode(ip);
+	k->metatype = ip->i_metatype;
+}
+
+/* A query may follow a repair that changed inodes: start afresh. */
+void
+pmf_kind_forget(
+	struct pmf_fs		*fs)
+{
+	if (fs->kinds)
+		memset(fs->kinds, 0, PMF_KIND_CACHE * sizeof(*fs->kinds));
+}
+
+/* Offline: the inode read through libxfs, unless it was just read. */
 int
 pmf_offline_inode_kind(
 	struct pmf_fs			*fs,
@@ -69,6 +107,14 @@ pmf_offline_inode_kind(
 	struct xfs_inode		*ip;
 	int				error;
 
+	if (fs->kinds && pmf_kind_slot(fs, ino)->ino == ino) {
+		const struct pmf_kind	*k = pmf_kind_slot(fs, ino);
+
+		*mode = k->mode;
+		*metafile = k->metafile;
+		*metatype = k->metatype;
+		return 0;
+	}
 	error = libxfs_iget(fs->mp, NULL, ino, 0, &ip);
 	if (error)
 		return error;

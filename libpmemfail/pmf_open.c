@@ -633,6 +633,7 @@ pmf_free(
 {
 	for (int i = 0; i < 3; i++)
 		free(fs->path[i]);
+	free(fs->kinds);
 	free(fs);
 }
 

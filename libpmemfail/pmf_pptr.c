@@ -183,6 +183,7 @@ pmf_pptr_list(
 	if (error)
 		return error;
 	*gen = VFS_I(ctx.ip)->i_generation;
+	pmf_kind_remember(fs, ctx.ip);
 	if (!xfs_inode_has_attr_fork(ctx.ip))
 		error = 0;
 	else if (ctx.ip->i_af.if_format == XFS_DINODE_FMT_LOCAL)

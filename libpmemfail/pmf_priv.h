@@ -54,6 +54,19 @@ struct pmf_loginfo {
 	uint64_t	live_len;	/* circular from live_start */
 };
 
+/*
+ * What kind each recently read inode is (pmf_itype.c): the path lookup
+ * reads every inode of a batch, and the core then asks the kind of each.
+ */
+#define PMF_KIND_CACHE		16384
+
+struct pmf_kind {
+	uint64_t		ino;		/* 0: empty */
+	uint16_t		mode;
+	bool			metafile;
+	uint8_t			metatype;	/* enum xfs_metafile_type */
+};
+
 /* Buckets of libxfs's buffer cache: it holds 8 buffers per bucket. */
 #define PMF_BHASH_SIZE		128
 
@@ -77,6 +90,7 @@ struct pmf_fs {
 	bool			metadir;
 	const struct xfs_sb	*meta_sb;	/* names the metadata inodes */
 	unsigned int		qflags;		/* PMF_QUERY_* of the query */
+	struct pmf_kind		*kinds;		/* PMF_KIND_CACHE, offline */
 	pmf_progress_fn		progress;
 	void			*progress_priv;
 	char			errmsg[PMF_ERRMSG_LEN];
@@ -202,6 +216,8 @@ void pmf_set_itype(struct pmf_fs *fs, struct xfs_failure_impact *imp);
 void pmf_refine_ag_btree(struct pmf_fs *fs, struct xfs_failure_impact *imp);
 int pmf_offline_inode_kind(struct pmf_fs *fs, uint64_t ino, uint16_t *mode,
 		bool *metafile, enum xfs_metafile_type *metatype);
+void pmf_kind_remember(struct pmf_fs *fs, struct xfs_inode *ip);
+void pmf_kind_forget(struct pmf_fs *fs);
 
 /* pmf_inodes.c */
 int pmf_inodes_expand(struct pmf_fs *fs, const struct xfs_failure_impact *imp,

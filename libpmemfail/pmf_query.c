@@ -504,6 +504,7 @@ pmf_query(
 
 	fs->errmsg[0] = '\0';
 	fs->qflags = flags;
+	pmf_kind_forget(fs);
 	error = pmf_range_to_failure(fs, range, &fr);
 	if (error)
 		return error;
