@@ -356,7 +356,7 @@ xfs_pmem_impact_table_flush(
 	return 0;
 }
 
-/* Rows of a streamed table held before they are printed. */
+/* Lines of a streamed table held before they are printed. */
 #define XFS_PMEM_STREAM_BATCH	4096
 
 /* A row for @imp, and a child row for each inode of a damaged chunk. */
@@ -378,7 +378,9 @@ xfs_pmem_impact_add(
 	if (error || !io->f)
 		return error;
 	io->rows++;
-	if (++io->held < XFS_PMEM_STREAM_BATCH)
+	/* An inode chunk's row brings up to 64 more. */
+	io->held += 1 + imp->ninodes;
+	if (io->held < XFS_PMEM_STREAM_BATCH)
 		return 0;
 	return xfs_pmem_impact_table_flush(io);
 }
