@@ -70,7 +70,10 @@ pmf_kind_slot(
 void
 pmf_kind_remember(
 	struct pmf_fs		*fs,
-	struct xfs_inode	*ip)
+	uint64_t		ino,
+	uint16_t		mode,
+	bool			metafile,
+	enum xfs_metafile_type	metatype)
 {
 	struct pmf_kind		*k;
 
@@ -79,11 +82,11 @@ pmf_kind_remember(
 		if (!fs->kinds)
 			return;		/* only slower */
 	}
-	k = pmf_kind_slot(fs, ip->i_ino);
-	k->ino = ip->i_ino;
-	k->mode = VFS_I(ip)->i_mode;
-	k->metafile = xfs_is_metadir_inode(ip);
-	k->metatype = ip->i_metatype;
+	k = pmf_kind_slot(fs, ino);
+	k->ino = ino;
+	k->mode = mode;
+	k->metafile = metafile;
+	k->metatype = metatype;
 }
 
 /* A query may follow a repair that changed inodes: start afresh. */

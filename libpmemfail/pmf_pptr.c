@@ -11,7 +11,8 @@
 #include "pmf_priv.h"
 
 struct pmf_pptr_ctx {
-	struct xfs_inode	*ip;
+	struct xfs_mount	*mp;
+	struct xfs_inode	*ip;	/* NULL: read from the inode's buffer */
 	pmf_pptr_fn		fn;
 	void			*priv;
 };
@@ -31,23 +32,24 @@ pmf_pptr_emit(
 	if (!(flags & XFS_ATTR_PARENT) || (flags & XFS_ATTR_INCOMPLETE))
 		return 0;
 	/* A malformed pointer is not a link; it says nothing about paths. */
-	if (libxfs_parent_from_attr(ctx->ip->i_mount, flags, name, namelen,
+	if (libxfs_parent_from_attr(ctx->mp, flags, name, namelen,
 			value, valuelen, &parent, &gen))
 		return 0;
 	return ctx->fn(ctx->priv, parent, gen, (const char *)name, namelen);
 }
 
+/* The entries of a short-form attr fork of @bytes bytes. */
 static int
 pmf_pptr_sf(
-	struct pmf_pptr_ctx	*ctx)
+	struct pmf_pptr_ctx	*ctx,
+	struct xfs_attr_sf_hdr	*hdr,
+	int			bytes)
 {
-	struct xfs_ifork	*ifp = &ctx->ip->i_af;
-	struct xfs_attr_sf_hdr	*hdr = ifp->if_data;
-	char			*end = (char *)hdr + ifp->if_bytes;
+	char			*end = (char *)hdr + bytes;
 	struct xfs_attr_sf_entry *sfe;
 	int			error;
 
-	if (ifp->if_bytes < (int)sizeof(*hdr))
+	if (bytes < (int)sizeof(*hdr))
 		return -EFSCORRUPTED;
 	sfe = libxfs_attr_sf_firstentry(hdr);
 	for (unsigned int i = 0; i < hdr->count; i++) {
@@ -70,7 +72,7 @@ pmf_pptr_leaf(
 	struct pmf_pptr_ctx		*ctx,
 	struct xfs_buf			*bp)
 {
-	struct xfs_mount		*mp = ctx->ip->i_mount;
+	struct xfs_mount		*mp = ctx->mp;
 	struct xfs_attr_leafblock	*leaf = bp->b_addr;
 	unsigned int			size = BBTOB(bp->b_length);
 	struct xfs_attr3_icleaf_hdr	ichdr;
@@ -114,7 +116,7 @@ pmf_pptr_block(
 	struct pmf_pptr_ctx	*ctx,
 	xfs_fsblock_t		fsb)
 {
-	struct xfs_mount	*mp = ctx->ip->i_mount;
+	struct xfs_mount	*mp = ctx->mp;
 	struct xfs_da3_blkinfo	*info;
 	struct xfs_buf		*bp;
 	int			error;
@@ -164,6 +166,85 @@ pmf_pptr_blocks(
 }
 
 /*
+ * Where inode @ino lives, as xfs_imap() finds it on a filesystem whose
+ * chunks are aligned (every v5 one): no inode btree lookup.  False if the
+ * chunks are not aligned or the number is out of the filesystem.
+ */
+static bool
+pmf_pptr_imap(
+	struct xfs_mount	*mp,
+	uint64_t		ino,
+	struct xfs_imap		*imap)
+{
+	struct xfs_ino_geometry	*igeo = M_IGEO(mp);
+	xfs_agnumber_t		agno = XFS_INO_TO_AGNO(mp, ino);
+	xfs_agblock_t		agbno = XFS_AGINO_TO_AGBNO(mp,
+					XFS_INO_TO_AGINO(mp, ino));
+	xfs_agblock_t		chunk, cluster;
+	unsigned int		offset;
+
+	if (!igeo->inoalign_mask || agno >= mp->m_sb.sb_agcount ||
+	    agbno >= mp->m_sb.sb_agblocks || !libxfs_verify_ino(mp, ino))
+		return false;
+	chunk = agbno & ~igeo->inoalign_mask;
+	cluster = chunk + ((agbno - chunk) / igeo->blocks_per_cluster) *
+			igeo->blocks_per_cluster;
+	offset = (agbno - cluster) * mp->m_sb.sb_inopblock +
+		 XFS_INO_TO_OFFSET(mp, ino);
+	imap->im_blkno = XFS_AGB_TO_DADDR(mp, agno, cluster);
+	imap->im_len = XFS_FSB_TO_BB(mp, igeo->blocks_per_cluster);
+	imap->im_boffset = offset << mp->m_sb.sb_inodelog;
+	return true;
+}
+
+/*
+ * The parent pointers of an ordinary inode whose attr fork is in the
+ * inode, read from its checked buffer: a whole device's report reads every
+ * file, and building an incore inode for each would be most of its cost.
+ * -EAGAIN: not such an inode; read it the long way.
+ */
+static int
+pmf_pptr_dinode(
+	struct pmf_fs		*fs,
+	struct pmf_pptr_ctx	*ctx,
+	uint64_t		ino,
+	uint32_t		*gen)
+{
+	struct xfs_mount	*mp = fs->mp;
+	struct xfs_attr_sf_hdr	*hdr = NULL;
+	struct xfs_imap		imap;
+	struct xfs_dinode	*dip;
+	struct xfs_buf		*bp;
+	int			error = -EAGAIN;
+
+	if (!xfs_has_v3inodes(mp) || !pmf_pptr_imap(mp, ino, &imap))
+		return -EAGAIN;
+	if (libxfs_imap_to_bp(mp, NULL, &imap, &bp))
+		return -EAGAIN;
+	dip = xfs_buf_offset(bp, imap.im_boffset);
+	/* The same checks, checksum first, that reading the inode makes. */
+	if (libxfs_dinode_verify(mp, ino, dip) || !dip->di_mode ||
+	    (be64_to_cpu(dip->di_flags2) & XFS_DIFLAG2_METADATA))
+		goto out;
+	*gen = be32_to_cpu(dip->di_gen);
+	if (dip->di_forkoff) {
+		hdr = (struct xfs_attr_sf_hdr *)XFS_DFORK_APTR(dip);
+		/* Other formats, and a header past the fork: the long way. */
+		if (dip->di_aformat != XFS_DINODE_FMT_LOCAL ||
+		    be16_to_cpu(hdr->totsize) > XFS_DFORK_ASIZE(dip, mp))
+			goto out;
+	}
+	pmf_kind_remember(fs, ino, be16_to_cpu(dip->di_mode), false,
+			XFS_METAFILE_UNKNOWN);
+	error = 0;
+	if (hdr)
+		error = pmf_pptr_sf(ctx, hdr, be16_to_cpu(hdr->totsize));
+out:
+	libxfs_buf_relse(bp);
+	return error;
+}
+
+/*
  * Call @fn for every parent pointer of @ino; @gen gets the inode's
  * generation, for checking pointers to it.  Returns what @fn returned if
  * that was non-zero.
@@ -176,18 +257,23 @@ pmf_pptr_list(
 	pmf_pptr_fn		fn,
 	void			*priv)
 {
-	struct pmf_pptr_ctx	ctx = { .fn = fn, .priv = priv };
+	struct pmf_pptr_ctx	ctx = { .mp = fs->mp, .fn = fn, .priv = priv };
 	int			error;
 
+	error = pmf_pptr_dinode(fs, &ctx, ino, gen);
+	if (error != -EAGAIN)
+		return error;
 	error = libxfs_iget(fs->mp, NULL, ino, 0, &ctx.ip);
 	if (error)
 		return error;
 	*gen = VFS_I(ctx.ip)->i_generation;
-	pmf_kind_remember(fs, ctx.ip);
+	pmf_kind_remember(fs, ino, VFS_I(ctx.ip)->i_mode,
+			xfs_is_metadir_inode(ctx.ip), ctx.ip->i_metatype);
 	if (!xfs_inode_has_attr_fork(ctx.ip))
 		error = 0;
 	else if (ctx.ip->i_af.if_format == XFS_DINODE_FMT_LOCAL)
-		error = pmf_pptr_sf(&ctx);
+		error = pmf_pptr_sf(&ctx, ctx.ip->i_af.if_data,
+				ctx.ip->i_af.if_bytes);
 	else
 		error = pmf_pptr_blocks(&ctx);
 	libxfs_irele(ctx.ip);

@@ -216,7 +216,8 @@ void pmf_set_itype(struct pmf_fs *fs, struct xfs_failure_impact *imp);
 void pmf_refine_ag_btree(struct pmf_fs *fs, struct xfs_failure_impact *imp);
 int pmf_offline_inode_kind(struct pmf_fs *fs, uint64_t ino, uint16_t *mode,
 		bool *metafile, enum xfs_metafile_type *metatype);
-void pmf_kind_remember(struct pmf_fs *fs, struct xfs_inode *ip);
+void pmf_kind_remember(struct pmf_fs *fs, uint64_t ino, uint16_t mode,
+		bool metafile, enum xfs_metafile_type metatype);
 void pmf_kind_forget(struct pmf_fs *fs);
 
 /* pmf_inodes.c */
