@@ -310,8 +310,8 @@ xfs_notify_file(
 	if (act & XFS_FAILURE_ACT_RECORD)
 		xfs_alert_ratelimited(mp,
 "%s: data lost: ino 0x%llx offset %llu length %llu%s",
-			xfs_notify_loss_name(nf), imp->ino, imp->offset, imp->length,
-			error ? " (not in memory)" : "");
+			xfs_notify_loss_name(nf), imp->ino, imp->offset,
+			imp->length, error ? " (not in memory)" : "");
 	if (error)
 		return;
 	nf->incore++;
@@ -1041,6 +1041,10 @@ xfs_dax_notify_failure(
 	if (xfs_failure_range_check(&nf.geo, &nf.fr))
 		return -ENXIO;
 
+	/* Nothing of an offline realtime section is in use any more. */
+	if (nf.fr.dev == XFS_FAILURE_DEV_RT && xfs_is_rt_offline(mp))
+		return 0;
+
 	if (nf.fr.dev == XFS_FAILURE_DEV_LOG) {
 		xfs_dax_notify_logdev_failure(&nf);
 		return xfs_notify_finish(&nf, 0);
@@ -1065,7 +1069,8 @@ xfs_dax_notify_failure(
 		nf.mode = XFS_FAILURE_DEVICE_LOST;
 
 	if (nf.mode != XFS_FAILURE_MEDIA) {
-		xfs_info(mp, "Device is about to be removed!");
+		if (mf_flags & MF_MEM_PRE_REMOVE)
+			xfs_info(mp, "Device is about to be removed!");
 		/*
 		 * Freeze fs to prevent new mappings from being created.
 		 * - Keep going on if others already hold the kernel forzen.
