@@ -66,9 +66,7 @@ kdax_check() {
 	unbind-kill)
 		ok=1
 		for f in f1 f2 f3; do
-			k "$n" "^proc u_$f exit 42$" > /dev/null &&
-				k "$n" "^daxmap u_$f pid [0-9]+: SIGBUS BUS_MCEERR_A[OR]" > /dev/null ||
-				ok=0
+			kdax_sigbused "$n" "u_$f" || ok=0
 		done ;;
 	unbind-spare)
 		[ "$(proc "$n" u_data)" = alive ] && [ "$(proc "$n" u_open)" = alive ] &&
@@ -108,14 +106,7 @@ kdax_verdicts stock $checks
 kdax_verdicts ours $checks
 
 # The setup must be what the test claims, or it proves nothing.
-k ours '^mkfs 0$' > /dev/null || pmf_fail "sid's mkfs.xfs failed in the guest"
-k ours '^mkfs-out .*rmapbt=1' > /dev/null || pmf_fail "the filesystem has no rmapbt"
-ngroups=$(k ours '^file /mnt/r/rt/f[123] ' | awk '{ print $NF }' | sort -u | wc -l)
-echo "unbind: realtime files in $ngroups distinct rtgroups"
-[ "$ngroups" = 2 ] || pmf_fail "the unbind's realtime files sit in $ngroups rtgroups, not 2"
-k ours '^xflags /mnt/r/rt/f0 r' > /dev/null || pmf_fail "f0 is not a realtime file"
-k ours '^dax rt dax 1$' > /dev/null || pmf_fail "the realtime files are not DAX (statx)"
-k ours '^dax data dax 0$' > /dev/null || pmf_fail "the data device's file is DAX"
+kdax_rt_setup 'f[123]' f0
 
 # shellcheck disable=SC2086
 kdax_finish kernel-dax-rt $checks

@@ -52,9 +52,7 @@ kdax_check() {
 	rt-sigbus)
 		ok=1
 		for f in f1 f2; do
-			k "$n" "^proc u_$f exit 42$" > /dev/null &&
-				k "$n" "^daxmap u_$f pid [0-9]+: SIGBUS BUS_MCEERR_A[OR]" > /dev/null ||
-				ok=0
+			kdax_sigbused "$n" "u_$f" || ok=0
 		done ;;
 	data-live)
 		[ "$(proc "$n" u_d1)" = alive ] && [ "$(proc "$n" u_d2)" = alive ] && ok=1 ;;
@@ -110,14 +108,7 @@ kdax_verdicts stock $checks
 kdax_verdicts ours $checks
 
 # The setup must be what the test claims, or it proves nothing.
-k ours '^mkfs 0$' > /dev/null || pmf_fail "sid's mkfs.xfs failed in the guest"
-k ours '^mkfs-out .*rmapbt=1' > /dev/null || pmf_fail "the filesystem has no rmapbt"
-ngroups=$(k ours '^file /mnt/r/rt/f[1-4] ' | awk '{ print $NF }' | sort -u | wc -l)
-echo "realtime files in $ngroups distinct rtgroups"
-[ "$ngroups" = 2 ] || pmf_fail "the realtime files sit in $ngroups rtgroups, not 2"
-k ours '^xflags /mnt/r/rt/f1 r' > /dev/null || pmf_fail "f1 is not a realtime file"
-k ours '^dax rt dax 1$' > /dev/null || pmf_fail "the realtime files are not DAX (statx)"
-k ours '^dax data dax 0$' > /dev/null || pmf_fail "the data device's files are DAX"
+kdax_rt_setup 'f[1-4]' f1
 # What stock did at the unbind, for the record.
 if [ "$t_stock" = hung ]; then
 	echo "stock: the unbind hung (no return in ${KDAX_UNBIND_WAIT:-30} s), the guest was reset"
@@ -150,11 +141,11 @@ cat "$TMP/repair.out"
 echo "xfs_repair -n: clean"
 # The manifest lists each surviving realtime file (f4 was unlinked) whole,
 # and trusted.pmemfail.lost of each says the same.
-want=""
+want=()
 for f in f1 f2 f3; do
-	want="$want $(k ours "^file /mnt/r/rt/$f ino " | awk '{ print $4 }')"
+	want+=("$(k ours "^file /mnt/r/rt/$f ino " | awk '{ print $4 }')")
 done
-"$PYTHON" - "$TMP/manifest.json" $want <<'PY' || pmf_fail "the manifest does not list the realtime files"
+"$PYTHON" - "$TMP/manifest.json" "${want[@]}" <<'PY' || pmf_fail "the manifest does not list the realtime files"
 import json, sys
 man = json.load(open(sys.argv[1]))
 want = {(int(i), 0, 1048576) for i in sys.argv[2:]}
@@ -175,6 +166,7 @@ echo "trusted.pmemfail.lost: 0 1048576 on f1, f2, f3"
 
 cp "$PMF_SRC/tests/kernel/rt-offline-check-job.sh" "$TMP/job/job.sh"
 kdax_boot kernel-rt-offline check --xfs-ko "$kdax_ko" --disk "$img" --disk "$newrt"
+# shellcheck disable=SC2154 # kdax_boot sets rc_NAME
 [ "$rc_check" = 0 ] || pmf_fail "the check boot did not finish (exit $rc_check)"
 k check '^mount 0$' > /dev/null || pmf_fail "the repaired filesystem does not mount with the new rt device"
 for f in d1 d2; do
