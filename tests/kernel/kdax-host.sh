@@ -66,7 +66,7 @@ step_dmesg() {
 # long it took, or "hung".
 kdax_unbind_time() {
 	local t
-	t=$(k "$1" '^unbind returned ' | awk '{ print $3 }')
+	t=$(k "$1" '^unbind returned ' | awk '{ print $3 }' | sed -n 1p)
 	[ -n "$t" ] && ok=1
 	eval "t_$1=\${t:-hung}"
 }

@@ -6,7 +6,8 @@
 # device of a filesystem whose data device is the virtio disk /dev/vda,
 # made by sid's mkfs.xfs 7.2 (./sid/mkfs.xfs) with rtgroups and realtime
 # rmap btrees.  Realtime files in both rtgroups and data device files are
-# written and mapped, then pmem0 is unbound.  What happens next is said as
+# written and mapped, then pmem0 is unbound.  Last, a filesystem whose
+# realtime device /dev/pmem1 has no rtgroups loses it too.  What happens next is said as
 # "kdax: KEY VALUE..." lines; the host decides what passed.  The data
 # device goes back to the host for the repair half.
 
@@ -89,5 +90,31 @@ kill $ud1 $ud2 2>/dev/null
 wait $ud1 $ud2 2>/dev/null
 umount $R
 say "umount $R $?"
+dmesg_since
+
+# --- a realtime device without rtgroups: the filesystem shuts down --------
+# The initramfs's own mkfs.xfs (the build's xfsprogs) without metadir makes
+# no rtgroups, so no realtime rmap btree: nothing could name the files that
+# lost data (doc/kernel.md).  /dev/pmem1 is the realtime device.
+N=/mnt/n
+mkfs.xfs -q -f -m metadir=0 -r rtdev=/dev/pmem1 /dev/vda 2>/dev/null ||
+	mkfs.xfs -q -f -r rtdev=/dev/pmem1 /dev/vda
+say "nogroups-mkfs $?"
+mkdir -p $N
+mount -t xfs -o dax=always,rtdev=/dev/pmem1 /dev/vda $N || say "mount-failed nogroups"
+mkdir $N/rt
+xfs_io -c 'chattr +t' $N/rt
+xfs_io -f -c 'pwrite -q -S 0x5a 0 1m' -c fsync $N/rt/g1
+xfs_io -f -c 'pwrite -q -S 0x5a 0 1m' -c fsync $N/e1
+./daxmap map n_g1 $N/rt/g1 & n1=$!
+await_mapped $n1
+dmesg -c > /dev/null
+say "step nogroups"
+unbind "$(basename "$(readlink /sys/block/pmem1/device)")"
+await_exit $n1
+proc_state n_g1 $n1
+say "nogroups-write $(xfs_io -f -c 'pwrite -q 0 4096' -c fsync $N/after 2>&1 | tr '\n' ' ')"
+umount $N
+say "umount $N $?"
 dmesg_since
 say "done"
