@@ -17,6 +17,7 @@ echo 4 > /proc/sys/kernel/printk
 say "kernel $(uname -r) xfs $(cat /sys/module/xfs/taint 2>/dev/null)"
 [ -b /dev/pmem0 ] || { say "no-device pmem0"; exit 1; }
 [ -b /dev/vda ] || { say "no-device vda"; exit 1; }
+[ -b /dev/vdb ] || { say "no-device vdb"; exit 1; }
 
 ./sid/mkfs.xfs -f -m rmapbt=1,reflink=0 -d agcount=2 \
 	-r rtdev=/dev/pmem0,rgcount=2 /dev/vda > /tmp/mkfs.out 2>&1
@@ -95,13 +96,14 @@ dmesg_since
 # --- a realtime device without rtgroups: the filesystem shuts down --------
 # The initramfs's own mkfs.xfs (the build's xfsprogs) without metadir makes
 # no rtgroups, so no realtime rmap btree: nothing could name the files that
-# lost data (doc/kernel.md).  /dev/pmem1 is the realtime device.
+# lost data (doc/kernel.md).  /dev/pmem1 is the realtime device, /dev/vdb
+# the data device: /dev/vda goes back to the host for the repair.
 N=/mnt/n
-mkfs.xfs -q -f -m metadir=0 -r rtdev=/dev/pmem1 /dev/vda 2>/dev/null ||
-	mkfs.xfs -q -f -r rtdev=/dev/pmem1 /dev/vda
+mkfs.xfs -q -f -m metadir=0 -r rtdev=/dev/pmem1 /dev/vdb 2>/dev/null ||
+	mkfs.xfs -q -f -r rtdev=/dev/pmem1 /dev/vdb
 say "nogroups-mkfs $?"
 mkdir -p $N
-mount -t xfs -o dax=always,rtdev=/dev/pmem1 /dev/vda $N || say "mount-failed nogroups"
+mount -t xfs -o dax=always,rtdev=/dev/pmem1 /dev/vdb $N || say "mount-failed nogroups"
 mkdir $N/rt
 xfs_io -c 'chattr +t' $N/rt
 xfs_io -f -c 'pwrite -q -S 0x5a 0 1m' -c fsync $N/rt/g1

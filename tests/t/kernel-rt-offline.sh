@@ -36,9 +36,11 @@ sid=$("$kdax_guest/xfsprogs-sid-fetch") || pmf_fail "tests/guest/xfsprogs-sid-fe
 cp -a "$sid" "$TMP/job/sid"
 
 boot() {
-	rm -f "$TMP/data-$1.img"
+	rm -f "$TMP/data-$1.img" "$TMP/nogroups-$1.img"
 	truncate -s 512m "$TMP/data-$1.img"
-	kdax_boot kernel-rt-offline "$1" --pmem 512 --pmem 64 --disk "$TMP/data-$1.img" "${@:2}"
+	truncate -s 512m "$TMP/nogroups-$1.img"
+	kdax_boot kernel-rt-offline "$1" --pmem 512 --pmem 64 --disk "$TMP/data-$1.img" \
+		--disk "$TMP/nogroups-$1.img" "${@:2}"
 }
 boot stock
 boot ours --xfs-ko "$kdax_ko"
