@@ -535,6 +535,45 @@ test_range_check(void)
 			(unsigned long long)fr.bbcount);
 }
 
+/*
+ * The loss of a whole device: only a realtime device with rtgroups and
+ * rtrmap btrees can go offline; the data device, the log and a realtime
+ * device without rtgroups (nothing could name the files that lost data)
+ * take the filesystem down.
+ */
+static void
+test_device_loss(void)
+{
+	struct xfs_failure_geo		nogroups = geo;
+	struct xfs_failure_range	fr;
+
+	nogroups.rgblocks = 0;
+	CHECK(xfs_failure_device_loss(&geo, XFS_FAILURE_DEV_RT, true) &
+	      XFS_FAILURE_ACT_OFFLINE, "rt with rtgroups and rtrmap: offline");
+	CHECK(!(xfs_failure_device_loss(&geo, XFS_FAILURE_DEV_RT, true) &
+		XFS_FAILURE_ACT_SHUTDOWN), "rt with rtgroups: no shutdown");
+	CHECK(xfs_failure_device_loss(&geo, XFS_FAILURE_DEV_RT, false) &
+	      XFS_FAILURE_ACT_SHUTDOWN, "rt without rtrmap: shutdown");
+	CHECK(xfs_failure_device_loss(&nogroups, XFS_FAILURE_DEV_RT, true) &
+	      XFS_FAILURE_ACT_SHUTDOWN, "rt without rtgroups: shutdown");
+	CHECK(xfs_failure_device_loss(&geo, XFS_FAILURE_DEV_DATA, true) &
+	      XFS_FAILURE_ACT_SHUTDOWN, "data device: shutdown");
+	CHECK(xfs_failure_device_loss(&geo, XFS_FAILURE_DEV_LOG, true) &
+	      XFS_FAILURE_ACT_SHUTDOWN, "log device: shutdown");
+
+	/* The rt device: 10000 blocks, 80000 sectors. */
+	fr = (struct xfs_failure_range){ XFS_FAILURE_DEV_RT, 0, 80000 };
+	CHECK(xfs_failure_range_whole(&geo, &fr), "rt: whole");
+	fr = (struct xfs_failure_range){ XFS_FAILURE_DEV_RT, 0, 79999 };
+	CHECK(!xfs_failure_range_whole(&geo, &fr), "rt: one sector short");
+	fr = (struct xfs_failure_range){ XFS_FAILURE_DEV_RT, 8, 80000 };
+	CHECK(!xfs_failure_range_whole(&geo, &fr), "rt: not from 0");
+	fr = (struct xfs_failure_range){ XFS_FAILURE_DEV_DATA, 0, 28000 };
+	CHECK(xfs_failure_range_whole(&geo, &fr), "data: whole");
+	fr = (struct xfs_failure_range){ XFS_FAILURE_DEV_NR, 0, ~0ULL };
+	CHECK(!xfs_failure_range_whole(&geo, &fr), "no device");
+}
+
 struct group_want {
 	uint32_t	agno, low, high;
 };
@@ -792,6 +831,7 @@ main(
 	test_fields();
 	test_clip();
 	test_range_check();
+	test_device_loss();
 	test_groups();
 	test_big();
 	test_rt();

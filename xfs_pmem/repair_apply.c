@@ -230,7 +230,12 @@ repair_data_step(
 				&dc);
 	if (!error)
 		error = data_unmap_all(&dc, ra->t.dev);
-	if (!error && rl.nr && ra->t.dev != PMF_DEV_LOG)
+	/*
+	 * A device lost whole cannot stay in service: the filesystem mounts
+	 * again only on a replacement (doc/kernel.md), whose blocks are good.
+	 * Quarantining them would leave nothing to allocate.
+	 */
+	if (!error && rl.nr && ra->t.dev != PMF_DEV_LOG && !ra->t.whole)
 		error = data_quarantine(&dc, &rl);
 	if (error)
 		xfs_pmem_err("%s", pmf_errmsg(dc.fs)[0] ? pmf_errmsg(dc.fs) :

@@ -256,7 +256,9 @@ repair_print_plan(
 		printf("  2. no file data to unmap\n");
 	if (ndata && ra->t.dev == PMF_DEV_RT)
 		printf("     (the lost blocks of an rt extent lost only in part are turned unwritten: they read zeros but stay allocated)\n");
-	if (ra->t.dev == PMF_DEV_RT)
+	if (ra->t.whole)
+		printf("  3. nothing to quarantine: a device lost whole is replaced\n");
+	else if (ra->t.dev == PMF_DEV_RT)
 		printf("  3. quarantine the failed rt extents that are free then in /pmemfail-quarantine-rt\n");
 	else
 		printf("  3. quarantine the failed blocks that are free then in /pmemfail-quarantine\n");

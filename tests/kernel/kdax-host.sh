@@ -66,10 +66,32 @@ step_dmesg() {
 # long it took, or "hung".
 kdax_unbind_time() {
 	local t
-	t=$(k "$1" '^unbind returned ' | awk '{ print $3 }')
+	t=$(k "$1" '^unbind returned ' | awk '{ print $3 }' | sed -n 1p)
 	[ -n "$t" ] && ok=1
 	eval "t_$1=\${t:-hung}"
 }
+# kdax_sigbused NAME LABEL: did daxmap LABEL die of the kernel's SIGBUS?
+kdax_sigbused() {
+	k "$1" "^proc $2 exit 42$" > /dev/null &&
+		k "$1" "^daxmap $2 pid [0-9]+: SIGBUS BUS_MCEERR_A[OR]" > /dev/null
+}
+
+# kdax_rt_setup FILES FILE: fail unless boot "ours" made the realtime
+# filesystem of the rt tests: sid's mkfs with rmapbt, the realtime files
+# FILES (a grep pattern) in 2 rtgroups, FILE realtime, DAX on the realtime
+# device and not on the data device.
+kdax_rt_setup() {
+	local ngroups
+	k ours '^mkfs 0$' > /dev/null || pmf_fail "sid's mkfs.xfs failed in the guest"
+	k ours '^mkfs-out .*rmapbt=1' > /dev/null || pmf_fail "the filesystem has no rmapbt"
+	ngroups=$(k ours "^file /mnt/r/rt/$1 " | awk '{ print $NF }' | sort -u | wc -l)
+	echo "realtime files in $ngroups distinct rtgroups"
+	[ "$ngroups" = 2 ] || pmf_fail "the realtime files sit in $ngroups rtgroups, not 2"
+	k ours "^xflags /mnt/r/rt/$2 r" > /dev/null || pmf_fail "$2 is not a realtime file"
+	k ours '^dax rt dax 1$' > /dev/null || pmf_fail "the realtime files are not DAX (statx)"
+	k ours '^dax data dax 0$' > /dev/null || pmf_fail "the data device's files are DAX"
+}
+
 # Did the guest log a kernel warning, BUG or oops?
 kdax_complained() { grep -qaE 'WARNING:|BUG:|Oops' "$TMP/out-$1/console.log"; }
 

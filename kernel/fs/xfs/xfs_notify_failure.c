@@ -87,7 +87,16 @@ static const char *
 xfs_notify_mode_name(
 	const struct xfs_notify		*nf)
 {
-	return nf->mode == XFS_FAILURE_PRE_REMOVE ? "pre-remove" : "media";
+	return (nf->mf_flags & MF_MEM_PRE_REMOVE) ? "pre-remove" : "media";
+}
+
+/* What a loss line says happened: a failed medium, or a device gone. */
+static const char *
+xfs_notify_loss_name(
+	const struct xfs_notify		*nf)
+{
+	return nf->mode == XFS_FAILURE_DEVICE_LOST ?
+			"device lost" : "media failure";
 }
 
 /*
@@ -270,7 +279,8 @@ xfs_notify_sweep(
 
 /*
  * Report a lost (or vanishing) file range and, on media loss, kill the tasks
- * mapping it.  On removal the tasks are killed after the shutdown, by
+ * mapping it.  On removal, and when a whole device is lost, the tasks are
+ * killed after the shutdown or once the section is offline, by
  * xfs_notify_sweep(), which needs none of the metadata this walk reads.
  * One line per range, rate-limited: a removal walks every file on the
  * device; the summary line of the walk counts them all.
@@ -299,16 +309,19 @@ xfs_notify_file(
 	error = xfs_iget(mp, nf->tp, imp->ino, XFS_IGET_INCORE, 0, &ip);
 	if (act & XFS_FAILURE_ACT_RECORD)
 		xfs_alert_ratelimited(mp,
-"media failure: data lost: ino 0x%llx offset %llu length %llu%s",
-			imp->ino, imp->offset, imp->length,
-			error ? " (not in memory)" : "");
+"%s: data lost: ino 0x%llx offset %llu length %llu%s",
+			xfs_notify_loss_name(nf), imp->ino, imp->offset,
+			imp->length, error ? " (not in memory)" : "");
 	if (error)
 		return;
 	nf->incore++;
-	if (nf->mode == XFS_FAILURE_PRE_REMOVE) {
+	if (nf->mode != XFS_FAILURE_MEDIA) {
 		xfs_info_ratelimited(mp,
 "device removal: ino 0x%llx offset %llu length %llu: mappings revoked",
 			imp->ino, imp->offset, imp->length);
+		if (act & XFS_FAILURE_ACT_RECORD)
+			fserror_report_data_lost(VFS_I(ip), imp->offset,
+					imp->length, GFP_NOFS);
 		xfs_irele(ip);
 		return;
 	}
@@ -526,7 +539,8 @@ xfs_notify_sick(
 					XFS_SICK_AG_INODES);
 		}
 		xfs_warn_ratelimited(mp,
-"media failure: %s of %s ino 0x%llx lost at daddr 0x%llx, %llu sectors, %s",
+"%s: %s of %s ino 0x%llx lost at daddr 0x%llx, %llu sectors, %s",
+			xfs_notify_loss_name(nf),
 			xfs_failure_owner_name(imp->owner),
 			xfs_failure_itype_name(imp->itype), imp->ino,
 			imp->daddr, imp->bbcount,
@@ -545,7 +559,8 @@ xfs_notify_sick(
 			xfs_agno_mark_sick(mp, imp->agno, mask);
 	}
 	xfs_warn_ratelimited(mp,
-"media failure: %s of %s %u lost at daddr 0x%llx, %llu sectors, marked sick",
+"%s: %s of %s %u lost at daddr 0x%llx, %llu sectors, marked sick",
+		xfs_notify_loss_name(nf),
 		xfs_failure_owner_name(imp->owner),
 		imp->dev == XFS_FAILURE_DEV_RT ? "rtgroup" : "AG", imp->agno,
 		imp->daddr, imp->bbcount);
@@ -564,7 +579,8 @@ xfs_notify_act(
 		xfs_notify_file(nf, imp, act);
 	else if (act & XFS_FAILURE_ACT_RECORD)
 		xfs_alert_ratelimited(nf->mp,
-"media failure: %s lost: ino 0x%llx daddr 0x%llx, %llu sectors",
+"%s: %s lost: ino 0x%llx daddr 0x%llx, %llu sectors",
+			xfs_notify_loss_name(nf),
 			xfs_failure_owner_name(imp->owner), imp->ino,
 			imp->daddr, imp->bbcount);
 
@@ -579,7 +595,8 @@ xfs_notify_act(
 		nf->want_shutdown = true;
 	} else if (act & XFS_FAILURE_ACT_SHUTDOWN) {
 		xfs_alert_ratelimited(nf->mp,
-"media failure: %s of %s %u lost at daddr 0x%llx, %llu sectors: cannot go on",
+"%s: %s of %s %u lost at daddr 0x%llx, %llu sectors: cannot go on",
+			xfs_notify_loss_name(nf),
 			xfs_failure_owner_name(imp->owner),
 			imp->dev == XFS_FAILURE_DEV_RT ? "rtgroup" : "AG",
 			imp->agno, imp->daddr, imp->bbcount);
@@ -862,6 +879,34 @@ xfs_dax_notify_logdev_failure(
 }
 
 /*
+ * The realtime device is gone for good and the filesystem goes on without it
+ * (xfs_failure_device_loss()): every rt file's lost ranges were reported by
+ * the walk.  From now on rt reads, writes and faults fail with -EIO, and rt
+ * allocation finds no space (xfs_iomap.c, xfs_rtalloc.c); the block layer's
+ * removal of the device no longer shuts down (xfs_fs_remove_bdev()).  The
+ * rtgroup superblock is the one thing metadata updates still wrote to the
+ * device (xfs_log_rtsb(), xfs_sync_sb_buf()): both skip it once the
+ * mount has no rt superblock buffer, so let go of it.  Called with the
+ * filesystem frozen: no transaction holds that buffer, the log is clean.
+ */
+static void
+xfs_notify_rt_offline(
+	struct xfs_notify	*nf)
+{
+	struct xfs_mount	*mp = nf->mp;
+	xfs_rgnumber_t		rgno;
+
+	xfs_set_rt_offline(mp);
+	xfs_rtmount_freesb(mp);
+	for (rgno = 0; rgno < mp->m_sb.sb_rgcount; rgno++)
+		xfs_rgno_mark_sick(mp, rgno, XFS_SICK_RG_SUPER);
+	xfs_alert(mp,
+"%s of the realtime device: realtime section offline, %u rtgroups marked sick, %llu file ranges lost",
+		nf->mf_flags & MF_MEM_PRE_REMOVE ? "removal" : "loss",
+		mp->m_sb.sb_rgcount, nf->files);
+}
+
+/*
  * The filesystem goes down once, after the walk, so that every lost range is
  * reported first: on removal because the device is going away whatever we
  * found, on media loss if the core said so for any record.
@@ -887,11 +932,20 @@ xfs_notify_finish(
 			xfs_notify_mode_name(nf), nf->fr.daddr,
 			nf->fr.bbcount, nf->files, nf->incore);
 	/*
+	 * The realtime section goes offline if the walk could name every lost
+	 * range and found nothing else that needs a shutdown.
+	 */
+	if (nf->mode == XFS_FAILURE_DEVICE_LOST && !error &&
+	    !nf->want_shutdown) {
+		xfs_notify_rt_offline(nf);
+		return 0;
+	}
+	/*
 	 * A removal is not a user's forced unmount (what stock says, with
 	 * "User initiated shutdown" and "Metadata I/O Error"): say what the
 	 * block layer says when a device goes away under us.
 	 */
-	if (nf->mode == XFS_FAILURE_PRE_REMOVE) {
+	if (nf->mf_flags & MF_MEM_PRE_REMOVE) {
 		xfs_force_shutdown(mp, SHUTDOWN_DEVICE_REMOVED);
 		return error;
 	}
@@ -987,6 +1041,10 @@ xfs_dax_notify_failure(
 	if (xfs_failure_range_check(&nf.geo, &nf.fr))
 		return -ENXIO;
 
+	/* Nothing of an offline realtime section is in use any more. */
+	if (nf.fr.dev == XFS_FAILURE_DEV_RT && xfs_is_rt_offline(mp))
+		return 0;
+
 	if (nf.fr.dev == XFS_FAILURE_DEV_LOG) {
 		xfs_dax_notify_logdev_failure(&nf);
 		return xfs_notify_finish(&nf, 0);
@@ -999,8 +1057,20 @@ xfs_dax_notify_failure(
 	if (error && nf.mode != XFS_FAILURE_PRE_REMOVE)
 		return error;
 
-	if (nf.mode == XFS_FAILURE_PRE_REMOVE) {
-		xfs_info(mp, "Device is about to be removed!");
+	/*
+	 * Losing a whole device: the core says whether the filesystem can go
+	 * on without it.  Then the walk reports what was lost, as on media
+	 * failure, and the sweep revokes the mappings, as on removal.
+	 */
+	if (!error && (nf.mode == XFS_FAILURE_PRE_REMOVE ||
+		       xfs_failure_range_whole(&nf.geo, &nf.fr)) &&
+	    (xfs_failure_device_loss(&nf.geo, nf.fr.dev,
+			xfs_has_rtrmapbt(mp)) & XFS_FAILURE_ACT_OFFLINE))
+		nf.mode = XFS_FAILURE_DEVICE_LOST;
+
+	if (nf.mode != XFS_FAILURE_MEDIA) {
+		if (mf_flags & MF_MEM_PRE_REMOVE)
+			xfs_info(mp, "Device is about to be removed!");
 		/*
 		 * Freeze fs to prevent new mappings from being created.
 		 * - Keep going on if others already hold the kernel forzen.
@@ -1023,7 +1093,7 @@ xfs_dax_notify_failure(
 
 	error = xfs_notify_finish(&nf, error);
 
-	if (nf.mode == XFS_FAILURE_PRE_REMOVE) {
+	if (nf.mode != XFS_FAILURE_MEDIA) {
 		xfs_notify_sweep(mp, dax_dev, mf_flags);
 		/* Thaw the fs if it has been frozen before. */
 		xfs_dax_notify_failure_thaw(mp, kernel_frozen);

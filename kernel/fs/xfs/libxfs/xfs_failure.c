@@ -560,7 +560,51 @@ xfs_failure_actions(
 	const struct xfs_failure_impact	*imp,
 	enum xfs_failure_mode		mode)
 {
+	/*
+	 * A device the filesystem goes on without (xfs_failure_device_loss())
+	 * loses what it held for good, as a failed medium does.
+	 */
 	return mode == XFS_FAILURE_PRE_REMOVE ? imp->act_remove : imp->act_media;
+}
+
+/* Does @fr cover every block its device's section has? */
+bool
+xfs_failure_range_whole(
+	const struct xfs_failure_geo	*geo,
+	const struct xfs_failure_range	*fr)
+{
+	uint64_t			bbs = xfs_failure_dev_bbs(geo, fr->dev);
+
+	return bbs && fr->daddr == 0 && fr->bbcount >= bbs;
+}
+
+/*
+ * What the loss of a whole device @dev (its removal, or every block of it
+ * lost) means for the filesystem.
+ *
+ * A realtime device with rtgroups and realtime rmap btrees holds only file
+ * data and the rtgroups' superblock, a copy of the primary: every inode, the
+ * rt bitmap and summary, the rtrmap and rtrefcount btrees are on the data
+ * device, and the rtrmap btrees name every file that lost data.  The
+ * filesystem goes on without it: report every rt file's lost ranges (each
+ * record as DEVICE_LOST), mark the rtgroups sick, take the realtime
+ * section offline.
+ *
+ * Without rtgroups there are no rtrmap btrees: nothing could say which
+ * files lost data, so the loss could not be reported; and the data device
+ * and an external log hold the metadata and the log: the filesystem cannot
+ * go on without them.  Those shut down.
+ */
+unsigned int
+xfs_failure_device_loss(
+	const struct xfs_failure_geo	*geo,
+	enum xfs_failure_dev		dev,
+	bool				rtrmap)
+{
+	if (dev == XFS_FAILURE_DEV_RT && geo->rgblocks && rtrmap)
+		return XFS_FAILURE_ACT_OFFLINE | XFS_FAILURE_ACT_SICK |
+		       XFS_FAILURE_ACT_RECORD | XFS_FAILURE_ACT_KILL;
+	return XFS_FAILURE_ACT_SHUTDOWN | XFS_FAILURE_ACT_KILL;
 }
 
 /*

@@ -105,10 +105,12 @@ enum xfs_failure_itype {
 #define XFS_FAILURE_ACT_RECORD	(1U << 2)	/* record the lost file range */
 #define XFS_FAILURE_ACT_SICK	(1U << 3)	/* mark the structure sick */
 #define XFS_FAILURE_ACT_SHUTDOWN (1U << 4)	/* shut the filesystem down */
+#define XFS_FAILURE_ACT_OFFLINE	(1U << 5)	/* take the section offline */
 
 enum xfs_failure_mode {
 	XFS_FAILURE_MEDIA = 0,		/* contents lost */
 	XFS_FAILURE_PRE_REMOVE,		/* device going away, contents intact */
+	XFS_FAILURE_DEVICE_LOST,	/* whole device gone, fs goes on */
 };
 
 /*
@@ -209,6 +211,10 @@ void xfs_failure_set_itype(struct xfs_failure_impact *imp,
 		enum xfs_failure_itype itype);
 unsigned int xfs_failure_actions(const struct xfs_failure_impact *imp,
 		enum xfs_failure_mode mode);
+bool xfs_failure_range_whole(const struct xfs_failure_geo *geo,
+		const struct xfs_failure_range *fr);
+unsigned int xfs_failure_device_loss(const struct xfs_failure_geo *geo,
+		enum xfs_failure_dev dev, bool rtrmap);
 const char *xfs_failure_owner_name(enum xfs_failure_owner owner);
 const char *xfs_failure_consequence_name(enum xfs_failure_consequence c);
 const char *xfs_failure_dev_name(enum xfs_failure_dev dev);
