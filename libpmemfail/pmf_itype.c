@@ -98,6 +98,71 @@ pmf_kind_forget(
 		memset(fs->kinds, 0, PMF_KIND_CACHE * sizeof(*fs->kinds));
 }
 
+/*
+ * Where inode @ino lives, as xfs_imap() finds it on a filesystem whose
+ * chunks are aligned (every v5 one): no inode btree lookup.  False if the
+ * chunks are not aligned or the number is out of the filesystem.
+ */
+static bool
+pmf_dinode_imap(
+	struct xfs_mount	*mp,
+	uint64_t		ino,
+	struct xfs_imap		*imap)
+{
+	struct xfs_ino_geometry	*igeo = M_IGEO(mp);
+	xfs_agnumber_t		agno = XFS_INO_TO_AGNO(mp, ino);
+	xfs_agblock_t		agbno = XFS_AGINO_TO_AGBNO(mp,
+					XFS_INO_TO_AGINO(mp, ino));
+	xfs_agblock_t		chunk, cluster;
+	unsigned int		offset;
+
+	if (!igeo->inoalign_mask || agno >= mp->m_sb.sb_agcount ||
+	    agbno >= mp->m_sb.sb_agblocks || !libxfs_verify_ino(mp, ino))
+		return false;
+	chunk = agbno & ~igeo->inoalign_mask;
+	cluster = chunk + ((agbno - chunk) / igeo->blocks_per_cluster) *
+			igeo->blocks_per_cluster;
+	offset = (agbno - cluster) * mp->m_sb.sb_inopblock +
+		 XFS_INO_TO_OFFSET(mp, ino);
+	imap->im_blkno = XFS_AGB_TO_DADDR(mp, agno, cluster);
+	imap->im_len = XFS_FSB_TO_BB(mp, igeo->blocks_per_cluster);
+	imap->im_boffset = offset << mp->m_sb.sb_inodelog;
+	return true;
+}
+
+/*
+ * The on-disk inode @ino of an ordinary file or directory, in its checked
+ * buffer (*@bpp, to release), without building an incore inode: a whole
+ * device's report reads every file, and the incore inode (forks, extent
+ * tree) would be most of its cost.  -EAGAIN: not such an inode, or not
+ * found this way; read it the long way (libxfs_iget()).
+ */
+int
+pmf_dinode_read(
+	struct pmf_fs		*fs,
+	uint64_t		ino,
+	struct xfs_buf		**bpp,
+	struct xfs_dinode	**dipp)
+{
+	struct xfs_mount	*mp = fs->mp;
+	struct xfs_imap		imap;
+	struct xfs_dinode	*dip;
+
+	if (!xfs_has_v3inodes(mp) || !pmf_dinode_imap(mp, ino, &imap))
+		return -EAGAIN;
+	if (libxfs_imap_to_bp(mp, NULL, &imap, bpp))
+		return -EAGAIN;
+	dip = xfs_buf_offset(*bpp, imap.im_boffset);
+	/* The same checks, checksum first, that reading the inode makes. */
+	if (libxfs_dinode_verify(mp, ino, dip) || !dip->di_mode ||
+	    (be64_to_cpu(dip->di_flags2) & XFS_DIFLAG2_METADATA)) {
+		libxfs_buf_relse(*bpp);
+		return -EAGAIN;
+	}
+	*dipp = dip;
+	return 0;
+}
+
 /* Offline: the inode read through libxfs, unless it was just read. */
 int
 pmf_offline_inode_kind(
@@ -108,6 +173,8 @@ pmf_offline_inode_kind(
 	enum xfs_metafile_type		*metatype)
 {
 	struct xfs_inode		*ip;
+	struct xfs_dinode		*dip;
+	struct xfs_buf			*bp;
 	int				error;
 
 	if (fs->kinds && pmf_kind_slot(fs, ino)->ino == ino) {
@@ -116,6 +183,13 @@ pmf_offline_inode_kind(
 		*mode = k->mode;
 		*metafile = k->metafile;
 		*metatype = k->metatype;
+		return 0;
+	}
+	if (!pmf_dinode_read(fs, ino, &bp, &dip)) {
+		*mode = be16_to_cpu(dip->di_mode);
+		*metafile = false;
+		*metatype = XFS_METAFILE_UNKNOWN;
+		libxfs_buf_relse(bp);
 		return 0;
 	}
 	error = libxfs_iget(fs->mp, NULL, ino, 0, &ip);

@@ -583,10 +583,11 @@ pmf_mount(
 		fs->xi.flags = LIBXFS_ISREADONLY;
 	fs->xi.bcache_flags = CACHE_MISCOMPARE_PURGE;
 	/*
-	 * A walk of a whole device reads every inode cluster once; libxfs's
-	 * default cache would keep 8192 of them (over 100 MiB).  A query
-	 * reads each block once or twice, so a small cache costs nothing and
-	 * keeps memory flat whatever the size of the filesystem.
+	 * A walk of a whole device reads every inode cluster once or twice;
+	 * libxfs's default cache would keep 8192 of them (over 100 MiB), and
+	 * fill it faster on a bigger filesystem.  A query reads its blocks
+	 * in order, so a small cache costs nothing and keeps memory flat
+	 * whatever the size of the filesystem.
 	 */
 	if (!libxfs_bhash_size)
 		libxfs_bhash_size = PMF_BHASH_SIZE;

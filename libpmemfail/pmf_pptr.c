@@ -166,38 +166,6 @@ pmf_pptr_blocks(
 }
 
 /*
- * Where inode @ino lives, as xfs_imap() finds it on a filesystem whose
- * chunks are aligned (every v5 one): no inode btree lookup.  False if the
- * chunks are not aligned or the number is out of the filesystem.
- */
-static bool
-pmf_pptr_imap(
-	struct xfs_mount	*mp,
-	uint64_t		ino,
-	struct xfs_imap		*imap)
-{
-	struct xfs_ino_geometry	*igeo = M_IGEO(mp);
-	xfs_agnumber_t		agno = XFS_INO_TO_AGNO(mp, ino);
-	xfs_agblock_t		agbno = XFS_AGINO_TO_AGBNO(mp,
-					XFS_INO_TO_AGINO(mp, ino));
-	xfs_agblock_t		chunk, cluster;
-	unsigned int		offset;
-
-	if (!igeo->inoalign_mask || agno >= mp->m_sb.sb_agcount ||
-	    agbno >= mp->m_sb.sb_agblocks || !libxfs_verify_ino(mp, ino))
-		return false;
-	chunk = agbno & ~igeo->inoalign_mask;
-	cluster = chunk + ((agbno - chunk) / igeo->blocks_per_cluster) *
-			igeo->blocks_per_cluster;
-	offset = (agbno - cluster) * mp->m_sb.sb_inopblock +
-		 XFS_INO_TO_OFFSET(mp, ino);
-	imap->im_blkno = XFS_AGB_TO_DADDR(mp, agno, cluster);
-	imap->im_len = XFS_FSB_TO_BB(mp, igeo->blocks_per_cluster);
-	imap->im_boffset = offset << mp->m_sb.sb_inodelog;
-	return true;
-}
-
-/*
  * The parent pointers of an ordinary inode whose attr fork is in the
  * inode, read from its checked buffer: a whole device's report reads every
  * file, and building an incore inode for each would be most of its cost.
@@ -212,20 +180,12 @@ pmf_pptr_dinode(
 {
 	struct xfs_mount	*mp = fs->mp;
 	struct xfs_attr_sf_hdr	*hdr = NULL;
-	struct xfs_imap		imap;
 	struct xfs_dinode	*dip;
 	struct xfs_buf		*bp;
 	int			error = -EAGAIN;
 
-	if (!xfs_has_v3inodes(mp) || !pmf_pptr_imap(mp, ino, &imap))
+	if (pmf_dinode_read(fs, ino, &bp, &dip))
 		return -EAGAIN;
-	if (libxfs_imap_to_bp(mp, NULL, &imap, &bp))
-		return -EAGAIN;
-	dip = xfs_buf_offset(bp, imap.im_boffset);
-	/* The same checks, checksum first, that reading the inode makes. */
-	if (libxfs_dinode_verify(mp, ino, dip) || !dip->di_mode ||
-	    (be64_to_cpu(dip->di_flags2) & XFS_DIFLAG2_METADATA))
-		goto out;
 	*gen = be32_to_cpu(dip->di_gen);
 	if (dip->di_forkoff) {
 		hdr = (struct xfs_attr_sf_hdr *)XFS_DFORK_APTR(dip);

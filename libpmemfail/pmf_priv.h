@@ -67,8 +67,8 @@ struct pmf_kind {
 	uint8_t			metatype;	/* enum xfs_metafile_type */
 };
 
-/* Buckets of libxfs's buffer cache: it holds 8 buffers per bucket. */
-#define PMF_BHASH_SIZE		128
+/* Buckets of libxfs's buffer cache (8 buffers each): 256 buffers. */
+#define PMF_BHASH_SIZE		32
 
 struct pmf_fs {
 	const struct pmf_backend_ops *ops;
@@ -219,6 +219,8 @@ int pmf_offline_inode_kind(struct pmf_fs *fs, uint64_t ino, uint16_t *mode,
 void pmf_kind_remember(struct pmf_fs *fs, uint64_t ino, uint16_t mode,
 		bool metafile, enum xfs_metafile_type metatype);
 void pmf_kind_forget(struct pmf_fs *fs);
+int pmf_dinode_read(struct pmf_fs *fs, uint64_t ino, struct xfs_buf **bpp,
+		struct xfs_dinode **dipp);
 
 /* pmf_inodes.c */
 int pmf_inodes_expand(struct pmf_fs *fs, const struct xfs_failure_impact *imp,

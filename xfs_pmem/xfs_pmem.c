@@ -5,6 +5,7 @@
  * xfs_pmem: what a lost range of an XFS device held, and what to do.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -80,6 +81,13 @@ main(
 {
 	/* libxfs owns progname and prints its own messages under it. */
 	progname = "xfs_pmem";
+	/*
+	 * A whole device's walk frees and allocates libxfs buffers all the
+	 * way: give freed memory back to the system as it goes, so that the
+	 * heap does not grow with the number of blocks read.
+	 */
+	mallopt(M_TOP_PAD, 0);
+	mallopt(M_TRIM_THRESHOLD, 64 << 10);
 	if (argc < 2) {
 		xfs_pmem_err("no command given (see '%s --help')", progname);
 		return XFS_PMEM_EXIT_USAGE;
