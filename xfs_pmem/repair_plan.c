@@ -183,6 +183,9 @@ repair_plan_step(
 	if (!error)
 		error = xfs_pmem_ranges_check_ags(pc.fs, &rl, plan_missed,
 				&pc);
+	/* What survives, named, before xfs_repair rebuilds (or drops) it. */
+	if (!error && ra->apply)
+		error = repair_inventory_put(pc.fs, &rl, out);
 	if (!error) {
 		sum.ino = pc.meta;
 		sum.start = pc.log;
