@@ -233,6 +233,12 @@ struct pmf_impact {
 #define PMF_INV_UNREAD		(1U << 1)	/* its inode (or, a directory,
 						   its entries) did not read */
 #define PMF_INV_IN_RANGE	(1U << 2)	/* its inode is in a failed range */
+/*
+ * Below a directory that did not read, found by the inode scan of the AGs
+ * whose inode btree reads: the path is that directory's followed by '/'
+ * (the names from there down are known, the one in it is not).
+ */
+#define PMF_INV_DETACHED	(1U << 3)
 
 struct pmf_inv_entry {
 	uint64_t	ino;

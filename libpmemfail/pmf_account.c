@@ -259,7 +259,8 @@ pmf_account_unread_links(
 
 	for (size_t i = 0; !error && i < ac->before->nr;) {
 		pmf_ent		b = ac->b_ino[i];
-		size_t		first, end, afirst;
+		size_t		first, end, afirst, aend;
+		const char	*now;
 		bool		alive;
 
 		end = pmf_find_file(ac->b_ino, ac->before->nr, b, &first);
@@ -267,12 +268,20 @@ pmf_account_unread_links(
 		if ((b->flags & (PMF_INV_DIR | PMF_INV_UNREAD)) ||
 		    b->nlink <= end - first)
 			continue;
-		alive = pmf_find_file(ac->a_ino, ac->after->nr, b, &afirst) >
-			afirst && b->ino != ac->skip_ino;
+		aend = pmf_find_file(ac->a_ino, ac->after->nr, b, &afirst);
+		alive = aend > afirst && b->ino != ac->skip_ino;
+		now = NULL;
+		/* A name xfs_repair moved to lost+found with its directory. */
+		for (size_t j = afirst; alive && j < aend; j++)
+			if (pmf_in_lost_found(ac->a_ino[j]->path) &&
+			    !pmf_find_path(ac->b_path, ac->before->nr,
+					ac->a_ino[j]->path))
+				now = ac->a_ino[j]->path;
 		for (uint32_t n = end - first; !error && n < b->nlink; n++)
-			error = pmf_fate_put(ac, alive ? PMF_FATE_NAME_LOST :
+			error = pmf_fate_put(ac, now ? PMF_FATE_ORPHANED :
+					alive ? PMF_FATE_NAME_LOST :
 					PMF_FATE_INODE_LOST, b->ino,
-					ac->lost_dir, NULL);
+					ac->lost_dir, now);
 	}
 	return error;
 }

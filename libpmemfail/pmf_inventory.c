@@ -106,8 +106,15 @@ pmf_inv_dirent(
 	bool			root = dir->path[1] == '\0';
 	int			error;
 
-	if (asprintf(&e.path, "%s/%.*s", root ? "" : dir->path, (int)namelen,
-			name) < 0)
+	/* Below a detached directory, only the lost directory is known. */
+	if (dir->flags & PMF_INV_DETACHED) {
+		e.flags |= PMF_INV_DETACHED;
+		e.path = strdup(dir->path);
+	} else if (asprintf(&e.path, "%s/%.*s", root ? "" : dir->path,
+			(int)namelen, name) < 0) {
+		e.path = NULL;
+	}
+	if (!e.path)
 		return -ENOMEM;
 	pmf_inv_stat(iw, &e);
 	error = pmf_inv_add(iw->inv, &e);
@@ -140,9 +147,217 @@ pmf_inv_inuse(
 	return n;
 }
 
+/* Read every directory of @inv from entry @from on; the list is the queue. */
+static int
+pmf_inv_walk(
+	struct pmf_inv_walk	*iw,
+	size_t			from,
+	size_t			*nread)
+{
+	struct pmf_fs		*fs = iw->fs;
+	struct pmf_inv		*inv = iw->inv;
+	int			error = 0;
+
+	for (size_t i = from; !error && i < inv->nr; i++) {
+		if ((inv->v[i].flags & (PMF_INV_DIR | PMF_INV_UNREAD)) !=
+		    PMF_INV_DIR)
+			continue;
+		/* A directory linked twice is corrupt: don't loop on it. */
+		if (i > 0 && inv->v[i].ino == fs->rootino)
+			continue;
+		if (++*nread > fs->geo.icount + 1)
+			return pmf_seterr(fs, -EFSCORRUPTED,
+				"directory tree has more directories than inodes (cycle?)");
+		iw->dir = i;
+		error = fs->ops->readdir(fs, inv->v[i].ino, pmf_inv_dirent, iw);
+		/* What was read of it stays: the rest is what it lacks. */
+		if (error && error != -ENOMEM) {
+			inv->v[i].flags |= PMF_INV_UNREAD;
+			error = 0;
+		}
+	}
+	return error;
+}
+
+static int
+pmf_ino_cmp(
+	const void	*a,
+	const void	*b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool
+pmf_ino_find(
+	const uint64_t	*v,
+	size_t		nr,
+	uint64_t	ino)
+{
+	return nr && bsearch(&ino, v, nr, sizeof(*v), pmf_ino_cmp);
+}
+
+/* The directories the walk did not reach, from the inode scan. */
+struct pmf_inv_scan {
+	struct pmf_inv_walk	*iw;
+	uint64_t		*known;		/* sorted inodes of the walk */
+	size_t			nknown;
+	uint64_t		*dirs;		/* directories it missed */
+	size_t			ndirs;
+	size_t			cap;
+};
+
+static int
+pmf_inv_scan_fn(
+	struct xfs_btree_cur		*cur,
+	const union xfs_btree_rec	*rec,
+	void				*priv)
+{
+	struct pmf_inv_scan		*sc = priv;
+	struct xfs_mount		*mp = cur->bc_mp;
+	struct xfs_inobt_rec_incore	irec;
+	xfs_agnumber_t			agno = pag_agno(to_perag(cur->bc_group));
+
+	xfs_inobt_btrec_to_irec(mp, rec, &irec);
+	for (unsigned int i = 0; i < XFS_INODES_PER_CHUNK; i++) {
+		uint64_t		ino;
+		struct xfs_inode	*ip;
+		bool			isdir;
+		int			error;
+
+		if ((irec.ir_holemask & (1U << (i / XFS_INODES_PER_HOLEMASK_BIT))) ||
+		    (irec.ir_free & XFS_INOBT_MASK(i)))
+			continue;
+		ino = XFS_AGINO_TO_INO(mp, agno, irec.ir_startino + i);
+		if (pmf_ino_find(sc->known, sc->nknown, ino) ||
+		    libxfs_iget(mp, NULL, ino, 0, &ip))
+			continue;
+		isdir = S_ISDIR(VFS_I(ip)->i_mode) && !xfs_is_metadir_inode(ip);
+		libxfs_irele(ip);
+		if (!isdir)
+			continue;
+		error = pmf_grow((void **)&sc->dirs, &sc->cap, sc->ndirs + 1,
+				sizeof(*sc->dirs));
+		if (error)
+			return error;
+		sc->dirs[sc->ndirs++] = ino;
+	}
+	return 0;
+}
+
+/* Scan the inode btrees that read; an AG whose AGI does not is skipped. */
+static int
+pmf_inv_scan_ags(
+	struct pmf_inv_scan	*sc)
+{
+	struct xfs_mount	*mp = sc->iw->fs->mp;
+	struct xfs_perag	*pag = NULL;
+	int			error = 0;
+
+	while (!error && (pag = xfs_perag_next(mp, pag))) {
+		struct xfs_btree_cur	*cur;
+		struct xfs_buf		*agibp;
+
+		if (libxfs_ialloc_read_agi(pag, NULL, 0, &agibp))
+			continue;
+		cur = libxfs_inobt_init_cursor(pag, NULL, agibp);
+		error = xfs_btree_query_all(cur, pmf_inv_scan_fn, sc);
+		libxfs_btree_del_cursor(cur, error ? XFS_BTREE_ERROR :
+				XFS_BTREE_NOERROR);
+		libxfs_buf_relse(agibp);
+		/* A damaged inobt costs its AG, not the inventory. */
+		if (error && error != -ENOMEM)
+			error = 0;
+	}
+	if (pag)
+		xfs_perag_rele(pag);
+	return error;
+}
+
+/* The ".." of directory @ino, or 0. */
+static uint64_t
+pmf_inv_dotdot(
+	struct xfs_mount	*mp,
+	uint64_t		ino)
+{
+	struct xfs_inode	*dp;
+	xfs_ino_t		parent = 0;
+
+	if (libxfs_iget(mp, NULL, ino, 0, &dp))
+		return 0;
+	if (libxfs_dir_lookup(NULL, dp, &xfs_name_dotdot, &parent, NULL))
+		parent = 0;
+	libxfs_irele(dp);
+	return parent;
+}
+
 /*
- * Breadth-first from the root; the entry list is the queue.  A directory
- * that does not read is marked and its names are what the inventory lacks.
+ * Directories below one that did not read: the inode scan finds those the
+ * walk missed, and each whose ".." is a directory that did not read is
+ * walked in turn, under that directory's path.  Its own name died with
+ * the directory that did not read; the names below it are known.
+ */
+static int
+pmf_inv_detached(
+	struct pmf_inv_walk	*iw,
+	size_t			*nread)
+{
+	struct pmf_inv		*inv = iw->inv;
+	struct pmf_inv_scan	sc = { .iw = iw };
+	uint64_t		*lost = NULL;
+	size_t			nlost = 0, cap = 0, from = inv->nr;
+	int			error = 0;
+
+	sc.known = calloc(inv->nr + 1, sizeof(*sc.known));
+	if (!sc.known)
+		return -ENOMEM;
+	for (size_t i = 0; !error && i < inv->nr; i++) {
+		sc.known[sc.nknown++] = inv->v[i].ino;
+		if ((inv->v[i].flags & (PMF_INV_DIR | PMF_INV_UNREAD)) !=
+		    (PMF_INV_DIR | PMF_INV_UNREAD))
+			continue;
+		error = pmf_grow((void **)&lost, &cap, nlost + 1, sizeof(*lost));
+		if (!error)
+			lost[nlost++] = i;
+	}
+	if (!nlost)
+		goto out;
+	qsort(sc.known, sc.nknown, sizeof(*sc.known), pmf_ino_cmp);
+	if (!error)
+		error = pmf_inv_scan_ags(&sc);
+	for (size_t d = 0; !error && d < sc.ndirs; d++) {
+		uint64_t		parent = pmf_inv_dotdot(iw->fs->mp, sc.dirs[d]);
+
+		for (size_t l = 0; !error && parent && l < nlost; l++) {
+			struct pmf_inv_entry	e = {
+				.ino	= sc.dirs[d],
+				.parent	= parent,
+				.flags	= PMF_INV_DIR | PMF_INV_DETACHED,
+			};
+
+			if (inv->v[lost[l]].ino != parent)
+				continue;
+			if (asprintf(&e.path, "%s/", inv->v[lost[l]].path) < 0)
+				return -ENOMEM;
+			pmf_inv_stat(iw, &e);
+			error = pmf_inv_add(inv, &e);
+			free(e.path);
+			break;
+		}
+	}
+	if (!error)
+		error = pmf_inv_walk(iw, from, nread);
+out:
+	free(lost);
+	free(sc.known);
+	free(sc.dirs);
+	return error;
+}
+
+/*
+ * Breadth-first from the root.  A directory that does not read is marked,
+ * and what is below it found by the inode scan where the inobt reads.
  */
 int
 pmf_inventory_take(
@@ -169,23 +384,9 @@ pmf_inventory_take(
 	inv->inuse = pmf_inv_inuse(fs->mp);
 	pmf_inv_stat(&iw, &root);
 	error = pmf_inv_add(inv, &root);
-	for (size_t i = 0; !error && i < inv->nr; i++) {
-		if ((inv->v[i].flags & (PMF_INV_DIR | PMF_INV_UNREAD)) !=
-		    PMF_INV_DIR)
-			continue;
-		/* A directory linked twice is corrupt: don't loop on it. */
-		if (i > 0 && inv->v[i].ino == fs->rootino)
-			continue;
-		if (++nread > fs->geo.icount + 1)
-			return pmf_seterr(fs, -EFSCORRUPTED,
-				"directory tree has more directories than inodes (cycle?)");
-		iw.dir = i;
-		error = fs->ops->readdir(fs, inv->v[i].ino, pmf_inv_dirent, &iw);
-		/* What was read of it stays: the rest is what it lacks. */
-		if (error && error != -ENOMEM) {
-			inv->v[i].flags |= PMF_INV_UNREAD;
-			error = 0;
-		}
-	}
+	if (!error)
+		error = pmf_inv_walk(&iw, 0, &nread);
+	if (!error)
+		error = pmf_inv_detached(&iw, &nread);
 	return error;
 }
