@@ -90,7 +90,7 @@ def account_rows(manifest):
     acct = (manifest.get("account") or [{}])
     acct = acct[0] if acct else {}
     un = acct.get("unaccounted")
-    unread = [p.rstrip("/") + "/" for p in acct.get("unread_dir_paths") or []]
+    unread = [p.rstrip("/") + "/" for p in acct.get("unread_dir_paths") or [] if p]
     return rows, (int(un) if un not in (None, "", "unknown") else None), unread
 
 
