@@ -311,7 +311,9 @@ pmf_account_orphans(
 
 /*
  * The inodes in use before that no tree names: the superblock's count
- * less every inode the inventory before named and every orphan it lacked.
+ * less every inode the inventory before named and every one it lacked that
+ * the tree after names (an orphan; a name in a directory block that did
+ * not read, while others of the directory did for xfs_repair).
  */
 static void
 pmf_account_unnamed(
@@ -329,7 +331,8 @@ pmf_account_unnamed(
 
 		if (i > 0 && a->ino == ac->a_ino[i - 1]->ino)
 			continue;
-		if (pmf_in_lost_found(a->path) && a->ino != ac->skip_ino &&
+		if (a->ino != ac->skip_ino && a->ino != ac->after->v[0].ino &&
+		    strcmp(a->path, PMF_LOST_FOUND) &&
 		    pmf_find_file(ac->b_ino, ac->before->nr, a, &first) == first)
 			known++;
 	}

@@ -338,8 +338,12 @@ pmf_inv_detached(
 
 			if (inv->v[lost[l]].ino != parent)
 				continue;
-			if (asprintf(&e.path, "%s/", inv->v[lost[l]].path) < 0)
-				return -ENOMEM;
+			/* The root's path is "/" already. */
+			if (asprintf(&e.path, "%s%s", inv->v[lost[l]].path,
+					lost[l] ? "/" : "") < 0) {
+				error = -ENOMEM;
+				break;
+			}
 			pmf_inv_stat(iw, &e);
 			error = pmf_inv_add(inv, &e);
 			free(e.path);
