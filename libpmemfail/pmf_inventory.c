@@ -85,6 +85,8 @@ pmf_inv_stat(
 	}
 	e->gen = VFS_I(ip)->i_generation;
 	e->nlink = VFS_I(ip)->i_nlink;
+	if (S_ISDIR(VFS_I(ip)->i_mode))
+		e->flags |= PMF_INV_DIR;
 	libxfs_irele(ip);
 }
 
@@ -203,7 +205,8 @@ struct pmf_inv_scan {
 	struct pmf_inv_walk	*iw;
 	uint64_t		*known;		/* sorted inodes of the walk */
 	size_t			nknown;
-	uint64_t		*dirs;		/* directories it missed */
+	uint64_t		*dirs;		/* directories (and, with parent
+						   pointers, files) it missed */
 	size_t			ndirs;
 	size_t			cap;
 };
@@ -223,7 +226,7 @@ pmf_inv_scan_fn(
 	for (unsigned int i = 0; i < XFS_INODES_PER_CHUNK; i++) {
 		uint64_t		ino;
 		struct xfs_inode	*ip;
-		bool			isdir;
+		bool			isdir, keep;
 		int			error;
 
 		if ((irec.ir_holemask & (1U << (i / XFS_INODES_PER_HOLEMASK_BIT))) ||
@@ -233,9 +236,12 @@ pmf_inv_scan_fn(
 		if (pmf_ino_find(sc->known, sc->nknown, ino) ||
 		    libxfs_iget(mp, NULL, ino, 0, &ip))
 			continue;
-		isdir = S_ISDIR(VFS_I(ip)->i_mode) && !xfs_is_metadir_inode(ip);
+		isdir = S_ISDIR(VFS_I(ip)->i_mode);
+		/* Files too, where their parent pointers can name them. */
+		keep = !xfs_is_metadir_inode(ip) && VFS_I(ip)->i_nlink &&
+		       (isdir || sc->iw->fs->has_parent);
 		libxfs_irele(ip);
-		if (!isdir)
+		if (!keep)
 			continue;
 		error = pmf_grow((void **)&sc->dirs, &sc->cap, sc->ndirs + 1,
 				sizeof(*sc->dirs));
@@ -286,10 +292,105 @@ pmf_inv_dotdot(
 
 	if (libxfs_iget(mp, NULL, ino, 0, &dp))
 		return 0;
-	if (libxfs_dir_lookup(NULL, dp, &xfs_name_dotdot, &parent, NULL))
+	if (!S_ISDIR(VFS_I(dp)->i_mode) ||
+	    libxfs_dir_lookup(NULL, dp, &xfs_name_dotdot, &parent, NULL))
 		parent = 0;
 	libxfs_irele(dp);
 	return parent;
+}
+
+/* The entry of directory @ino in @inv, or -1. */
+static ssize_t
+pmf_inv_find_dir(
+	const struct pmf_inv	*inv,
+	uint64_t		ino)
+{
+	for (size_t i = 0; i < inv->nr; i++)
+		if (inv->v[i].ino == ino && (inv->v[i].flags & PMF_INV_DIR))
+			return i;
+	return -1;
+}
+
+/* Placing a missed inode by its parent pointers. */
+struct pmf_inv_pptr {
+	struct pmf_inv_walk	*iw;
+	uint64_t		ino;
+	unsigned int		placed;
+};
+
+static int
+pmf_inv_pptr_fn(
+	void			*priv,
+	uint64_t		parent,
+	uint32_t		gen,
+	const char		*name,
+	size_t			namelen)
+{
+	struct pmf_inv_pptr	*pp = priv;
+	struct pmf_inv		*inv = pp->iw->inv;
+	ssize_t			d = pmf_inv_find_dir(inv, parent);
+	struct pmf_inv_entry	e = { .ino = pp->ino, .parent = parent };
+	const struct pmf_inv_entry *dir;
+	int			error;
+
+	/*
+	 * Only a directory that did not read: the walk reads the others,
+	 * and a name it reads must not come twice.
+	 */
+	if (d < 0 || !(inv->v[d].flags & PMF_INV_UNREAD) ||
+	    (inv->v[d].gen && inv->v[d].gen != gen))
+		return 0;
+	dir = &inv->v[d];
+	if (dir->flags & PMF_INV_DETACHED) {
+		e.flags |= PMF_INV_DETACHED;
+		e.path = strdup(dir->path);
+	} else if (asprintf(&e.path, "%s/%.*s", dir->path[1] ? dir->path : "",
+			(int)namelen, name) < 0) {
+		e.path = NULL;
+	}
+	if (!e.path)
+		return -ENOMEM;
+	pmf_inv_stat(pp->iw, &e);
+	error = pmf_inv_add(inv, &e);
+	free(e.path);
+	pp->placed++;
+	return error;
+}
+
+/*
+ * With parent pointers, a missed inode names its own directories and
+ * names: place every one whose parent is known, as often as placing one
+ * makes another's parent known.  What is placed is taken off @dirs.
+ */
+static int
+pmf_inv_by_pptr(
+	struct pmf_inv_walk	*iw,
+	uint64_t		*dirs,
+	size_t			*ndirs)
+{
+	struct pmf_fs		*fs = iw->fs;
+	bool			progress = true;
+	int			error = 0;
+
+	while (!error && progress && fs->has_parent) {
+		progress = false;
+		for (size_t d = 0; !error && d < *ndirs;) {
+			struct pmf_inv_pptr	pp = { .iw = iw, .ino = dirs[d] };
+			uint32_t		gen;
+
+			error = fs->ops->pptr_list(fs, dirs[d], &gen,
+					pmf_inv_pptr_fn, &pp);
+			if (error && error != -ENOMEM)
+				error = 0;
+			if (!pp.placed) {
+				d++;
+				continue;
+			}
+			dirs[d] = dirs[--*ndirs];
+			progress = true;
+		}
+	}
+	return error;
 }
 
 /*
@@ -326,6 +427,8 @@ pmf_inv_detached(
 	qsort(sc.known, sc.nknown, sizeof(*sc.known), pmf_ino_cmp);
 	if (!error)
 		error = pmf_inv_scan_ags(&sc);
+	if (!error)
+		error = pmf_inv_by_pptr(iw, sc.dirs, &sc.ndirs);
 	for (size_t d = 0; !error && d < sc.ndirs; d++) {
 		uint64_t		parent = pmf_inv_dotdot(iw->fs->mp, sc.dirs[d]);
 
