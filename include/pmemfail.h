@@ -300,7 +300,8 @@ struct pmf_account_sum {
 typedef int (*pmf_fate_fn)(const struct pmf_fate_row *row, void *priv);
 
 int pmf_account(const struct pmf_inv *before, const struct pmf_inv *after,
-		const uint64_t *data_lost, size_t ndata_lost, uint64_t skip_ino,
+		const uint64_t *data_lost, size_t ndata_lost,
+		const uint64_t *attr_lost, size_t nattr_lost, uint64_t skip_ino,
 		pmf_fate_fn fn, void *priv, struct pmf_account_sum *sum);
 const char *pmf_fate_name(enum pmf_fate fate);
 
@@ -420,6 +421,7 @@ const char *pmf_tally_next_step(const struct pmf_tally *t);
  * metadata file blocks are not: xfs_repair rebuilds those.
  */
 bool pmf_impact_unmaps(const struct pmf_impact *imp);
+bool pmf_impact_loses_attrs(const struct pmf_impact *imp);
 
 /*
  * Repair, on a filesystem opened with PMF_OPEN_WRITE whose metadata is

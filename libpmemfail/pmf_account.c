@@ -94,6 +94,8 @@ struct pmf_acct {
 	pmf_ent			*b_path, *b_ino, *a_path, *a_ino;
 	const uint64_t		*data_lost;
 	size_t			ndata_lost;
+	const uint64_t		*attr_lost;
+	size_t			nattr_lost;
 	uint64_t		skip_ino;
 	char			*lost_dir;	/* where unread names were, "/x/" */
 	pmf_fate_fn		fn;
@@ -139,12 +141,13 @@ pmf_in_lost_found(
 }
 
 static bool
-pmf_is_data_lost(
-	const struct pmf_acct	*ac,
+pmf_ino_listed(
+	const uint64_t		*v,
+	size_t			nr,
 	uint64_t		ino)
 {
-	for (size_t i = 0; i < ac->ndata_lost; i++)
-		if (ac->data_lost[i] == ino)
+	for (size_t i = 0; i < nr; i++)
+		if (v[i] == ino)
 			return true;
 	return false;
 }
@@ -219,8 +222,12 @@ pmf_account_path(
 	a = pmf_find_path(ac->a_path, ac->after->nr, b->path);
 	if (a && a->ino == b->ino && a->gen == b->gen &&
 	    a->ino != ac->skip_ino) {
-		if (pmf_is_data_lost(ac, b->ino))
+		/* Holes where the data was lost come first, then the xattrs. */
+		if (pmf_ino_listed(ac->data_lost, ac->ndata_lost, b->ino))
 			return pmf_fate_put(ac, PMF_FATE_DATA_LOST, b->ino,
+					b->path, NULL);
+		if (pmf_ino_listed(ac->attr_lost, ac->nattr_lost, b->ino))
+			return pmf_fate_put(ac, PMF_FATE_ATTR_LOST, b->ino,
 					b->path, NULL);
 		ac->sum->intact++;
 		return 0;
@@ -344,7 +351,8 @@ pmf_account_unnamed(
 /*
  * Compare the inventory @before the repair with the one @after it, and
  * call @fn for every path that is not intact.  @data_lost lists the inodes
- * whose lost ranges were unmapped; @skip_ino (the quarantine) is a file the
+ * whose lost ranges were unmapped, @attr_lost those that lost extended
+ * attributes; @skip_ino (the quarantine) is a file the
  * repair made.  @sum counts each fate, the intact paths, and the
  * directories that did not read: names in them whose inode was lost too
  * are named nowhere, and cannot be counted.
@@ -355,6 +363,8 @@ pmf_account(
 	const struct pmf_inv	*after,
 	const uint64_t		*data_lost,
 	size_t			ndata_lost,
+	const uint64_t		*attr_lost,
+	size_t			nattr_lost,
 	uint64_t		skip_ino,
 	pmf_fate_fn		fn,
 	void			*priv,
@@ -363,6 +373,7 @@ pmf_account(
 	struct pmf_acct		ac = {
 		.before = before, .after = after,
 		.data_lost = data_lost, .ndata_lost = ndata_lost,
+		.attr_lost = attr_lost, .nattr_lost = nattr_lost,
 		.skip_ino = skip_ino, .fn = fn, .priv = priv, .sum = sum,
 	};
 	int			error = -ENOMEM;

@@ -43,6 +43,7 @@ enum repair_kind {
 	REPAIR_FATE		= 'F',	/* a path not intact after repair */
 	REPAIR_TALLY		= 'T',	/* the account's intact and unread */
 	REPAIR_INUSE		= 'N',	/* inodes in use before, or 0 */
+	REPAIR_ATTR		= 'A',	/* an inode whose xattrs are lost */
 };
 
 /* One record of a step, as the child sends it and the parent keeps it. */

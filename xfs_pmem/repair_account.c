@@ -131,8 +131,8 @@ repair_account_step(
 	struct pmf_inv			before = { 0 }, after = { 0 };
 	struct pmf_account_sum		sum;
 	struct pmf_fs			*fs;
-	uint64_t			*lost = NULL;
-	size_t				nlost = 0;
+	uint64_t			*lost = NULL, *attrs = NULL;
+	size_t				nlost = 0, nattrs = 0;
 	int				error;
 
 	if (xfs_pmem_open_flags(ra->data, ra->t.log, ra->t.rt, 0, &fs))
@@ -142,14 +142,20 @@ repair_account_step(
 	for (size_t i = 0; !error && i < ra->done->nr; i++)
 		if (ra->done->items[i].kind == REPAIR_DATA)
 			lost[nlost++] = ra->done->items[i].ino;
+	attrs = calloc(ra->before->nr + 1, sizeof(*attrs));
+	if (!attrs)
+		error = -ENOMEM;
+	for (size_t i = 0; !error && i < ra->before->nr; i++)
+		if (ra->before->items[i].kind == REPAIR_ATTR)
+			attrs[nattrs++] = ra->before->items[i].ino;
 	if (!error)
 		error = repair_inv_from_plan(ra->before, &before);
 	if (!error)
 		error = pmf_inventory_take(fs, NULL, 0, &after);
 	if (!error)
-		error = pmf_account(&before, &after, lost, nlost,
-				ra->done->quarantine_ino, repair_fate_put, out,
-				&sum);
+		error = pmf_account(&before, &after, lost, nlost, attrs,
+				nattrs, ra->done->quarantine_ino,
+				repair_fate_put, out, &sum);
 	if (!error)
 		error = repair_tally_put(&before, &sum, out);
 	if (error)
@@ -157,6 +163,7 @@ repair_account_step(
 				pmf_errmsg(fs)[0] ? pmf_errmsg(fs) :
 				strerror(-error));
 	free(lost);
+	free(attrs);
 	pmf_inv_free(&before);
 	pmf_inv_free(&after);
 	pmf_close(fs);

@@ -76,6 +76,14 @@ plan_record(
 	if (!pmf_impact_unmaps(imp) && imp->consequence == PMF_NO_LOSS &&
 	    !(imp->flags & PMF_IMPACT_UNRESOLVED))
 		return 0;
+	/* For the account: its paths are attr-lost if the file lives on. */
+	if (pmf_impact_loses_attrs(imp)) {
+		struct repair_item	attr = { .kind = REPAIR_ATTR, .ino = imp->ino };
+
+		error = repair_wire_put(pc->out, &attr);
+		if (error)
+			return error;
+	}
 	error = pmf_check_impact(pc->fs, imp, &chk);
 	if (error)
 		return error;

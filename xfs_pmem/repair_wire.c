@@ -282,6 +282,7 @@ repair_plan_add(
 		break;
 	case REPAIR_META:
 	case REPAIR_INVENTORY:
+	case REPAIR_ATTR:
 		break;
 	default:
 		repair_item_free(it);

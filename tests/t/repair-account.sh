@@ -16,7 +16,8 @@
 # and lose that name (name-lost).  After inject and repair --apply, every
 # path of the snapshot taken by mounting the image before the event is
 # intact (every byte) or in the manifest's account with a category true of
-# the repaired filesystem, and none is unaccounted.
+# the repaired filesystem, and none is unaccounted.  Last, a file whose
+# extended attributes had a block of their own loses only that: attr-lost.
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 
@@ -138,4 +139,29 @@ a = json.load(open(sys.argv[1]))["account"][0]
 print("account:", {k: v for k, v in a.items() if k != "unread_dir_paths"})
 sys.exit(a["inode_lost"] < 150 or a["name_lost"] < 1 or a["orphaned"] < 1 or
          a["unaccounted"] != "0")
+PY
+
+# attr-lost: a file whose extended attributes had a block of their own,
+# and only that block fails.
+img=$TMP/attr.img
+pmf_mkfs "$img" 512m -- -m rmapbt=1
+pmf_mount "$img" "$TMP/mnt"
+mkdir "$TMP/mnt/a"
+echo data > "$TMP/mnt/a/f"
+"$PYTHON" -c 'import os, sys; os.setxattr(sys.argv[1], "user.big", os.urandom(3000))' \
+	"$TMP/mnt/a/f" || pmf_fail "setxattr failed"
+ablk=$("$XFS_IO" -r -c 'bmap -a' "$TMP/mnt/a/f" | sed -n 's/.*\]: \([0-9]*\)\.\..*/\1/p' | head -1)
+pmf_umount "$TMP/mnt"
+[ -n "$ablk" ] || pmf_fail "the xattr has no block of its own"
+"$XFS_PMEM" inject "$img" --device data --offset $((ablk * 512)) --length 4096 \
+	--mode random --seed "$seed" --yes > /dev/null || pmf_fail "inject of the attr block failed"
+"$XFS_PMEM" repair "$img" --device data --offset $((ablk * 512)) --length 4096 --apply \
+	--undo "$TMP/undo-attr" --manifest "$TMP/man-attr.json" > "$TMP/repair-attr.out" 2>&1 ||
+	[ $? = 1 ] || pmf_fail "repair of the attr block failed: $(tail -3 "$TMP/repair-attr.out")"
+"$PYTHON" - "$TMP/man-attr.json" <<'PY' || pmf_fail "the account does not say /a/f lost its xattrs"
+import json, sys
+m = json.load(open(sys.argv[1]))
+print("attr block lost:", m["paths"])
+sys.exit(m["paths"] != [{"category": "attr-lost", "inode": m["paths"][0]["inode"],
+                         "path": "/a/f", "now": None}])
 PY
