@@ -92,9 +92,9 @@ pmf_lower(
 struct pmf_acct {
 	const struct pmf_inv	*before, *after;
 	pmf_ent			*b_path, *b_ino, *a_path, *a_ino;
-	const uint64_t		*data_lost;
+	uint64_t		*data_lost;	/* sorted copies */
 	size_t			ndata_lost;
-	const uint64_t		*attr_lost;
+	uint64_t		*attr_lost;
 	size_t			nattr_lost;
 	uint64_t		skip_ino;
 	char			*lost_dir;	/* where unread names were, "/x/" */
@@ -140,16 +140,41 @@ pmf_in_lost_found(
 	return !strncmp(path, PMF_LOST_FOUND, n) && path[n] == '/';
 }
 
+static int
+pmf_u64_cmp(
+	const void	*a,
+	const void	*b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Is @ino in @v, sorted? */
 static bool
 pmf_ino_listed(
 	const uint64_t		*v,
 	size_t			nr,
 	uint64_t		ino)
 {
-	for (size_t i = 0; i < nr; i++)
-		if (v[i] == ino)
-			return true;
-	return false;
+	return nr && bsearch(&ino, v, nr, sizeof(*v), pmf_u64_cmp);
+}
+
+/* A sorted copy of @v; NULL without memory. */
+static uint64_t *
+pmf_u64_sorted(
+	const uint64_t		*v,
+	size_t			nr)
+{
+	uint64_t		*s = calloc(nr + 1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	if (nr) {
+		memcpy(s, v, nr * sizeof(*s));
+		qsort(s, nr, sizeof(*s), pmf_u64_cmp);
+	}
+	return s;
 }
 
 static int
@@ -372,8 +397,7 @@ pmf_account(
 {
 	struct pmf_acct		ac = {
 		.before = before, .after = after,
-		.data_lost = data_lost, .ndata_lost = ndata_lost,
-		.attr_lost = attr_lost, .nattr_lost = nattr_lost,
+		.ndata_lost = ndata_lost, .nattr_lost = nattr_lost,
 		.skip_ino = skip_ino, .fn = fn, .priv = priv, .sum = sum,
 	};
 	int			error = -ENOMEM;
@@ -383,7 +407,10 @@ pmf_account(
 	ac.b_ino = pmf_inv_sorted(before, pmf_ent_cmp_ino);
 	ac.a_path = pmf_inv_sorted(after, pmf_ent_cmp_path);
 	ac.a_ino = pmf_inv_sorted(after, pmf_ent_cmp_ino);
-	if (!ac.b_path || !ac.b_ino || !ac.a_path || !ac.a_ino)
+	ac.data_lost = pmf_u64_sorted(data_lost, ndata_lost);
+	ac.attr_lost = pmf_u64_sorted(attr_lost, nattr_lost);
+	if (!ac.b_path || !ac.b_ino || !ac.a_path || !ac.a_ino ||
+	    !ac.data_lost || !ac.attr_lost)
 		goto out;
 	error = pmf_lost_dir(&ac);
 	/* The root is where the walk starts: it has no path to lose. */
@@ -401,5 +428,7 @@ out:
 	free(ac.b_ino);
 	free(ac.a_path);
 	free(ac.a_ino);
+	free(ac.data_lost);
+	free(ac.attr_lost);
 	return error;
 }

@@ -13,6 +13,7 @@
         trusted.pmemfail.lost listing those ranges;
       - the manifest names exactly the file ranges the prediction named, but
         for files the manifest's "paths" says xfs_repair took whole;
+      - a path of a file with unmapped ranges is data-lost in "paths";
       - every path of the snapshot is intact, or the manifest's "paths" table
         gives it a category that is true of the mounted filesystem: a row
         with its path, or with its inode and the directory it was in (a
@@ -193,6 +194,11 @@ def check(mnt, snap_file, manifest_file, prediction_file, strict="0"):
             else:
                 intact += min(BLOCK, old["size"] - i * BLOCK)
         if ino in unmapped:
+            for p in set(old["paths"]) & set(cur["paths"]):
+                r = account_of(rows, ino, p)
+                if rows and (r is None or r["category"] != "data-lost"):
+                    sys.exit("%s (inode %d) lost file ranges, and the manifest's "
+                             "account says %s" % (p, ino, r and r["category"]))
             try:
                 attr = os.getxattr(cur["path"], "trusted.pmemfail.lost").decode()
             except OSError as e:
