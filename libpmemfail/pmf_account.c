@@ -140,26 +140,6 @@ pmf_in_lost_found(
 	return !strncmp(path, PMF_LOST_FOUND, n) && path[n] == '/';
 }
 
-static int
-pmf_u64_cmp(
-	const void	*a,
-	const void	*b)
-{
-	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Is @ino in @v, sorted? */
-static bool
-pmf_ino_listed(
-	const uint64_t		*v,
-	size_t			nr,
-	uint64_t		ino)
-{
-	return nr && bsearch(&ino, v, nr, sizeof(*v), pmf_u64_cmp);
-}
-
 /* A sorted copy of @v; NULL without memory. */
 static uint64_t *
 pmf_u64_sorted(
@@ -248,10 +228,10 @@ pmf_account_path(
 	if (a && a->ino == b->ino && a->gen == b->gen &&
 	    a->ino != ac->skip_ino) {
 		/* Holes where the data was lost come first, then the xattrs. */
-		if (pmf_ino_listed(ac->data_lost, ac->ndata_lost, b->ino))
+		if (pmf_u64_find(ac->data_lost, ac->ndata_lost, b->ino))
 			return pmf_fate_put(ac, PMF_FATE_DATA_LOST, b->ino,
 					b->path, NULL);
-		if (pmf_ino_listed(ac->attr_lost, ac->nattr_lost, b->ino))
+		if (pmf_u64_find(ac->attr_lost, ac->nattr_lost, b->ino))
 			return pmf_fate_put(ac, PMF_FATE_ATTR_LOST, b->ino,
 					b->path, NULL);
 		ac->sum->intact++;

@@ -181,25 +181,6 @@ pmf_inv_walk(
 	return error;
 }
 
-static int
-pmf_ino_cmp(
-	const void	*a,
-	const void	*b)
-{
-	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static bool
-pmf_ino_find(
-	const uint64_t	*v,
-	size_t		nr,
-	uint64_t	ino)
-{
-	return nr && bsearch(&ino, v, nr, sizeof(*v), pmf_ino_cmp);
-}
-
 /* The directories the walk did not reach, from the inode scan. */
 struct pmf_inv_scan {
 	struct pmf_inv_walk	*iw;
@@ -233,7 +214,7 @@ pmf_inv_scan_fn(
 		    (irec.ir_free & XFS_INOBT_MASK(i)))
 			continue;
 		ino = XFS_AGINO_TO_INO(mp, agno, irec.ir_startino + i);
-		if (pmf_ino_find(sc->known, sc->nknown, ino) ||
+		if (pmf_u64_find(sc->known, sc->nknown, ino) ||
 		    libxfs_iget(mp, NULL, ino, 0, &ip))
 			continue;
 		isdir = S_ISDIR(VFS_I(ip)->i_mode);
@@ -424,7 +405,7 @@ pmf_inv_detached(
 	}
 	if (!nlost)
 		goto out;
-	qsort(sc.known, sc.nknown, sizeof(*sc.known), pmf_ino_cmp);
+	qsort(sc.known, sc.nknown, sizeof(*sc.known), pmf_u64_cmp);
 	if (!error)
 		error = pmf_inv_scan_ags(&sc);
 	if (!error)
