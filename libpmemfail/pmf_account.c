@@ -273,7 +273,7 @@ pmf_account_unread_links(
 		pmf_ent		b = ac->b_ino[i];
 		size_t		first, end, afirst, aend;
 		const char	*now;
-		bool		alive;
+		bool		alive, orphan;
 
 		end = pmf_find_file(ac->b_ino, ac->before->nr, b, &first);
 		i = end;
@@ -283,16 +283,23 @@ pmf_account_unread_links(
 		aend = pmf_find_file(ac->a_ino, ac->after->nr, b, &afirst);
 		alive = aend > afirst && b->ino != ac->skip_ino;
 		now = NULL;
+		orphan = false;
 		/* A name xfs_repair moved to lost+found with its directory. */
-		for (size_t j = afirst; alive && j < aend; j++)
+		for (size_t j = afirst; alive && j < aend; j++) {
 			if (pmf_in_lost_found(ac->a_ino[j]->path) &&
 			    !pmf_find_path(ac->b_path, ac->before->nr,
-					ac->a_ino[j]->path))
+					ac->a_ino[j]->path)) {
 				now = ac->a_ino[j]->path;
+				orphan = true;
+			}
+		}
+		/* Else, for name-lost, a name it still has. */
+		if (alive && !now)
+			now = ac->a_ino[afirst]->path;
 		for (uint32_t n = end - first; !error && n < b->nlink; n++)
-			error = pmf_fate_put(ac, now ? PMF_FATE_ORPHANED :
-					alive ? PMF_FATE_NAME_LOST :
-					PMF_FATE_INODE_LOST, b->ino,
+			error = pmf_fate_put(ac, !alive ? PMF_FATE_INODE_LOST :
+					orphan ? PMF_FATE_ORPHANED :
+					PMF_FATE_NAME_LOST, b->ino,
 					ac->lost_dir, now);
 	}
 	return error;

@@ -194,9 +194,11 @@ repair_print_account(
 
 			if (it->kind != REPAIR_FATE || it->aux != (uint64_t)f)
 				continue;
-			printf("  %-10s %s%s%s\n", shown++ ? "" : pmf_fate_name(f),
-					it->paths[0], it->npaths > 1 ? " -> " : "",
-					it->npaths > 1 ? it->paths[1] : "");
+			printf("  %-10s %s%s%s%s\n", shown++ ? "" : pmf_fate_name(f),
+					it->paths[0], it->npaths < 2 ? "" :
+					f == PMF_FATE_ORPHANED ? " -> " : " (still at ",
+					it->npaths > 1 ? it->paths[1] : "",
+					it->npaths < 2 || f == PMF_FATE_ORPHANED ? "" : ")");
 		}
 		if (s->n[f] > shown)
 			printf("  %-10s ... %llu more\n", "",
