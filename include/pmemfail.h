@@ -223,6 +223,88 @@ struct pmf_impact {
 	const char		*unresolved;
 };
 
+/*
+ * The inventory: the directory tree walked from the root as far as it
+ * reads, one entry per name (hard links give one entry each), offline
+ * only.  Taken on a damaged filesystem before xfs_repair and again after,
+ * so that pmf_account() can say what became of every path.
+ */
+#define PMF_INV_DIR		(1U << 0)	/* a directory */
+#define PMF_INV_UNREAD		(1U << 1)	/* its inode (or, a directory,
+						   its entries) did not read */
+#define PMF_INV_IN_RANGE	(1U << 2)	/* its inode is in a failed range */
+/*
+ * Below a directory that did not read, found by the inode scan of the AGs
+ * whose inode btree reads: the path is that directory's followed by '/'
+ * (the names from there down are known, the one in it is not).
+ */
+#define PMF_INV_DETACHED	(1U << 3)
+
+struct pmf_inv_entry {
+	uint64_t	ino;
+	uint64_t	parent;		/* the directory naming it */
+	char		*path;		/* "/a/b"; the root is "/" */
+	uint32_t	gen;		/* inode generation: catches reuse */
+	uint32_t	nlink;		/* link count on disk; 0 if unread */
+	unsigned int	flags;		/* PMF_INV_* */
+};
+
+struct pmf_inv {
+	struct pmf_inv_entry *v;
+	size_t		nr;
+	size_t		cap;
+	/* Files and directories in use per the superblock; 0: unknown. */
+	uint64_t	inuse;
+};
+
+int pmf_inventory_take(struct pmf_fs *fs, const struct pmf_range *ranges,
+		size_t nranges, struct pmf_inv *inv);
+int pmf_inv_add(struct pmf_inv *inv, const struct pmf_inv_entry *e);
+void pmf_inv_free(struct pmf_inv *inv);
+
+/* What became of a path of the inventory that is not intact. */
+enum pmf_fate {
+	PMF_FATE_DATA_LOST = 0,	/* same file, same name; holes where lost */
+	PMF_FATE_INODE_LOST,	/* the file is gone */
+	PMF_FATE_NAME_LOST,	/* the file lives, under other names only */
+	PMF_FATE_ORPHANED,	/* moved by xfs_repair into lost+found */
+	PMF_FATE_ATTR_LOST,	/* extended attributes lost */
+	PMF_FATE_NR,
+};
+
+/*
+ * One path's fate.  @path ends in '/' when only the directory is known:
+ * the name was in a directory that did not read (no parent pointers).
+ * @now is the path the file has now (orphaned, name-lost), or NULL.
+ */
+struct pmf_fate_row {
+	enum pmf_fate	fate;
+	uint64_t	ino;
+	const char	*path;
+	const char	*now;
+};
+
+struct pmf_account_sum {
+	uint64_t	intact;			/* paths intact, data and all */
+	uint64_t	n[PMF_FATE_NR];		/* paths per fate */
+	uint64_t	unread_dirs;		/* directories that did not read */
+	/*
+	 * Inodes in use before that neither tree names (lost together with
+	 * every directory naming them), from the superblock's count; valid
+	 * only if @unaccounted_known.
+	 */
+	uint64_t	unaccounted;
+	bool		unaccounted_known;
+};
+
+typedef int (*pmf_fate_fn)(const struct pmf_fate_row *row, void *priv);
+
+int pmf_account(const struct pmf_inv *before, const struct pmf_inv *after,
+		const uint64_t *data_lost, size_t ndata_lost,
+		const uint64_t *attr_lost, size_t nattr_lost, uint64_t skip_ino,
+		pmf_fate_fn fn, void *priv, struct pmf_account_sum *sum);
+const char *pmf_fate_name(enum pmf_fate fate);
+
 /* pmf_query() flags */
 #define PMF_QUERY_PATHS		(1U << 0)	/* resolve paths */
 #define PMF_QUERY_SCAN		(1U << 1)	/* scan inodes, not rmap */
@@ -339,6 +421,7 @@ const char *pmf_tally_next_step(const struct pmf_tally *t);
  * metadata file blocks are not: xfs_repair rebuilds those.
  */
 bool pmf_impact_unmaps(const struct pmf_impact *imp);
+bool pmf_impact_loses_attrs(const struct pmf_impact *imp);
 
 /*
  * Repair, on a filesystem opened with PMF_OPEN_WRITE whose metadata is

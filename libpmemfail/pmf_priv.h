@@ -117,6 +117,9 @@ pmf_trans_alloc_empty(
 int pmf_seterr(struct pmf_fs *fs, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int pmf_grow(void **array, size_t *cap, size_t need, size_t size);
+/* qsort() order of uint64_t, and whether a sorted array holds @v. */
+int pmf_u64_cmp(const void *a, const void *b);
+bool pmf_u64_find(const uint64_t *sorted, size_t nr, uint64_t v);
 void pmf_progress(struct pmf_fs *fs, uint64_t done, uint64_t total);
 void pmf_progress_done(struct pmf_fs *fs);
 bool pmf_best_effort(struct pmf_fs *fs, int error);

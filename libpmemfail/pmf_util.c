@@ -92,3 +92,22 @@ pmf_best_effort(
 		return false;
 	return error == -EFSCORRUPTED || error == -EFSBADCRC || error == -EIO;
 }
+
+int
+pmf_u64_cmp(
+	const void	*a,
+	const void	*b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+bool
+pmf_u64_find(
+	const uint64_t	*sorted,
+	size_t		nr,
+	uint64_t	v)
+{
+	return nr && bsearch(&v, sorted, nr, sizeof(*sorted), pmf_u64_cmp);
+}

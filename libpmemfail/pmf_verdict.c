@@ -180,3 +180,12 @@ pmf_impact_unmaps(
 {
 	return imp->owner == PMF_OWN_DATA && (imp->act_media & PMF_ACT_UNMAP);
 }
+
+/* The impact loses extended attributes of imp->ino (the core's verdict). */
+bool
+pmf_impact_loses_attrs(
+	const struct pmf_impact	*imp)
+{
+	return (imp->owner == PMF_OWN_ATTR || imp->owner == PMF_OWN_ATTR_BMBT) &&
+	       imp->ino && imp->consequence == PMF_DATA_LOST;
+}

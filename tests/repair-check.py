@@ -5,19 +5,29 @@
   repair-check.py snap MOUNTPOINT > snap.json
       every regular file by inode: its paths and a SHA-256 per 4 KiB block.
 
-  repair-check.py check MOUNTPOINT snap.json manifest.json prediction.json AGSHIFT
+  repair-check.py check MOUNTPOINT snap.json manifest.json prediction.json [STRICT]
       after xfs_pmem repair --apply, on the remounted filesystem:
       - every file the prediction did not name has all its original bytes;
       - every file the manifest names reads zeros in exactly its lost ranges
         (widened to whole blocks) and keeps every other byte, and carries
         trusted.pmemfail.lost listing those ranges;
-      - the manifest names exactly the file ranges the prediction named;
-      - a file that is gone had an inode the prediction named as lost, or
-        lived in an AG whose inode btree the prediction named as hit: the
-        inobt is the only index of inode chunks, and xfs_repair finds a
-        chunk it lost only through a surviving directory entry.  Such
-        cascades are counted.  AGSHIFT turns an inode number into its AG.
-      Prints the files checked and bytes verified intact.
+      - the manifest names exactly the file ranges the prediction named, but
+        for files the manifest's "paths" says xfs_repair took whole;
+      - a path of a file with unmapped ranges is data-lost in "paths";
+      - every path of the snapshot is intact, or the manifest's "paths" table
+        gives it a category that is true of the mounted filesystem: a row
+        with its path, or with its inode and the directory it was in (a
+        path ending in '/': the name was in a directory that did not read);
+        inode-lost: the file is gone; name-lost: it lives, not at that
+        path; orphaned: it lives at the lost+found path the row gives;
+      - a gone file the manifest names inode-lost may have had more names
+        in a directory that did not read (the manifest's unread_dir_paths):
+        its inode, which held its link count, is lost, so those names are
+        known to nobody; the file is accounted for;
+      - a path with no row is a file of a count the manifest declares
+        ("unaccounted": named nowhere, lost with its directory); with
+        STRICT (1) there must be none.
+      Prints the files checked, bytes verified intact and paths per category.
 """
 import hashlib
 import json
@@ -73,57 +83,101 @@ def lost_blocks(ranges):
     return out
 
 
-def check(mnt, snap_file, manifest_file, prediction_file, agshift):
-    agshift = int(agshift)
+def account_rows(manifest):
+    """The manifest's account: rows by inode, and the declared unaccounted."""
+    rows = {}
+    for r in manifest.get("paths") or []:
+        rows.setdefault(int(r["inode"]), []).append(r)
+    acct = (manifest.get("account") or [{}])
+    acct = acct[0] if acct else {}
+    un = acct.get("unaccounted")
+    unread = [p.rstrip("/") + "/" for p in acct.get("unread_dir_paths") or [] if p]
+    return rows, (int(un) if un not in (None, "", "unknown") else None), unread
+
+
+def account_of(rows, ino, path):
+    for r in rows.get(ino, []):
+        p = r["path"]
+        if p == path or (p.endswith("/") and path.startswith(p)):
+            return r
+    return None
+
+
+def check_account(before, now, rows, declared, unread, strict):
+    """Every path of the snapshot is intact or has a true category."""
+    counts = {}
+    unnamed = set()
+    for ino, old in before.items():
+        cur = now.get(ino)
+        for p in old["paths"]:
+            if cur is not None and p in cur["paths"]:
+                continue
+            r = account_of(rows, ino, p)
+            if r is None and cur is None and \
+                    any(x["category"] == "inode-lost" for x in rows.get(ino, [])) and \
+                    any(p.startswith(u) for u in unread):
+                counts["inode-lost, unread name"] = counts.get("inode-lost, unread name", 0) + 1
+                continue
+            if r is None:
+                if cur is not None:
+                    sys.exit("path %s (inode %d) is gone, the file lives at %s, "
+                             "and the manifest does not say so" % (p, ino, cur["paths"]))
+                unnamed.add(ino)
+                continue
+            cat = r["category"]
+            if cat == "inode-lost" and cur is not None:
+                sys.exit("%s: inode-lost, but inode %d lives at %s" % (p, ino, cur["paths"]))
+            if cat in ("name-lost", "orphaned") and cur is None:
+                sys.exit("%s: %s, but inode %d is gone" % (p, cat, ino))
+            if cat == "orphaned" and (r.get("now") not in cur["paths"] or
+                                      not r["now"].startswith("/lost+found/")):
+                sys.exit("%s: orphaned to %s, but inode %d is at %s"
+                         % (p, r.get("now"), ino, cur["paths"]))
+            if cat == "data-lost":
+                sys.exit("%s: data-lost, but the path is gone" % p)
+            counts[cat] = counts.get(cat, 0) + 1
+    if unnamed:
+        if strict or declared is None or len(unnamed) > declared:
+            sys.exit("%d file(s) gone and in no category of the manifest (it declares %s "
+                     "unaccounted): inodes %s, paths %s"
+                     % (len(unnamed), declared, sorted(unnamed)[:5],
+                        [before[i]["paths"] for i in sorted(unnamed)[:3]]))
+    return counts, len(unnamed)
+
+
+def check(mnt, snap_file, manifest_file, prediction_file, strict="0"):
+    strict = strict == "1"
     before = {int(k): v for k, v in json.load(open(snap_file)).items()}
     manifest = json.load(open(manifest_file))
-    pred = json.load(open(prediction_file))["impacts"]
+    pred = json.load(open(prediction_file))["impacts"] if prediction_file != "-" else None
     now = walk(mnt)
+    rows, declared, unread = account_rows(manifest)
 
-    predicted_files = {}
-    predicted_inodes = set()
-    inobt_ags = {imp["ag"] for imp in pred if imp["owner"] in ("inobt", "finobt")}
-    for imp in pred:
-        if imp["owner"] == "data" and imp["effect"] == "data-lost":
-            predicted_files.setdefault(imp["inode"], []).append(
-                (imp["foffset"], imp["length"]))
-        # Losing an inode, its bmbt or its xattrs can cost xfs_repair the
-        # whole file.
-        if imp["owner"] in ("bmbt", "attr", "attr-bmbt"):
-            predicted_inodes.add(imp["inode"])
-        for c in imp.get("children") or []:
-            predicted_inodes.add(c["inode"])
     unmapped = {}
     for f in manifest["files"]:
         unmapped.setdefault(f["inode"], []).append((f["foffset"], f["length"]))
 
-    def cascaded(ino):
-        """Gone with its AG's inode btree: xfs_repair finds an inode chunk
-        the inobt no longer lists only through a surviving directory
-        entry, and frees the chunk and every block its inodes map."""
-        return (ino >> agshift) in inobt_ags
+    if pred is not None:
+        predicted_files = {}
+        for imp in pred:
+            if imp["owner"] == "data" and imp["effect"] == "data-lost":
+                predicted_files.setdefault(imp["inode"], []).append(
+                    (imp["foffset"], imp["length"]))
+        # The manifest and the prediction name the same file ranges, but
+        # for files that xfs_repair took whole: nothing is left to unmap.
+        want = {(i, b) for i, r in predicted_files.items()
+                if i in before and i in now
+                for b in lost_blocks(r)}
+        got = {(i, b) for i, r in unmapped.items() for b in lost_blocks(r)}
+        if want != got:
+            sys.exit("manifest and prediction differ: only predicted %s, only unmapped %s"
+                     % (sorted(want - got)[:5], sorted(got - want)[:5]))
 
-    # The manifest and the prediction name the same file ranges, but for
-    # files that xfs_repair took whole: there is nothing left to unmap.
-    want = {(i, b) for i, r in predicted_files.items()
-            if i in before and
-            (i in now or (i not in predicted_inodes and not cascaded(i)))
-            for b in lost_blocks(r)}
-    got = {(i, b) for i, r in unmapped.items() for b in lost_blocks(r)}
-    if want != got:
-        sys.exit("manifest and prediction differ: only predicted %s, only unmapped %s"
-                 % (sorted(want - got)[:5], sorted(got - want)[:5]))
-
-    checked = intact = cascade = 0
+    counts, unnamed = check_account(before, now, rows, declared, unread, strict)
+    checked = intact = 0
     for ino, old in before.items():
         if ino not in now:
-            if ino in predicted_inodes or ino in predicted_files:
-                continue
-            if cascaded(ino):
-                cascade += 1
-                continue
-            sys.exit("inode %d (%s) is gone but was not predicted lost"
-                     % (ino, old["paths"]))
+            continue
         cur = now[ino]
         lost = lost_blocks(unmapped.get(ino, []))
         if cur["size"] != old["size"]:
@@ -140,6 +194,11 @@ def check(mnt, snap_file, manifest_file, prediction_file, agshift):
             else:
                 intact += min(BLOCK, old["size"] - i * BLOCK)
         if ino in unmapped:
+            for p in set(old["paths"]) & set(cur["paths"]):
+                r = account_of(rows, ino, p)
+                if rows and (r is None or r["category"] != "data-lost"):
+                    sys.exit("%s (inode %d) lost file ranges, and the manifest's "
+                             "account says %s" % (p, ino, r and r["category"]))
             try:
                 attr = os.getxattr(cur["path"], "trusted.pmemfail.lost").decode()
             except OSError as e:
@@ -150,15 +209,18 @@ def check(mnt, snap_file, manifest_file, prediction_file, agshift):
                          % (ino, sorted(listed), sorted(unmapped[ino])))
         checked += 1
     print("files checked %d, bytes verified intact %d, files with lost ranges %d, "
-          "inodes lost with their AG's inobt %d"
-          % (checked, intact, len(unmapped), cascade))
+          "paths %s, declared unaccounted files %d"
+          % (checked, intact, len(unmapped),
+             " ".join("%s=%d" % (k.replace(", ", "+").replace(" ", "-"), v)
+                      for k, v in sorted(counts.items())) or "all-intact",
+             unnamed))
 
 
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "snap":
         snap(sys.argv[2])
-    elif len(sys.argv) == 7 and sys.argv[1] == "check":
-        check(*sys.argv[2:7])
+    elif len(sys.argv) in (6, 7) and sys.argv[1] == "check":
+        check(*sys.argv[2:])
     else:
         sys.exit(__doc__)
 

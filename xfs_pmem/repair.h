@@ -28,6 +28,9 @@ struct repair_args {
 	bool			apply;
 	bool			zap_log;
 	bool			json;
+	/* For the account step, which runs after the others. */
+	const struct repair_plan *before;	/* the plan, with the inventory */
+	const struct repair_plan *done;		/* what the data step did */
 };
 
 enum repair_kind {
@@ -36,6 +39,11 @@ enum repair_kind {
 	REPAIR_QUARANTINE	= 'Q',	/* an extent quarantined */
 	REPAIR_UNWRITTEN	= 'U',	/* lost, left unwritten in an rt extent */
 	REPAIR_SUMMARY		= 'X',	/* the plan's verdict: meta, log */
+	REPAIR_INVENTORY	= 'I',	/* a name of the tree before repair */
+	REPAIR_FATE		= 'F',	/* a path not intact after repair */
+	REPAIR_TALLY		= 'T',	/* the account's intact and unread */
+	REPAIR_INUSE		= 'N',	/* inodes in use before, or 0 */
+	REPAIR_ATTR		= 'A',	/* an inode whose xattrs are lost */
 };
 
 /* One record of a step, as the child sends it and the parent keeps it. */
@@ -49,8 +57,12 @@ struct repair_item {
 	char			*dev;
 	char			*check;
 	char			*detail;
-	char			**paths;	/* REPAIR_DATA */
+	char			**paths;	/* REPAIR_DATA; REPAIR_INVENTORY:
+						   its path; REPAIR_FATE: the
+						   old path, then the new */
 	uint32_t		npaths;
+	uint64_t		aux;		/* REPAIR_INVENTORY: PMF_INV_*;
+						   REPAIR_FATE: enum pmf_fate */
 };
 
 struct repair_plan {
@@ -63,6 +75,9 @@ struct repair_plan {
 	uint64_t		quarantine_bytes;
 	uint64_t		quarantine_ino;
 	uint64_t		unwritten_bytes;	/* of data_bytes */
+	uint64_t		inuse;		/* REPAIR_INUSE */
+	bool			accounted;	/* the account step ran */
+	struct pmf_account_sum	acct;
 };
 
 /* A repair step run in a child: 0, or an exit code after saying why. */
@@ -88,6 +103,12 @@ void repair_print_plan(const struct repair_args *ra,
 
 /* repair_apply.c */
 int repair_apply(const struct repair_args *ra, const struct repair_plan *plan);
+
+/* repair_account.c */
+int repair_inventory_put(struct pmf_fs *fs, const struct xfs_pmem_ranges *rl,
+		FILE *out);
+int repair_account_step(const struct repair_args *ra, FILE *out);
+void repair_print_account(const struct repair_plan *done);
 
 /* repair_manifest.c */
 int repair_plan_json(const struct repair_plan *plan);

@@ -405,8 +405,11 @@ repair_apply(
 	const struct repair_plan	*plan)
 {
 	struct repair_plan		done = { 0 };
+	struct repair_args		ara;
 	char				*undo = NULL, *manifest = NULL, *rlog = NULL;
 	int				rc, xrc = -1, ret = XFS_PMEM_EXIT_ERROR;
+	int				acct_rc;
+	bool				changed;
 
 	if (plan->log && !ra->zap_log) {
 		xfs_pmem_err("repair: the log is hit and must be reformatted (xfs_repair -L), which loses changes only in the log; add --zap-log");
@@ -440,12 +443,22 @@ repair_apply(
 		ret = REPAIR_EXIT_NEEDED | XFS_PMEM_EXIT_ERROR;
 		goto out;
 	}
+	changed = xrc >= 0 || done.nr;
+	/* Last: what became of every path, now that nothing more changes. */
+	ara = *ra;
+	ara.before = plan;
+	ara.done = &done;
+	rc = repair_run_step(&ara, repair_account_step, &done);
+	if (rc != 0)
+		xfs_pmem_err("repair: the account of the paths failed; the manifest lacks it");
+	acct_rc = rc ? XFS_PMEM_EXIT_ERROR : 0;
 	if (repair_manifest(ra, plan, &done, manifest, undo, xrc)) {
 		xfs_pmem_err("repair: cannot write the manifest %s", manifest);
 		goto out;
 	}
 	repair_print_done(ra, &done, manifest, undo, xrc);
-	ret = (xrc >= 0 || done.nr) ? REPAIR_EXIT_FIXED : REPAIR_EXIT_NOTHING;
+	repair_print_account(&done);
+	ret = (changed ? REPAIR_EXIT_FIXED : REPAIR_EXIT_NOTHING) | acct_rc;
 out:
 	repair_plan_free(&done);
 	free(undo);

@@ -17,6 +17,9 @@ enum { M_OWNER, M_DEV, M_START, M_LENGTH, M_CHECK, M_DETAIL, M_NR };
 enum { R_DATA, R_LOG, R_RT, R_UNDO, R_XFS_REPAIR, R_FILES, R_BYTES,
        R_QFILE, R_QINO, R_QBYTES, R_UBYTES, R_NR };
 enum { Q_START, Q_LENGTH, Q_NR };
+enum { P_CATEGORY, P_INODE, P_PATH, P_NOW, P_NR };
+enum { A_INTACT, A_DATA, A_INODE, A_NAME, A_ORPHAN, A_ATTR, A_UNREAD,
+       A_UNREAD_PATHS, A_UNACCOUNTED, A_NR };
 
 /* The impact columns of each table, in the order of its enum above. */
 static const int fids[F_NR] = {
@@ -51,6 +54,28 @@ static const struct xfs_pmem_col rcols[R_NR] = {
 	[R_UBYTES]	= { "bytes_unwritten", 0, 0, XFS_PMEM_NUM, "" },
 };
 static const int	ids[R_NR] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+/* What became of the paths that are not intact: doc/design.md, "account". */
+static const struct xfs_pmem_col pcols[P_NR] = {
+	[P_CATEGORY]	= { "category", 0, 0, XFS_PMEM_STR, "" },
+	[P_INODE]	= { "inode", 0, 0, XFS_PMEM_NUM, "" },
+	[P_PATH]	= { "path", 0, 0, XFS_PMEM_STR, "" },
+	[P_NOW]		= { "now", 0, 0, XFS_PMEM_STR, "" },
+};
+static const int	pids[P_NR] = { 0, 1, 2, 3 };
+/* The counts per category, in enum pmf_fate order after "intact". */
+static const struct xfs_pmem_col acols[A_NR] = {
+	[A_INTACT]	= { "intact", 0, 0, XFS_PMEM_NUM, "" },
+	[A_DATA]	= { "data_lost", 0, 0, XFS_PMEM_NUM, "" },
+	[A_INODE]	= { "inode_lost", 0, 0, XFS_PMEM_NUM, "" },
+	[A_NAME]	= { "name_lost", 0, 0, XFS_PMEM_NUM, "" },
+	[A_ORPHAN]	= { "orphaned", 0, 0, XFS_PMEM_NUM, "" },
+	[A_ATTR]	= { "attr_lost", 0, 0, XFS_PMEM_NUM, "" },
+	[A_UNREAD]	= { "unread_dirs", 0, 0, XFS_PMEM_NUM, "" },
+	[A_UNREAD_PATHS] = { "unread_dir_paths", 0, 0, XFS_PMEM_LIST, "" },
+	/* A number, or "unknown": never a 0 that means "not counted". */
+	[A_UNACCOUNTED]	= { "unaccounted", 0, 0, XFS_PMEM_STR, "" },
+};
+static const int	aids[A_NR] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
 static const struct xfs_pmem_out json_out = { .json = true, .bytes = true };
 
 /* The paths as one cell, one per line: libsmartcols makes it a list. */
@@ -109,13 +134,67 @@ repair_fill_quarantine(
 	       xfs_pmem_line_setf(ln, Q_LENGTH, "%llu", (unsigned long long)it->length);
 }
 
+static int
+repair_fill_fate(
+	struct libscols_line		*ln,
+	const struct repair_item	*it)
+{
+	return scols_line_set_data(ln, P_CATEGORY, pmf_fate_name(it->aux)) ||
+	       xfs_pmem_line_setf(ln, P_INODE, "%llu", (unsigned long long)it->ino) ||
+	       scols_line_set_data(ln, P_PATH, it->paths[0]) ||
+	       scols_line_set_data(ln, P_NOW, it->npaths > 1 ? it->paths[1] : "");
+}
+
+/* The account's counts: one line, if the account step ran. */
+static struct libscols_table *
+repair_account_table(
+	const struct repair_plan	*done)
+{
+	const struct pmf_account_sum	*s = &done->acct;
+	struct libscols_table		*tb;
+	struct libscols_line		*ln;
+	int				error;
+
+	tb = xfs_pmem_table_new("account", acols, aids, A_NR, &json_out);
+	if (!tb || !done->accounted)
+		return tb;
+	ln = scols_table_new_line(tb, NULL);
+	error = !ln || xfs_pmem_line_setf(ln, A_INTACT, "%llu",
+			(unsigned long long)s->intact) ||
+		xfs_pmem_line_setf(ln, A_UNREAD, "%llu",
+			(unsigned long long)s->unread_dirs) ||
+		(s->unaccounted_known ?
+		 xfs_pmem_line_setf(ln, A_UNACCOUNTED, "%llu",
+			(unsigned long long)s->unaccounted) :
+		 scols_line_set_data(ln, A_UNACCOUNTED, "unknown"));
+	for (int f = 0; !error && f < PMF_FATE_NR; f++)
+		error = xfs_pmem_line_setf(ln, A_DATA + f, "%llu",
+				(unsigned long long)s->n[f]);
+	for (size_t i = 0; !error && i < done->nr; i++) {
+		const struct repair_item *it = &done->items[i];
+		char			*cell;
+
+		if (it->kind != REPAIR_TALLY || !it->npaths)
+			continue;
+		cell = xfs_pmem_paths_str((const char * const *)it->paths,
+				it->npaths);
+		error = !cell || scols_line_refer_data(ln, A_UNREAD_PATHS, cell);
+	}
+	if (error) {
+		scols_unref_table(tb);
+		return NULL;
+	}
+	return tb;
+}
+
 /*
  * A table @name of the first @ncols impact columns of @cols: a line per
  * item of @kind.
  */
 static struct libscols_table *
-repair_table(
+repair_cols_table(
 	const char			*name,
+	const struct xfs_pmem_col	*colv,
 	const int			*cols,
 	size_t				ncols,
 	const struct repair_plan	*plan,
@@ -125,8 +204,7 @@ repair_table(
 	struct libscols_table		*tb;
 	struct libscols_line		*ln;
 
-	tb = xfs_pmem_table_new(name, xfs_pmem_impact_cols, cols, ncols,
-			&json_out);
+	tb = xfs_pmem_table_new(name, colv, cols, ncols, &json_out);
 	if (!tb)
 		return NULL;
 	for (size_t i = 0; i < plan->nr; i++) {
@@ -139,6 +217,19 @@ repair_table(
 		}
 	}
 	return tb;
+}
+
+static struct libscols_table *
+repair_table(
+	const char			*name,
+	const int			*cols,
+	size_t				ncols,
+	const struct repair_plan	*plan,
+	char				kind,
+	repair_fill_fn			fill)
+{
+	return repair_cols_table(name, xfs_pmem_impact_cols, cols, ncols,
+			plan, kind, fill);
 }
 
 /* The one-line summary of what --apply did. */
@@ -254,6 +345,9 @@ repair_manifest(
 		/* Lost bytes that read zeros but stay allocated: partial rt extents. */
 		repair_table("unwritten", fids, F_PATH, done, REPAIR_UNWRITTEN,
 				repair_fill_range),
+		repair_account_table(done),
+		repair_cols_table("paths", pcols, pids, P_NR, done,
+				REPAIR_FATE, repair_fill_fate),
 	};
 	size_t				n = sizeof(tbs) / sizeof(tbs[0]);
 	FILE				*f;

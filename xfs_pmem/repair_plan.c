@@ -76,6 +76,14 @@ plan_record(
 	if (!pmf_impact_unmaps(imp) && imp->consequence == PMF_NO_LOSS &&
 	    !(imp->flags & PMF_IMPACT_UNRESOLVED))
 		return 0;
+	/* For the account: its paths are attr-lost if the file lives on. */
+	if (pmf_impact_loses_attrs(imp)) {
+		struct repair_item	attr = { .kind = REPAIR_ATTR, .ino = imp->ino };
+
+		error = repair_wire_put(pc->out, &attr);
+		if (error)
+			return error;
+	}
 	error = pmf_check_impact(pc->fs, imp, &chk);
 	if (error)
 		return error;
@@ -183,6 +191,9 @@ repair_plan_step(
 	if (!error)
 		error = xfs_pmem_ranges_check_ags(pc.fs, &rl, plan_missed,
 				&pc);
+	/* What survives, named, before xfs_repair rebuilds (or drops) it. */
+	if (!error && ra->apply)
+		error = repair_inventory_put(pc.fs, &rl, out);
 	if (!error) {
 		sum.ino = pc.meta;
 		sum.start = pc.log;

@@ -120,6 +120,7 @@ repair_wire_put(
 		repair_buf_put_str(&b, it->dev) ?:
 		repair_buf_put_str(&b, it->check) ?:
 		repair_buf_put_str(&b, it->detail) ?:
+		repair_buf_put_u64(&b, it->aux) ?:
 		repair_buf_put(&b, &it->npaths, sizeof(it->npaths));
 	for (uint32_t i = 0; !error && i < it->npaths; i++)
 		error = repair_buf_put_str(&b, it->paths[i]);
@@ -150,6 +151,7 @@ repair_wire_decode(
 		repair_buf_get_str(b, &it->dev) ?:
 		repair_buf_get_str(b, &it->check) ?:
 		repair_buf_get_str(b, &it->detail) ?:
+		repair_buf_get(b, &it->aux, sizeof(it->aux)) ?:
 		repair_buf_get(b, &it->npaths, sizeof(it->npaths));
 	if (error)
 		return error;
@@ -260,7 +262,27 @@ repair_plan_add(
 	case REPAIR_UNWRITTEN:
 		plan->unwritten_bytes += it->length;
 		break;
+	case REPAIR_TALLY:
+		plan->accounted = true;
+		plan->acct.intact = it->start;
+		plan->acct.unread_dirs = it->length;
+		plan->acct.unaccounted = it->ino;
+		plan->acct.unaccounted_known = it->aux;
+		break;
+	case REPAIR_INUSE:
+		plan->inuse = it->start;
+		repair_item_free(it);
+		return 0;
+	case REPAIR_FATE:
+		if (it->aux >= PMF_FATE_NR) {
+			repair_item_free(it);
+			return -EPROTO;
+		}
+		plan->acct.n[it->aux]++;
+		break;
 	case REPAIR_META:
+	case REPAIR_INVENTORY:
+	case REPAIR_ATTR:
 		break;
 	default:
 		repair_item_free(it);

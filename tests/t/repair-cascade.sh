@@ -8,9 +8,10 @@
 # through a surviving directory entry; the only entry of the clone was in
 # /d05, so xfs_repair frees the clone's chunk and every block it mapped.
 # The failed block it mapped is then free, and the quarantine takes it.
-# The file is gone with its AG's inode btree, which the sweep's checker
-# allows, so it must not also expect the manifest to name its lost range
-# (it did: the sweep failed here).  And the quarantine made no cross-link:
+# The file is gone with its AG's inode btree: the manifest must not name
+# its lost range (it did: the sweep failed here), but must account for its
+# paths as inode-lost (issue #22; it once passed silently as a "cascade").
+# And the quarantine made no cross-link:
 #   - xfs_db's blockget finds no block claimed twice, and names only the
 #     quarantine as the owner of the block;
 #   - the stale inode is still on disk and still maps that block, but AG
@@ -18,8 +19,6 @@
 PMF_SEED=908697577 PMF_REPAIR_FIRST=2 PMF_REPAIR_COUNT=2
 . "$PMF_SRC/tests/t/repair-sweep.sh"
 
-[ "$cascade" -ge 1 ] ||
-	pmf_fail "the pinned scenario lost no inode with its AG's inode btree: the layout changed"
 # The predicted file data loss of an inode that xfs_repair then dropped
 # with its AG's inobt, though the prediction did not name the inode.
 set -- $("$PYTHON" - "$TMP/pred.json" "$agshift" <<'PY'
@@ -41,6 +40,20 @@ agno=$(( fsb / agblocks ))
 fsbno=$(( (agno << $("$XFS_DB" -r -l "$baselog" -c 'sb 0' -c 'print agblklog' "$base" |
 	awk '{print $3}')) + fsb % agblocks ))
 echo "inode $ino lost with AG $agno's inode btree; its block $fsb (fsbno $fsbno)"
+# Its only name was in /d05, whose inode was lost too: no tree names it,
+# before the repair or after.  The manifest must say so: /d05 inode-lost,
+# not read, and the file in the count of those named nowhere.
+"$PYTHON" - "$TMP/man.json" "$ino" <<'PY' || pmf_fail "the manifest does not account for inode $ino"
+import json, sys
+m = json.load(open(sys.argv[1]))
+acct = m["account"][0]
+print("account:", acct)
+rows = m.get("paths") or []
+sys.exit(any(int(r["inode"]) == int(sys.argv[2]) for r in rows) or
+         "/d05" not in acct["unread_dir_paths"] or
+         not any(r["path"] == "/d05" and r["category"] == "inode-lost" for r in rows) or
+         int(acct["unaccounted"]) < 1)
+PY
 
 db() {
 	"$XFS_DB" -r -l "$TMP/chk.log" "$TMP/chk.img" "$@" 2>&1

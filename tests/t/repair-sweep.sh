@@ -10,9 +10,11 @@
 #     has every original byte; every file the manifest names reads zeros in
 #     exactly its lost blocks, keeps its other bytes, and lists the ranges
 #     in trusted.pmemfail.lost; the manifest names exactly the predicted
-#     file ranges; a file that is gone was predicted to lose its inode, or
-#     its AG's inode btree (xfs_repair then finds a chunk only through a
-#     surviving directory entry: these cascades are counted);
+#     file ranges of the files that live on; every path of the snapshot is
+#     intact or in the manifest's account with a category that is true
+#     (inode-lost, name-lost, orphaned with its lost+found path); a file
+#     named nowhere after the event must be in the count the manifest
+#     declares unaccounted (these are counted);
 #   - the kernel's GETFSMAP shows no free space left in the failed range:
 #     what was free is quarantined in /pmemfail-quarantine;
 #   - xfs_pmem undo puts the damaged image back byte for byte (checked
@@ -67,7 +69,7 @@ agbytes=$((agblocks * bs))
 agshift=$(( $("$XFS_DB" -r -l "$baselog" -c 'sb 0' -c 'print agblklog' "$base" | awk '{print $3}') +
 	$("$XFS_DB" -r -l "$baselog" -c 'sb 0' -c 'print inopblog' "$base" | awk '{print $3}') ))
 
-files=0 intact=0 interrupted=0 cascade=0
+files=0 intact=0 interrupted=0 unnamed=0 cat_inode=0 cat_name=0 cat_orphaned=0
 img=$TMP/w.img
 log=$TMP/w.log
 for i in $(seq "${PMF_REPAIR_FIRST:-1}" "$count"); do
@@ -140,7 +142,7 @@ for i in $(seq "${PMF_REPAIR_FIRST:-1}" "$count"); do
 		pmf_fail "scenario $i: undo did not restore the damaged images"
 	pmf_mount "$TMP/chk.img" "$TMP/mnt" "$TMP/chk.log"
 	out=$("$PYTHON" "$CHECK" check "$TMP/mnt" "$TMP/snap.json" "$TMP/man.json" \
-		"$TMP/pred.json" "$agshift" 2>&1) || pmf_fail "scenario $i: $out"
+		"$TMP/pred.json" 2>&1) || pmf_fail "scenario $i: $out"
 	# The kernel's GETFSMAP: no free space is left in the failed range.
 	"$XFS_IO" -c "fsmap -d -m" "$TMP/mnt" > "$TMP/fsmap.csv" ||
 		pmf_fail "scenario $i: GETFSMAP failed"
@@ -154,6 +156,10 @@ for i in $(seq "${PMF_REPAIR_FIRST:-1}" "$count"); do
 	echo "  $out"
 	files=$((files + $(echo "$out" | sed -n 's/files checked \([0-9]*\).*/\1/p')))
 	intact=$((intact + $(echo "$out" | sed -n 's/.*bytes verified intact \([0-9]*\).*/\1/p')))
-	cascade=$((cascade + $(echo "$out" | sed -n 's/.*inobt \([0-9]*\)$/\1/p')))
+	unnamed=$((unnamed + $(echo "$out" | sed -n 's/.*declared unaccounted files \([0-9]*\)$/\1/p')))
+	for c in inode-lost name-lost orphaned; do
+		n=$(echo "$out" | sed -n "s/.*$c=\([0-9]*\).*/\1/p")
+		eval "cat_${c%%-*}=\$((cat_${c%%-*} + ${n:-0}))"
+	done
 done
-echo "$count scenarios (seed $seed), $interrupted interrupted and undone; files checked $files, bytes verified intact $intact, inodes lost with their AG's inode btree $cascade"
+echo "$count scenarios (seed $seed), $interrupted interrupted and undone; files checked $files, bytes verified intact $intact; paths inode-lost $cat_inode, name-lost $cat_name, orphaned $cat_orphaned; declared unaccounted files $unnamed"
