@@ -127,7 +127,8 @@ __wrap_libxfs_buf_read_map(
 
 	error = __real_libxfs_buf_read_map(btp, map, nmaps, flags, bpp, ops);
 	if (!error) {
-		if (!ops)
+		/* A dirty block holds our own changes, its CRC not yet set. */
+		if (!ops && !((*bpp)->b_flags & LIBXFS_B_DIRTY))
 			(*bpp)->b_flags |= LIBXFS_B_UNCHECKED;
 		return 0;
 	}
