@@ -589,6 +589,28 @@ pmf_check_sb_struct(
 }
 
 /*
+ * Free the buffer targets libxfs_buftarg_init() made, as libxfs_umount()
+ * does (its helper is static), when the open stops before the mount.
+ */
+static void
+pmf_buftargs_free(
+	struct xfs_mount	*mp)
+{
+	struct xfs_buftarg	*targs[3] = { mp->m_rtdev_targp,
+		mp->m_logdev_targp != mp->m_ddev_targp ? mp->m_logdev_targp : NULL,
+		mp->m_ddev_targp };
+	int			i;
+
+	for (i = 0; i < 3; i++) {
+		if (!targs[i])
+			continue;
+		cache_destroy(targs[i]->bcache);
+		free(targs[i]);
+	}
+	mp->m_rtdev_targp = mp->m_logdev_targp = mp->m_ddev_targp = NULL;
+}
+
+/*
  * libxfs 6.13 can be brought up once per process: libxfs_destroy() frees
  * its buffer free list without emptying it, so a second libxfs_init() hands
  * out freed buffers.  Refuse cleanly rather than corrupt the heap.
@@ -650,7 +672,7 @@ pmf_mount(
 		snprintf(args->errmsg, sizeof(args->errmsg),
 			 "%s: corrupt superblock (libxfs's superblock verifier refuses it)",
 			 args->data);
-		goto out_destroy;
+		goto out_buftargs;
 	}
 
 	fs->mp = libxfs_mount(&fs->xmount, &sb, &fs->xi, LIBXFS_MOUNT_DEBUGGER);
@@ -662,6 +684,8 @@ pmf_mount(
 	}
 	return 0;
 
+out_buftargs:
+	pmf_buftargs_free(&fs->xmount);
 out_destroy:
 	libxfs_destroy(&fs->xi);
 	return error;
