@@ -165,13 +165,10 @@ pmf_sink_unresolved(
 	}
 	rec = &sink->recs[sink->nr - 1];
 	/*
-	 * The query goes on past a block that failed its checks, and libxfs's
-	 * buffer cache would hand that block back to the next reader as up to
-	 * date and never verify it again: the next lookup through the same
-	 * btree would walk whatever it holds.  Drop every cached buffer
-	 * nobody holds, so that the bad one is read and refused again.
+	 * The query goes on past a block that failed its checks: the next
+	 * read of it fails again, as the buffer cache keeps no block that
+	 * failed (__wrap_libxfs_buf_read_map), and is refused again.
 	 */
-	libxfs_bcache_purge(fs->mp);
 	free(rec->unresolved);
 	rec->unresolved = strdup(fs->errmsg[0] ? fs->errmsg :
 				 "metadata could not be read");

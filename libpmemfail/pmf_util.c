@@ -3,8 +3,9 @@
  * Copyright (c) 2026 The pmemfail authors.
  *
  * Helpers every part of the library uses: the error message, growing
- * arrays, progress reports and the best-effort policy.  This file calls
- * nothing else of the library, so that everything can call it.
+ * arrays, progress reports, the best-effort policy, and how far the buffer
+ * cache is trusted.  This file calls nothing else of the library, so that
+ * everything can call it.
  */
 #include <stdarg.h>
 #include "pmf_priv.h"
@@ -110,4 +111,48 @@ pmf_u64_find(
 	uint64_t	v)
 {
 	return nr && bsearch(&v, sorted, nr, sizeof(*sorted), pmf_u64_cmp);
+}
+
+int __real_libxfs_buf_read_map(struct xfs_buftarg *btp,
+		struct xfs_buf_map *map, int nmaps, int flags,
+		struct xfs_buf **bpp, const struct xfs_buf_ops *ops);
+int __wrap_libxfs_buf_read_map(struct xfs_buftarg *btp,
+		struct xfs_buf_map *map, int nmaps, int flags,
+		struct xfs_buf **bpp, const struct xfs_buf_ops *ops);
+
+/*
+ * Every cached metadata read, libxfs's own included (the link wraps
+ * libxfs_buf_read_map, see Makefile.am).  libxfs 6.13's buffer cache trusts
+ * a block once it has been read: a block that failed its verifier stays
+ * cached as up to date and checked, and a block read without a verifier
+ * is never verified by a later reader that has one.  Both then hand the
+ * next reader whatever the block holds, and a btree lookup walks it
+ * (issue 21: 65535 keys of a corrupt inobt root, SEGV).  A query that
+ * goes on past damage reads such blocks again, so never let the cache
+ * vouch for them: a block that failed is dropped from the cache (read and
+ * refused again next time), and one read unchecked stays unchecked.
+ */
+int
+__wrap_libxfs_buf_read_map(
+	struct xfs_buftarg	*btp,
+	struct xfs_buf_map	*map,
+	int			nmaps,
+	int			flags,
+	struct xfs_buf		**bpp,
+	const struct xfs_buf_ops *ops)
+{
+	struct xfs_buf		*bp;
+	int			error;
+
+	error = __real_libxfs_buf_read_map(btp, map, nmaps, flags, bpp, ops);
+	if (!error) {
+		/* A dirty block holds our own changes, its CRC not yet set. */
+		if (!ops && !((*bpp)->b_flags & LIBXFS_B_DIRTY))
+			(*bpp)->b_flags |= LIBXFS_B_UNCHECKED;
+		return 0;
+	}
+	/* libxfs_buf_get_map() clears a clean cached buffer's state. */
+	if (!libxfs_buf_get_map(btp, map, nmaps, 0, &bp))
+		libxfs_buf_relse(bp);
+	return error;
 }

@@ -205,6 +205,9 @@ pmf_bad 8 "badsb.img: corrupt superblock (uuid ffffffff-ffff-ffff-ffff-fffffffff
 badsb 'write -d rextents 1'
 pmf_bad 8 "badsb.img: corrupt superblock (inconsistent realtime geometry: 0 blocks, extent size 1, 1 extents, 0 bitmap blocks)" \
 	"$XFS_PMEM" info "$TMP/badsb.img"
+badsb 'write -d dirblklog 137'
+pmf_bad 8 "badsb.img: corrupt superblock (libxfs's superblock verifier refuses it)" \
+	"$XFS_PMEM" verify "$TMP/badsb.img" --device data --offset 0 --length 4k
 
 pmf_bad 16 "repair: --json prints the plan; the manifest of --apply is JSON already" \
 	"$XFS_PMEM" repair "$TMP/fs.img" -l "$TMP/fs.log" --device data --whole --apply --json

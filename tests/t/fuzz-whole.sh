@@ -12,6 +12,8 @@
 #  3. a superblock whose log does not fit (logstart all ones, logblocks at
 #     random) or whose CRC is bad: taken, and "nothing lost" answered for the
 #     log.  Now refused, except by verify for the CRC (it reports it).
+#  4. (found by the field sweep) a superblock field libxfs's verifier bounds
+#     (dirblklog): verify read past its buffer.  Now refused.
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 
@@ -81,6 +83,17 @@ for cmd in info "simulate --device log --offset 0 --length 4k"; do
 	# shellcheck disable=SC2086
 	refused 8 "corrupt superblock (.*log" "$XFS_PMEM" $cmd "$img"
 done
+# 4. A field libxfs's superblock verifier bounds and the mount does not check
+# (the field sweep, seed 2151: dirblklog 8 more, directory blocks of 2^149
+# bytes): verify's leaf check read far past its buffer (SEGV).
+img=$(fuzzed dirblklog 'sb 0' 'write -d dirblklog 137')
+for cmd in info "simulate --device data --offset 0 --length 16m" \
+	   "verify --device data --offset 0 --length 16m"; do
+	# shellcheck disable=SC2086
+	refused 8 "corrupt superblock (libxfs's superblock verifier refuses it)" \
+		"$XFS_PMEM" $cmd "$img" --json
+done
+
 img=$(fuzzed crc 'sb 0' 'fuzz -c crc ones')
 for cmd in info "simulate --device log --offset 0 --length 4k"; do
 	# shellcheck disable=SC2086
