@@ -205,17 +205,6 @@ pmf_sink_free(
 	free(sink->targets);
 }
 
-static int
-pmf_cmp_u64(
-	const void	*a,
-	const void	*b)
-{
-	uint64_t	x = *(const uint64_t *)a;
-	uint64_t	y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Sort @inos and drop repeats: one inode, one lookup. */
 static size_t
 pmf_sort_unique(
@@ -226,7 +215,7 @@ pmf_sort_unique(
 
 	if (!n)
 		return 0;
-	qsort(inos, n, sizeof(*inos), pmf_cmp_u64);
+	qsort(inos, n, sizeof(*inos), pmf_u64_cmp);
 	for (size_t i = 1; i < n; i++)
 		if (inos[i] != inos[u - 1])
 			inos[u++] = inos[i];
