@@ -84,18 +84,22 @@ pmf_kind_remember(
 	}
 	k = pmf_kind_slot(fs, ino);
 	k->ino = ino;
+	k->gen = fs->kind_gen;
 	k->mode = mode;
 	k->metafile = metafile;
 	k->metatype = metatype;
 }
 
-/* A query may follow a repair that changed inodes: start afresh. */
+/*
+ * A query may follow a repair that changed inodes: start afresh.  A list
+ * of bad blocks runs a query per range, so the old kinds are not wiped,
+ * only made stale.
+ */
 void
 pmf_kind_forget(
 	struct pmf_fs		*fs)
 {
-	if (fs->kinds)
-		memset(fs->kinds, 0, PMF_KIND_CACHE * sizeof(*fs->kinds));
+	fs->kind_gen++;
 }
 
 /*
@@ -172,14 +176,14 @@ pmf_offline_inode_kind(
 	bool				*metafile,
 	enum xfs_metafile_type		*metatype)
 {
+	const struct pmf_kind		*k;
 	struct xfs_inode		*ip;
 	struct xfs_dinode		*dip;
 	struct xfs_buf			*bp;
 	int				error;
 
-	if (fs->kinds && pmf_kind_slot(fs, ino)->ino == ino) {
-		const struct pmf_kind	*k = pmf_kind_slot(fs, ino);
-
+	k = fs->kinds ? pmf_kind_slot(fs, ino) : NULL;
+	if (k && k->ino == ino && k->gen == fs->kind_gen) {
 		*mode = k->mode;
 		*metafile = k->metafile;
 		*metatype = k->metatype;

@@ -140,19 +140,7 @@ pmf_is_target(
 	const struct pmf_pathcache *pc,
 	uint64_t	ino)
 {
-	size_t		lo = 0, hi = pc->ntargets;
-
-	while (lo < hi) {
-		size_t	mid = (lo + hi) / 2;
-
-		if (pc->targets[mid] == ino)
-			return true;
-		if (pc->targets[mid] < ino)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	return pmf_u64_find(pc->targets, pc->ntargets, ino);
 }
 
 /* Reading one directory offline. */

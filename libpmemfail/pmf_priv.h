@@ -62,6 +62,7 @@ struct pmf_loginfo {
 
 struct pmf_kind {
 	uint64_t		ino;		/* 0: empty */
+	uint32_t		gen;		/* pmf_fs.kind_gen when kept */
 	uint16_t		mode;
 	bool			metafile;
 	uint8_t			metatype;	/* enum xfs_metafile_type */
@@ -91,6 +92,7 @@ struct pmf_fs {
 	const struct xfs_sb	*meta_sb;	/* names the metadata inodes */
 	unsigned int		qflags;		/* PMF_QUERY_* of the query */
 	struct pmf_kind		*kinds;		/* PMF_KIND_CACHE, offline */
+	uint32_t		kind_gen;	/* kinds of older queries: stale */
 	pmf_progress_fn		progress;
 	void			*progress_priv;
 	char			errmsg[PMF_ERRMSG_LEN];
