@@ -358,6 +358,7 @@ pmf_check_classify(
 	struct pmf_fs			*fs,
 	const struct pmf_impact		*imp,
 	bool				*metadata,
+	bool				*dir,
 	struct pmf_check_result		*res)
 {
 	enum xfs_metafile_type		metatype;
@@ -366,6 +367,7 @@ pmf_check_classify(
 	int				error;
 
 	*metadata = true;
+	*dir = false;
 	switch (imp->owner) {
 	case PMF_OWN_FREE:
 		pmf_check_set(res, PMF_CHECK_NONE, "free space: nothing lived there");
@@ -396,6 +398,7 @@ pmf_check_classify(
 			return 1;
 		}
 		*metadata = S_ISDIR(mode) || S_ISLNK(mode);
+		*dir = S_ISDIR(mode);
 		return 0;
 	case PMF_OWN_ATTR:
 	case PMF_OWN_BMBT:
@@ -421,6 +424,70 @@ pmf_check_classify(
 	}
 }
 
+/*
+ * A directory block can be several filesystem blocks (mkfs -n size), and
+ * need not be contiguous on the device: read each one whole, mapped
+ * through the directory's own extents as the kernel reads it, or its
+ * checks would run off the end of one filesystem block (and every block
+ * but its first would look like a block without a magic).
+ */
+static void
+pmf_check_dir_blocks(
+	struct pmf_fs			*fs,
+	const struct pmf_impact		*imp,
+	struct pmf_check_result		*res)
+{
+	struct xfs_mount		*mp = fs->mp;
+	struct xfs_da_geometry		*geo = mp->m_dir_geo;
+	xfs_fileoff_t			off = XFS_B_TO_FSBT(mp, imp->offset);
+	xfs_fileoff_t			end;
+	struct xfs_inode		*dp;
+	int				error;
+
+	end = XFS_B_TO_FSB(mp, imp->offset + imp->length);
+	error = libxfs_iget(mp, NULL, imp->ino, 0, &dp);
+	if (error) {
+		pmf_check_set(res, PMF_CHECK_CORRUPT,
+				"directory inode %llu cannot be read: %s",
+				(unsigned long long)imp->ino, strerror(-error));
+		return;
+	}
+	for (xfs_fileoff_t b = rounddown_64(off, geo->fsbcount); b < end;
+	     b += geo->fsbcount) {
+		struct pmf_check_result	one = { 0 };
+		const struct pmf_vkind	*kind;
+		struct xfs_buf		*bp;
+
+		error = libxfs_da_read_buf(NULL, dp, b, XFS_DABUF_MAP_HOLE_OK,
+				&bp, XFS_DATA_FORK, NULL);
+		if (error) {
+			pmf_check_set(&one, PMF_CHECK_CORRUPT,
+					"directory block %llu of inode %llu cannot be read: %s",
+					(unsigned long long)b,
+					(unsigned long long)imp->ino,
+					strerror(-error));
+		} else if (!bp) {
+			/* The rmapbt maps it, so a hole here is a lie somewhere. */
+			pmf_check_set(&one, PMF_CHECK_CORRUPT,
+					"directory block %llu of inode %llu is not mapped whole (%u blocks)",
+					(unsigned long long)b,
+					(unsigned long long)imp->ino,
+					geo->fsbcount);
+		} else {
+			kind = pmf_sniff(bp->b_addr);
+			if (kind)
+				pmf_check_kind(fs, bp, imp->agno, kind, &one);
+			else
+				pmf_check_set(&one, PMF_CHECK_CORRUPT,
+						"block at daddr 0x%llx has no metadata magic",
+						(unsigned long long)xfs_buf_daddr(bp));
+			libxfs_buf_relse(bp);
+		}
+		pmf_check_merge(res, &one);
+	}
+	libxfs_irele(dp);
+}
+
 int
 pmf_check_impact(
 	struct pmf_fs			*fs,
@@ -430,7 +497,7 @@ pmf_check_impact(
 	struct xfs_mount		*mp = fs->mp;
 	struct xfs_buftarg		*btp;
 	xfs_daddr_t			first, last;
-	bool				metadata;
+	bool				metadata, dir;
 
 	memset(res, 0, sizeof(*res));
 	if (!fs->mp)		/* checks read the devices through libxfs */
@@ -444,8 +511,12 @@ pmf_check_impact(
 		pmf_check_unresolved(fs, imp, res);
 		return 0;
 	}
-	if (pmf_check_classify(fs, imp, &metadata, res))
+	if (pmf_check_classify(fs, imp, &metadata, &dir, res))
 		return 0;
+	if (dir && mp->m_dir_geo->fsbcount > 1) {
+		pmf_check_dir_blocks(fs, imp, res);
+		return 0;
+	}
 
 	btp = imp->dev == PMF_DEV_RT ? mp->m_rtdev_targp :
 	      imp->dev == PMF_DEV_LOG ? mp->m_logdev_targp : mp->m_ddev_targp;

@@ -14,6 +14,11 @@
 #     log.  Now refused, except by verify for the CRC (it reports it).
 #  4. (found by the field sweep) a superblock field libxfs's verifier bounds
 #     (dirblklog): verify read past its buffer.  Now refused.
+#  5. (found by the whole sweep, seed 20261206) dirblklog one more, which
+#     libxfs's verifier allows: directory blocks of two filesystem blocks
+#     over directories of one.  verify read the second block past its
+#     buffer (SEGV; repair's query child too).  Now each directory's row is
+#     corrupt: its block is not mapped whole.
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 
@@ -103,3 +108,28 @@ done
 pmf_expect_exit 4 "$XFS_PMEM" verify "$img" --device data --offset 0 --length 4k --json
 grep -q 'superblock of AG 0: CRC mismatch' "$TMP/out" || pmf_fail "verify does not report the CRC: $(cat "$TMP/out")"
 echo "ok: verify reports the superblock's bad CRC"
+
+# 5. A directory block size the verifier allows, but not the directories'.
+img=$(fuzzed dirblklog1 'sb 0' 'fuzz -d dirblklog lastbit')
+echo "dirblklog lastbit: $(sbval "$img" dirblklog)"
+sum=$(pmf_sha "$img")
+"$XFS_PMEM" verify "$img" --device data --offset 0 --length "$agbytes" --json \
+	> "$TMP/v.json" 2> "$TMP/v.err"
+rc=$?
+echo "verify over AG 0: exit $rc"
+[ $rc -lt 8 ] || pmf_fail "verify exited $rc: $(tail -3 "$TMP/v.err")"
+"$PYTHON" - "$TMP/v.json" <<'PY' || pmf_fail "verify's answer: $(head -c 600 "$TMP/v.json")"
+import json, sys
+rows = json.load(open(sys.argv[1]))["impacts"]
+root = [r for r in rows if r["owner"] == "data" and r.get("path") == ["/"]]
+print("root directory rows:", [(r["check"], r["detail"]) for r in root])
+assert root and all(r["check"] == "corrupt" and "not mapped whole" in r["detail"]
+                    for r in root), root
+PY
+"$XFS_PMEM" repair "$img" --device data --offset 0 --length "$agbytes" \
+	> "$TMP/r.out" 2> "$TMP/r.err"
+rc=$?
+echo "repair without --apply: exit $rc"
+grep -q "killed by signal" "$TMP/r.err" && pmf_fail "repair: $(cat "$TMP/r.err")"
+[ $rc -lt 128 ] || pmf_fail "repair exited $rc"
+[ "$(pmf_sha "$img")" = "$sum" ] || pmf_fail "the image changed"
