@@ -14,8 +14,11 @@
  * directory and parent pointer blocks, the log around its head).
  *
  * INPUT is one mode byte and then a "slice": the bytes of those regions,
- * in map order.  The harness lays the slice over a copy of the template
- * (a memfd, so nothing touches the disk), recomputes the CRCs of the
+ * in map order.  The harness lays the slice over the template (a memfd
+ * made once, before the fork server starts, so nothing touches the disk;
+ * every input first puts back the template's own bytes of every block the
+ * slice touches, so what one input or its CRC fixes left there cannot
+ * reach the next, even after a crash), recomputes the CRCs of the
  * blocks it recognises by their magic (else libxfs's verifiers would turn
  * nearly every mutation away at the first block), and runs a whole-device
  * query with paths, as `xfs_pmem simulate --whole` does.
@@ -61,6 +64,14 @@ struct fz_region {
 	uint32_t	len;
 };
 
+/* Whole blocks around regions, merged, with the template's bytes. */
+struct fz_span {
+	int		dev;
+	uint64_t	off;
+	uint64_t	len;
+	char		*pristine;
+};
+
 /* Where the template has data: holes stay holes in the copy. */
 struct fz_extent {
 	uint64_t	off;
@@ -72,6 +83,7 @@ struct fz_image {
 	uint64_t	size;
 	unsigned int	next;
 	struct fz_extent *ext;
+	int		fd;		/* the template, in a memfd */
 };
 
 struct fz_template {
@@ -80,6 +92,8 @@ struct fz_template {
 	struct fz_image	img[2];		/* data, log */
 	unsigned int	nregions;
 	struct fz_region *regions;
+	unsigned int	nspans;
+	struct fz_span	*spans;
 	uint32_t	blocksize;
 	uint32_t	sectsize;
 	uint32_t	inodesize;
@@ -163,9 +177,79 @@ fz_load_map(
 				(t->nregions + 1) * sizeof(*t->regions));
 		if (!t->regions)
 			fz_die("out of memory");
-		t->regions[t->nregions++] = (struct fz_region){ dev, off, len };
+		t->regions[t->nregions++] = (struct fz_region){
+			.dev = dev, .off = off, .len = len };
 	}
 	fclose(f);
+}
+
+/*
+ * The template image in a memfd, made once before the fork server starts:
+ * writing megabytes of log and headers per input was most of an input's
+ * time.  Its extents are not needed after that.
+ */
+static void
+fz_base_image(
+	struct fz_image		*img,
+	int			dev)
+{
+	img->fd = memfd_create(dev ? "pmf-fuzz-log" : "pmf-fuzz-data", 0);
+	if (img->fd < 0 || ftruncate(img->fd, img->size) < 0)
+		fz_die("memfd: %s", strerror(errno));
+	for (unsigned int i = 0; i < img->next; i++) {
+		if (pwrite(img->fd, img->ext[i].buf, img->ext[i].len,
+			   img->ext[i].off) != (ssize_t)img->ext[i].len)
+			fz_die("memfd write: %s", strerror(errno));
+		free(img->ext[i].buf);
+	}
+	free(img->ext);
+	img->ext = NULL;
+	img->next = 0;
+}
+
+/*
+ * Keep the template's bytes of the whole blocks around the regions (map
+ * order is by device and offset): the CRC fixes rewrite whole blocks, so
+ * that is what an input may change.
+ */
+static void
+fz_save_pristine(
+	struct fz_template	*t)
+{
+	struct fz_span		*sp = NULL;
+
+	for (unsigned int i = 0; i < t->nregions; i++) {
+		const struct fz_region *r = &t->regions[i];
+		uint64_t	start = r->off - r->off % t->blocksize;
+		uint64_t	end = r->off + r->len;
+
+		if (r->dev == 1 && !t->has_log)
+			continue;
+		end = (end + t->blocksize - 1) / t->blocksize * t->blocksize;
+		if (end > t->img[r->dev].size)
+			end = t->img[r->dev].size;
+		if (sp && sp->dev == r->dev && start >= sp->off &&
+		    start <= sp->off + sp->len) {
+			if (end > sp->off + sp->len)
+				sp->len = end - sp->off;
+			continue;
+		}
+		t->spans = realloc(t->spans, (t->nspans + 1) * sizeof(*sp));
+		if (!t->spans)
+			fz_die("out of memory");
+		sp = &t->spans[t->nspans++];
+		*sp = (struct fz_span){ .dev = r->dev, .off = start,
+					.len = end - start };
+	}
+	for (unsigned int i = 0; i < t->nspans; i++) {
+		sp = &t->spans[i];
+		sp->pristine = malloc(sp->len);
+		if (!sp->pristine ||
+		    pread(t->img[sp->dev].fd, sp->pristine, sp->len, sp->off) !=
+				(ssize_t)sp->len)
+			fz_die("t%d: cannot keep the blocks at %llu",
+			       (int)(t - templates), (unsigned long long)sp->off);
+	}
 }
 
 static void
@@ -205,9 +289,13 @@ fz_load_template(
 	}
 	if (!t->blocksize || !t->sectsize || !t->inodesize || !t->agbytes)
 		fz_die("t%d.data: bad template superblock", n);
+	fz_base_image(&t->img[0], 0);
+	if (t->has_log)
+		fz_base_image(&t->img[1], 1);
+	fz_save_pristine(t);
 }
 
-/* A copy of one template image, in memory, with the slice laid over it. */
+/* The template with the slice laid over it: the fd of its shared memfd. */
 static int
 fz_make_image(
 	const struct fz_template *t,
@@ -215,17 +303,16 @@ fz_make_image(
 	const unsigned char	*slice,
 	size_t			slen)
 {
-	const struct fz_image	*img = &t->img[dev];
+	int			fd = t->img[dev].fd;
 	size_t			pos = 0;
-	int			fd;
 
-	fd = memfd_create(dev ? "pmf-fuzz-log" : "pmf-fuzz-data", 0);
-	if (fd < 0 || ftruncate(fd, img->size) < 0)
-		fz_die("memfd: %s", strerror(errno));
-	for (unsigned int i = 0; i < img->next; i++)
-		if (pwrite(fd, img->ext[i].buf, img->ext[i].len,
-			   img->ext[i].off) != (ssize_t)img->ext[i].len)
+	for (unsigned int i = 0; i < t->nspans; i++) {
+		const struct fz_span *sp = &t->spans[i];
+
+		if (sp->dev == dev &&
+		    pwrite(fd, sp->pristine, sp->len, sp->off) != (ssize_t)sp->len)
 			fz_die("memfd write: %s", strerror(errno));
+	}
 	for (unsigned int i = 0; i < t->nregions && pos < slen; i++) {
 		const struct fz_region *r = &t->regions[i];
 		size_t		n = r->len < slen - pos ? r->len : slen - pos;
@@ -235,6 +322,9 @@ fz_make_image(
 			fz_die("memfd write: %s", strerror(errno));
 		pos += n;
 	}
+	fd = dup(fd);
+	if (fd < 0)
+		fz_die("dup: %s", strerror(errno));
 	return fd;
 }
 
