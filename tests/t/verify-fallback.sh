@@ -14,6 +14,9 @@
 #   - what nothing vouches for is "unknown", flagged unresolved, never the
 #     whole range in one row;
 #   - verify writes nothing: the image is byte-identical.
+# Then the inode btree alone (its root block, and the inode blocks of those
+# inodes, as a bad-block list): the rmapbt names the chunk, the tree its
+# inodes; the row stays unresolved.
 # Without parent pointers (no other index names the inodes) and with them.
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
@@ -97,6 +100,7 @@ PY
 		pmf_fail "pptr=$pptr: the layout changed: $(cat "$TMP/want.json")"
 	pmf_umount "$TMP/mnt"
 
+	cp --sparse=always "$img" "$TMP/pristine.img"
 	"$XFS_PMEM" inject "$img" --device data --offset "$off" --length "$len" \
 		--mode random --seed "$seed" --yes > /dev/null || pmf_fail "inject failed"
 	before=$(pmf_sha "$img")
@@ -136,5 +140,50 @@ if len(v) < 2:
 if bad:
     sys.exit("\n".join(bad[:10]))
 PY
+
+	# The inobt alone: its root block, and the inode block(s) of the
+	# named inodes, from a bad-block list.  The rmapbt still names the
+	# chunk; its inodes come from the tree, and the row stays unresolved.
+	img=$TMP/pristine.img
+	bs=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["blocksize"])' "$TMP/geo.json")
+	iroot=$("$XFS_DB" -r -c "agi $ag" -c 'print root' "$img" | awk '{print $3}')
+	[ -n "$iroot" ] || pmf_fail "xfs_db gave no inobt root"
+	read -r cstart clen < <("$PYTHON" - "$TMP/want.json" "$TMP/geo.json" <<'PY'
+import json, sys
+want, g = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+shift, bs = g["agblklog"] + g["inopblog"], g["blocksize"]
+def where(ino):
+    agino = ino & ((1 << shift) - 1)
+    return (ino >> shift) * g["agblocks"] * bs + (agino >> g["inopblog"]) * bs
+blocks = sorted({where(int(i)) for i in want["inodes"]})
+print(blocks[0], blocks[-1] + bs - blocks[0])
+PY
+)
+	ioff=$((off + iroot * bs))
+	printf '%d %d\n%d %d\n' $((ioff / 512)) $((bs / 512)) $((cstart / 512)) $((clen / 512)) > "$TMP/bb"
+	echo "pptr=$pptr: inobt root at $ioff, inode blocks $cstart+$clen"
+	for r in "$ioff $bs" "$cstart $clen"; do
+		set -- $r
+		"$XFS_PMEM" inject "$img" --device data --offset "$1" --length "$2" \
+			--mode random --seed "$seed" --yes > /dev/null || pmf_fail "inject failed"
+	done
+	before=$(pmf_sha "$img")
+	"$XFS_PMEM" verify "$img" --device data --badblocks "$TMP/bb" \
+		-o +flags -J > "$TMP/v.json" 2> "$TMP/v.err"
+	rc=$?
+	[ $((rc & ~7)) = 0 ] && [ $rc != 0 ] || pmf_fail "pptr=$pptr: verify exited $rc: $(tail -2 "$TMP/v.err")"
+	[ "$(pmf_sha "$img")" = "$before" ] || pmf_fail "pptr=$pptr: verify changed the image"
+	"$PYTHON" - "$TMP/v.json" "$TMP/want.json" <<'PY' || pmf_fail "pptr=$pptr: the chunk rows lack the named inodes"
+import json, sys
+v, want = json.load(open(sys.argv[1]))["impacts"], json.load(open(sys.argv[2]))
+chunks = [r for r in v if r["owner"] == "inodes"]
+got = {c["inode"]: [p for p in c["path"] if p] for r in chunks for c in r.get("children") or []}
+print("inobt lost: %d chunk rows, %d inodes in them" % (len(chunks), len(got)))
+bad = [i for i, ps in want["inodes"].items() if not set(ps) & set(got.get(int(i), []))]
+bad += ["chunk row at %s not unresolved" % r["start"] for r in chunks
+        if "unresolved" not in (r.get("flags") or "")]
+sys.exit("missing: %s" % bad[:10] if bad else 0)
+PY
+	rm -f "$TMP/fs$pptr.img" "$TMP/pristine.img"
 done
 echo "verify names what the range held from the tree when the AG's indexes are gone"
