@@ -24,6 +24,19 @@ pmf_require_root
 seed=${PMF_SEED:-$(( (RANDOM << 15) | RANDOM ))}
 echo "seed $seed"
 
+# vrun IMG RANGE...: verify as JSON with the flags into $TMP/v.json; it
+# must find damage (exit 1-7) and leave IMG byte-identical.
+vrun() {
+	local img=$1 before rc
+	shift
+	before=$(pmf_sha "$img")
+	"$XFS_PMEM" verify "$img" --device data "$@" -o +flags -J > "$TMP/v.json" 2> "$TMP/v.err"
+	rc=$?
+	[ $((rc & ~7)) = 0 ] && [ $rc != 0 ] ||
+		pmf_fail "pptr=$pptr: verify $* exited $rc: $(tail -2 "$TMP/v.err")"
+	[ "$(pmf_sha "$img")" = "$before" ] || pmf_fail "pptr=$pptr: verify $* changed the image"
+}
+
 for pptr in 0 1; do
 	img=$TMP/fs$pptr.img
 	pmf_mkfs "$img" 512m -- -m rmapbt=1,reflink=1 -n parent=$pptr -i sparse=1 -d agcount=4
@@ -103,12 +116,7 @@ PY
 	cp --sparse=always "$img" "$TMP/pristine.img"
 	"$XFS_PMEM" inject "$img" --device data --offset "$off" --length "$len" \
 		--mode random --seed "$seed" --yes > /dev/null || pmf_fail "inject failed"
-	before=$(pmf_sha "$img")
-	"$XFS_PMEM" verify "$img" --device data --offset "$off" --length "$len" \
-		-o +flags -J > "$TMP/v.json" 2> "$TMP/v.err"
-	rc=$?
-	[ $((rc & ~7)) = 0 ] && [ $rc != 0 ] || pmf_fail "pptr=$pptr: verify exited $rc: $(tail -2 "$TMP/v.err")"
-	[ "$(pmf_sha "$img")" = "$before" ] || pmf_fail "pptr=$pptr: verify changed the image"
+	vrun "$img" --offset "$off" --length "$len"
 	"$PYTHON" - "$TMP/v.json" "$TMP/want.json" <<'PY' || pmf_fail "pptr=$pptr: verify's rows lack what the range held"
 import json, sys
 v, want = json.load(open(sys.argv[1]))["impacts"], json.load(open(sys.argv[2]))
@@ -167,12 +175,7 @@ PY
 		"$XFS_PMEM" inject "$img" --device data --offset "$1" --length "$2" \
 			--mode random --seed "$seed" --yes > /dev/null || pmf_fail "inject failed"
 	done
-	before=$(pmf_sha "$img")
-	"$XFS_PMEM" verify "$img" --device data --badblocks "$TMP/bb" \
-		-o +flags -J > "$TMP/v.json" 2> "$TMP/v.err"
-	rc=$?
-	[ $((rc & ~7)) = 0 ] && [ $rc != 0 ] || pmf_fail "pptr=$pptr: verify exited $rc: $(tail -2 "$TMP/v.err")"
-	[ "$(pmf_sha "$img")" = "$before" ] || pmf_fail "pptr=$pptr: verify changed the image"
+	vrun "$img" --badblocks "$TMP/bb"
 	"$PYTHON" - "$TMP/v.json" "$TMP/want.json" <<'PY' || pmf_fail "pptr=$pptr: the chunk rows lack the named inodes"
 import json, sys
 v, want = json.load(open(sys.argv[1]))["impacts"], json.load(open(sys.argv[2]))
