@@ -11,11 +11,12 @@
 #include "pmf_priv.h"
 
 /*
- * Neither is a libxfs_ call, but both are in libxfs and declared by its
- * headers: the kernel's rename is built on them.
+ * None is a libxfs_ call, but all are in libxfs and declared by its
+ * headers: the kernel's rename and link are built on them.
  */
 #define pmf_dir_rename_children	xfs_dir_rename_children
 #define pmf_rename_space_res	xfs_rename_space_res
+#define pmf_dir_add_child	xfs_dir_add_child
 
 /* The directory part of absolute @path ("/" for "/a") and its last name. */
 static int
@@ -118,13 +119,48 @@ out_parent:
 	return error;
 }
 
+/* Give @ip, a file that lives, the name @to_name in @tdp too. */
+static int
+pmf_link(
+	struct xfs_mount	*mp,
+	struct xfs_inode	*tdp,
+	struct xfs_name		*to_name,
+	struct xfs_inode	*ip)
+{
+	struct xfs_dir_update	du = { .dp = tdp, .name = to_name, .ip = ip };
+	struct xfs_trans	*tp;
+	unsigned int		resblks;
+	int			error;
+
+	error = libxfs_parent_start(mp, &du.ppargs);
+	if (error)
+		return error;
+	resblks = libxfs_link_space_res(mp, to_name->len);
+	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_link, resblks, 0, 0,
+			&tp);
+	if (error)
+		goto out_parent;
+	libxfs_trans_ijoin(tp, tdp, 0);
+	libxfs_trans_ijoin(tp, ip, 0);
+	error = pmf_dir_add_child(tp, resblks, &du);
+	if (error)
+		libxfs_trans_cancel(tp);
+	else
+		error = libxfs_trans_commit(tp);
+out_parent:
+	libxfs_parent_finish(mp, du.ppargs);
+	return error;
+}
+
 /*
  * Move inode @ino from absolute path @from back to @to.  0 when moved, 1
- * when @to names @ino already (it went back with its directory), or a
- * negative errno: -ENOENT or -ENOTDIR when @to's directory is gone,
- * -EEXIST when another file has @to, -ESTALE when @from no longer names
- * @ino, -EINVAL for a path that cannot be one (not absolute, a directory
- * into itself).
+ * when @to names @ino already (it went back with its directory), 2 when
+ * @from no longer names @ino (it went back under another of its names)
+ * and @to was made a hard link to it, or a negative errno: -ENOENT or
+ * -ENOTDIR when @to's directory is gone, -EEXIST when another file has
+ * @to, -ESTALE when @from no longer names @ino and it cannot be linked (a
+ * directory, gone), -EINVAL for a path that cannot be one (not absolute,
+ * a directory into itself).
  */
 int
 pmf_restore_path(
@@ -160,9 +196,28 @@ pmf_restore_path(
 	error = pmf_path_lookup(fs, tdir, &tdino);
 	if (error)
 		goto out;
+	error = libxfs_iget(mp, NULL, tdino, 0, &tdp);
+	if (!error && !S_ISDIR(VFS_I(tdp)->i_mode))
+		error = -ENOTDIR;
+	if (!error)
+		error = libxfs_iget(mp, NULL, ino, 0, &ip);
+	if (error)
+		goto out;
+	to_name.name = (const unsigned char *)tname;
+	to_name.len = strlen(tname);
+	to_name.type = libxfs_mode_to_ftype(VFS_I(ip)->i_mode);
 	error = pmf_path_lookup(fs, from, &found);
-	if (error == -ENOENT || (!error && found != ino))
-		error = -ESTALE;
+	if (error == -ENOENT || (!error && found != ino)) {
+		/* Its lost+found name went back already: a link, as before. */
+		if (S_ISDIR(VFS_I(ip)->i_mode) || !VFS_I(ip)->i_nlink) {
+			error = -ESTALE;
+			goto out;
+		}
+		error = pmf_link(mp, tdp, &to_name, ip);
+		if (!error)
+			error = 2;
+		goto out_err;
+	}
 	if (!error && !strncmp(tdir, from, flen) &&
 	    (tdir[flen] == '/' || !tdir[flen]))
 		error = -EINVAL;
@@ -170,22 +225,14 @@ pmf_restore_path(
 		error = pmf_path_lookup(fs, fdir, &sdino);
 	if (!error)
 		error = libxfs_iget(mp, NULL, sdino, 0, &sdp);
-	if (!error)
-		error = libxfs_iget(mp, NULL, tdino, 0, &tdp);
-	if (!error && !S_ISDIR(VFS_I(tdp)->i_mode))
-		error = -ENOTDIR;
-	if (!error)
-		error = libxfs_iget(mp, NULL, ino, 0, &ip);
 	if (error)
 		goto out;
 	from_name.name = (const unsigned char *)fname;
 	from_name.len = strlen(fname);
-	from_name.type = libxfs_mode_to_ftype(VFS_I(ip)->i_mode);
-	to_name.name = (const unsigned char *)tname;
-	to_name.len = strlen(tname);
-	to_name.type = from_name.type;
+	from_name.type = to_name.type;
 	error = pmf_rename(mp, sdp, &from_name, tdp, &to_name, ip);
-	if (error)
+out_err:
+	if (error < 0)
 		pmf_seterr(fs, error, "cannot move %s back to %s: %s", from,
 				to, strerror(-error));
 out:

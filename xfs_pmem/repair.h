@@ -58,10 +58,11 @@ enum repair_restore {
 	REPAIR_RESTORE_NONE = 0,	/* not tried */
 	REPAIR_RESTORE_MOVED,		/* moved back to its old path */
 	REPAIR_RESTORE_WITH_DIR,	/* back already, with its directory */
+	REPAIR_RESTORE_LINKED,		/* linked back: another name went back */
 	REPAIR_RESTORE_NO_NAME,		/* its old name is not known */
 	REPAIR_RESTORE_NO_DIR,		/* its old directory is gone */
 	REPAIR_RESTORE_TAKEN,		/* another file has its old name */
-	REPAIR_RESTORE_ELSEWHERE,	/* moved back under another name */
+	REPAIR_RESTORE_ELSEWHERE,	/* another name went back; a directory */
 	REPAIR_RESTORE_NR,
 };
 
@@ -139,6 +140,7 @@ int repair_restore_step(const struct repair_args *ra, FILE *out);
 int repair_restore_apply(struct repair_plan *done,
 		const struct repair_plan *restored);
 const char *repair_restore_name(enum repair_restore r);
+bool repair_restore_back(enum repair_restore r);
 void repair_print_restore(const struct repair_plan *done);
 
 /* repair_manifest.c */

@@ -145,8 +145,7 @@ repair_fill_fate(
 {
 	bool				back;
 
-	back = it->restore == REPAIR_RESTORE_MOVED ||
-	       it->restore == REPAIR_RESTORE_WITH_DIR;
+	back = repair_restore_back(it->restore);
 	return scols_line_set_data(ln, P_CATEGORY, pmf_fate_name(it->aux)) ||
 	       xfs_pmem_line_setf(ln, P_INODE, "%llu", (unsigned long long)it->ino) ||
 	       scols_line_set_data(ln, P_PATH, it->paths[0]) ||

@@ -8,6 +8,8 @@
  * under the undo file like every other write.  An orphan whose old
  * directory is gone, or whose old name another file has, stays where it
  * is, and the manifest says why; the account's categories do not change.
+ * A file with several old names gets its lost+found name back as one of
+ * them, and the others as hard links.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,11 +23,21 @@ static const char * const repair_restore_names[REPAIR_RESTORE_NR] = {
 	[REPAIR_RESTORE_NONE]		= "",
 	[REPAIR_RESTORE_MOVED]		= "moved back",
 	[REPAIR_RESTORE_WITH_DIR]	= "back with its directory",
+	[REPAIR_RESTORE_LINKED]		= "linked back beside another of its names",
 	[REPAIR_RESTORE_NO_NAME]	= "old name unknown",
 	[REPAIR_RESTORE_NO_DIR]		= "old directory gone",
 	[REPAIR_RESTORE_TAKEN]		= "old name taken",
 	[REPAIR_RESTORE_ELSEWHERE]	= "moved back under another of its names",
 };
+
+/* Is the path back where it was? */
+bool
+repair_restore_back(
+	enum repair_restore	r)
+{
+	return r == REPAIR_RESTORE_MOVED || r == REPAIR_RESTORE_WITH_DIR ||
+	       r == REPAIR_RESTORE_LINKED;
+}
 
 const char *
 repair_restore_name(
@@ -98,6 +110,7 @@ repair_restore_one(
 	switch (error) {
 	case 0:		return REPAIR_RESTORE_MOVED;
 	case 1:		return REPAIR_RESTORE_WITH_DIR;
+	case 2:		return REPAIR_RESTORE_LINKED;
 	case -ENOENT:
 	case -ENOTDIR:	return REPAIR_RESTORE_NO_DIR;
 	case -EEXIST:	return REPAIR_RESTORE_TAKEN;
@@ -165,8 +178,7 @@ repair_restore_apply(
 		if (it->kind != REPAIR_FATE || it->aux != PMF_FATE_ORPHANED)
 			return -EPROTO;
 		it->restore = r->aux;
-		done->restored += r->aux == REPAIR_RESTORE_MOVED ||
-				  r->aux == REPAIR_RESTORE_WITH_DIR;
+		done->restored += repair_restore_back(r->aux);
 	}
 	return 0;
 }
@@ -182,9 +194,10 @@ repair_print_restore(
 		if (done->items[i].kind == REPAIR_FATE &&
 		    done->items[i].restore != REPAIR_RESTORE_NONE)
 			n[done->items[i].restore]++;
-	printf("orphans: %llu moved back to their old paths (%llu of them with their directory), %llu left in lost+found\n",
+	printf("orphans: %llu back at their old paths (%llu of them with their directory, %llu as another link), %llu left in lost+found\n",
 			(unsigned long long)done->restored,
 			(unsigned long long)n[REPAIR_RESTORE_WITH_DIR],
+			(unsigned long long)n[REPAIR_RESTORE_LINKED],
 			(unsigned long long)(done->acct.n[PMF_FATE_ORPHANED] -
 				done->restored));
 	for (int r = REPAIR_RESTORE_NO_NAME; r < REPAIR_RESTORE_NR; r++) {

@@ -24,7 +24,8 @@ seed=${PMF_SEED:-$(( (RANDOM << 15) | RANDOM ))}
 echo "seed $seed"
 CHECK="$PMF_SRC/tests/repair-check.py"
 
-# md5 MNT: every regular file and directory by path, as JSON.
+# md5 MNT: every regular file and directory by path, as JSON, and each
+# one's link count ("nlink:PATH").
 md5s() {
 	"$PYTHON" - "$1" <<'PY'
 import hashlib, json, os, sys
@@ -35,6 +36,9 @@ for d, ds, fs in os.walk(root):
     for n in fs:
         p = os.path.join(d, n)
         out["/" + os.path.relpath(p, root)] = hashlib.md5(open(p, "rb").read()).hexdigest()
+    for n in ds + fs:
+        p = os.path.join(d, n)
+        out["nlink:/" + os.path.relpath(p, root)] = os.lstat(p).st_nlink
 json.dump(out, sys.stdout)
 PY
 }
@@ -87,6 +91,9 @@ for r in rows:
         if os.lstat(p).st_ino != r["inode"] or got != want:
             sys.exit("%s: inode %d content %s, was inode %d content %s"
                      % (r["path"], os.lstat(p).st_ino, got, r["inode"], want))
+        if os.lstat(p).st_nlink != md5["nlink:" + r["path"]]:
+            sys.exit("%s: %d links, had %d" % (r["path"], os.lstat(p).st_nlink,
+                                              md5["nlink:" + r["path"]]))
         if os.path.lexists(mnt + r["now"]) and r["now"].count("/") == 2:
             sys.exit("%s: restored, but %s is still there" % (r["path"], r["now"]))
     else:
@@ -101,8 +108,10 @@ print("with --restore-orphans (%s): %d orphaned, %d restored (account: %d), not 
 if m["account"][0]["restored"] != len(back) or not rows:
     sys.exit("the account's restored count differs from the rows, or no orphans")
 if expect == "all":
-    # Every name was known: all went back, and lost+found holds none.
-    sys.exit(len(rows) < 100 or len(back) != len(rows) or
+    # Every name was known: all went back (a second name as a link), and
+    # lost+found holds none.
+    linked = [r for r in rows if "second-name" in r["path"] or "linked-" in r["path"]]
+    sys.exit(len(rows) < 100 or len(back) != len(rows) or len(linked) != 10 or
              len(os.listdir(mnt + "/lost+found")) != 0)
 if expect == "unknown":
     sys.exit(len(back) != 0 or why.get("old name unknown", 0) != len(rows))
@@ -140,6 +149,12 @@ for s in range(8):
     for i in range(4):
         with open(os.path.join(d, "g%d" % i), "wb") as fh:
             fh.write(rng.randbytes(3000))
+# Files with two names there: one goes back by rename, one as a link.
+for i in range(5):
+    p = os.path.join(big, "linked-%d" % i)
+    with open(p, "wb") as fh:
+        fh.write(rng.randbytes(6000))
+    os.link(p, os.path.join(big, "second-name-%d" % i))
 for i in range(100, 500):
     with open(os.path.join(big, "entry-with-a-long-name-%05d" % i), "wb") as fh:
         fh.write(rng.randbytes(rng.choice([100, 4096, 9000])))
