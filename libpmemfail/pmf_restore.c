@@ -76,79 +76,47 @@ pmf_path_lookup(
 	return error;
 }
 
-/* Rename @from_name in @sdp to @to_name in @tdp: @ip, a file of @sdp. */
+/*
+ * One directory update in a transaction of its own: with @src, the rename
+ * of @src->ip from @src to @tgt (which does not exist); without, a new
+ * name @tgt for @tgt->ip, a file that lives.  The kernel's rename and link
+ * do the same around the same libxfs calls.
+ */
 static int
-pmf_rename(
+pmf_dir_update(
 	struct xfs_mount	*mp,
-	struct xfs_inode	*sdp,
-	struct xfs_name		*from_name,
-	struct xfs_inode	*tdp,
-	struct xfs_name		*to_name,
-	struct xfs_inode	*ip)
+	struct xfs_dir_update	*src,
+	struct xfs_dir_update	*tgt)
 {
-	struct xfs_dir_update	du_src = {
-		.dp = sdp, .name = from_name, .ip = ip,
-	};
-	struct xfs_dir_update	du_tgt = { .dp = tdp, .name = to_name };
-	struct xfs_dir_update	du_wip = { 0 };
+	struct xfs_dir_update	wip = { 0 };
+	struct xfs_dir_update	*named = src ? src : tgt;
 	struct xfs_trans	*tp;
 	unsigned int		resblks;
 	int			error;
 
-	error = libxfs_parent_start(mp, &du_src.ppargs);
+	/* The parent pointer change goes with the inode that is named. */
+	error = libxfs_parent_start(mp, &named->ppargs);
 	if (error)
 		return error;
-	resblks = pmf_rename_space_res(mp, from_name->len, false,
-			to_name->len, false);
-	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_rename, resblks, 0, 0,
-			&tp);
+	resblks = src ? pmf_rename_space_res(mp, src->name->len, false,
+				tgt->name->len, false) :
+			libxfs_link_space_res(mp, tgt->name->len);
+	error = libxfs_trans_alloc(mp, src ? &M_RES(mp)->tr_rename :
+			&M_RES(mp)->tr_link, resblks, 0, 0, &tp);
 	if (error)
 		goto out_parent;
-	libxfs_trans_ijoin(tp, sdp, 0);
-	if (tdp != sdp)
-		libxfs_trans_ijoin(tp, tdp, 0);
-	libxfs_trans_ijoin(tp, ip, 0);
-	error = pmf_dir_rename_children(tp, &du_src, &du_tgt, resblks,
-			&du_wip);
+	libxfs_trans_ijoin(tp, tgt->dp, 0);
+	if (src && src->dp != tgt->dp)
+		libxfs_trans_ijoin(tp, src->dp, 0);
+	libxfs_trans_ijoin(tp, named->ip, 0);
+	error = src ? pmf_dir_rename_children(tp, src, tgt, resblks, &wip) :
+		      pmf_dir_add_child(tp, resblks, tgt);
 	if (error)
 		libxfs_trans_cancel(tp);
 	else
 		error = libxfs_trans_commit(tp);
 out_parent:
-	libxfs_parent_finish(mp, du_src.ppargs);
-	return error;
-}
-
-/* Give @ip, a file that lives, the name @to_name in @tdp too. */
-static int
-pmf_link(
-	struct xfs_mount	*mp,
-	struct xfs_inode	*tdp,
-	struct xfs_name		*to_name,
-	struct xfs_inode	*ip)
-{
-	struct xfs_dir_update	du = { .dp = tdp, .name = to_name, .ip = ip };
-	struct xfs_trans	*tp;
-	unsigned int		resblks;
-	int			error;
-
-	error = libxfs_parent_start(mp, &du.ppargs);
-	if (error)
-		return error;
-	resblks = libxfs_link_space_res(mp, to_name->len);
-	error = libxfs_trans_alloc(mp, &M_RES(mp)->tr_link, resblks, 0, 0,
-			&tp);
-	if (error)
-		goto out_parent;
-	libxfs_trans_ijoin(tp, tdp, 0);
-	libxfs_trans_ijoin(tp, ip, 0);
-	error = pmf_dir_add_child(tp, resblks, &du);
-	if (error)
-		libxfs_trans_cancel(tp);
-	else
-		error = libxfs_trans_commit(tp);
-out_parent:
-	libxfs_parent_finish(mp, du.ppargs);
+	libxfs_parent_finish(mp, named->ppargs);
 	return error;
 }
 
@@ -172,6 +140,7 @@ pmf_restore_path(
 	struct xfs_mount	*mp = fs->mp;
 	struct xfs_inode	*sdp = NULL, *tdp = NULL, *ip = NULL;
 	struct xfs_name		from_name, to_name;
+	struct xfs_dir_update	src = { 0 }, tgt = { 0 };
 	const char		*fname, *tname;
 	char			*fdir = NULL, *tdir = NULL;
 	xfs_ino_t		found, sdino, tdino;
@@ -206,6 +175,8 @@ pmf_restore_path(
 	to_name.name = (const unsigned char *)tname;
 	to_name.len = strlen(tname);
 	to_name.type = libxfs_mode_to_ftype(VFS_I(ip)->i_mode);
+	tgt.dp = tdp;
+	tgt.name = &to_name;
 	error = pmf_path_lookup(fs, from, &found);
 	if (error == -ENOENT || (!error && found != ino)) {
 		/* Its lost+found name went back already: a link, as before. */
@@ -213,7 +184,8 @@ pmf_restore_path(
 			error = -ESTALE;
 			goto out;
 		}
-		error = pmf_link(mp, tdp, &to_name, ip);
+		tgt.ip = ip;
+		error = pmf_dir_update(mp, NULL, &tgt);
 		if (!error)
 			error = 2;
 		goto out_err;
@@ -230,7 +202,10 @@ pmf_restore_path(
 	from_name.name = (const unsigned char *)fname;
 	from_name.len = strlen(fname);
 	from_name.type = to_name.type;
-	error = pmf_rename(mp, sdp, &from_name, tdp, &to_name, ip);
+	src.dp = sdp;
+	src.name = &from_name;
+	src.ip = ip;
+	error = pmf_dir_update(mp, &src, &tgt);
 out_err:
 	if (error < 0)
 		pmf_seterr(fs, error, "cannot move %s back to %s: %s", from,
