@@ -490,7 +490,12 @@ repair_apply(
 	repair_print_account(&done);
 	if (ra->restore_orphans && done.acct.n[PMF_FATE_ORPHANED])
 		repair_print_restore(&done);
-	ret = (changed ? REPAIR_EXIT_FIXED : REPAIR_EXIT_NOTHING) | acct_rc;
+	/* A failed move leaves the repair as undone as a failed unmap. */
+	if (acct_rc & REPAIR_EXIT_NEEDED)
+		ret = acct_rc;
+	else
+		ret = (changed ? REPAIR_EXIT_FIXED : REPAIR_EXIT_NOTHING) |
+			acct_rc;
 out:
 	repair_plan_free(&done);
 	free(undo);
