@@ -305,6 +305,18 @@ int pmf_account(const struct pmf_inv *before, const struct pmf_inv *after,
 		pmf_fate_fn fn, void *priv, struct pmf_account_sum *sum);
 const char *pmf_fate_name(enum pmf_fate fate);
 
+/*
+ * Move inode @ino from absolute path @from (its lost+found path) back to
+ * @to (its path before the repair), offline, on a filesystem opened with
+ * PMF_OPEN_WRITE, in one rename transaction.  0 when moved; 1 when @to
+ * names @ino already (it went back with its directory); -ENOENT or
+ * -ENOTDIR when @to's directory is gone, -EEXIST when @to names another
+ * file, -ESTALE when @from no longer names @ino, -EINVAL for a path that
+ * cannot be one.  Nothing is created and nothing replaced.
+ */
+int pmf_restore_path(struct pmf_fs *fs, uint64_t ino, const char *from,
+		const char *to);
+
 /* pmf_query() flags */
 #define PMF_QUERY_PATHS		(1U << 0)	/* resolve paths */
 #define PMF_QUERY_SCAN		(1U << 1)	/* scan inodes, not rmap */

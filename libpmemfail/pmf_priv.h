@@ -152,6 +152,8 @@ unsigned int pmf_log_hints(const struct pmf_fs *fs, uint64_t start,
 size_t pmf_query_batch(void);
 int pmf_sink_add(struct pmf_sink *sink, const struct xfs_failure_impact *imp);
 int pmf_sink_add_inode(struct pmf_sink *sink, uint64_t ino);
+int pmf_sink_named(struct pmf_fs *fs, struct pmf_sink *sink,
+		const uint64_t **inos, size_t *nr);
 int pmf_sink_unresolved(struct pmf_fs *fs, struct pmf_sink *sink,
 		const struct xfs_failure_impact *imp);
 
@@ -204,6 +206,11 @@ int pmf_scan_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		struct pmf_sink *sink);
 int pmf_inobt_walk(struct pmf_fs *fs, xfs_btree_query_range_fn fn,
 		void *priv);
+int pmf_scan_fallback(struct pmf_fs *fs, const struct xfs_failure_range *fr,
+		const struct xfs_failure_group *grp, struct pmf_sink *sink,
+		const char *reason);
+int pmf_named_chunk_inodes(struct pmf_agslice *as,
+		const struct xfs_failure_impact *imp);
 int pmf_rt_walk(struct pmf_fs *fs, const struct xfs_failure_range *fr,
 		struct pmf_sink *sink);
 

@@ -41,6 +41,13 @@ struct pmf_sink {
 	uint64_t	*inos;		/* allocated inodes of chunk hits */
 	size_t		ninos;
 	size_t		icap;
+	/*
+	 * The inodes the directory tree names, sorted, for an AG whose rmapbt
+	 * or inobt went with the range: taken on first need, once a query.
+	 */
+	uint64_t	*named;
+	size_t		nnamed;
+	bool		named_taken;
 };
 
 static bool
@@ -203,6 +210,48 @@ pmf_sink_free(
 	free(sink->recs);
 	free(sink->inos);
 	free(sink->targets);
+	free(sink->named);
+}
+
+static size_t pmf_sort_unique(uint64_t *inos, size_t n);
+
+/*
+ * Every inode the directory tree names, as far as it reads (the
+ * inventory): what an AG whose own indexes are lost can still be asked
+ * about.  Taken once a query; the fallback of the engines only.
+ */
+int
+pmf_sink_named(
+	struct pmf_fs		*fs,
+	struct pmf_sink		*sink,
+	const uint64_t		**inos,
+	size_t			*nr)
+{
+	struct pmf_inv		inv = { 0 };
+	char			reason[PMF_ERRMSG_LEN];
+	int			error = 0;
+
+	if (!sink->named_taken) {
+		/* The inventory's own errors are not the query's. */
+		memcpy(reason, fs->errmsg, sizeof(reason));
+		error = pmf_inventory_take(fs, NULL, 0, &inv);
+		sink->named = calloc(inv.nr + 1, sizeof(*sink->named));
+		if (!sink->named)
+			error = -ENOMEM;
+		for (size_t i = 0; sink->named && i < inv.nr; i++)
+			sink->named[i] = inv.v[i].ino;
+		if (sink->named)
+			sink->nnamed = pmf_sort_unique(sink->named, inv.nr);
+		pmf_inv_free(&inv);
+		memcpy(fs->errmsg, reason, sizeof(reason));
+		sink->named_taken = true;
+		/* What did not read is left out; only memory is fatal. */
+		if (error && error != -ENOMEM)
+			error = 0;
+	}
+	*inos = sink->named;
+	*nr = sink->nnamed;
+	return error;
 }
 
 /* Sort @inos and drop repeats: one inode, one lookup. */

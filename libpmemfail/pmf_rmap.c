@@ -96,11 +96,20 @@ pmf_rmap_inodes(
 	struct pmf_agslice		*as,
 	const struct xfs_failure_impact	*imp)
 {
+	char				reason[PMF_ERRMSG_LEN];
 	int				error;
 
 	error = pmf_inodes_expand(as->fs, imp, as->sink);
-	/* The chunk is known; only the list of its inodes is not. */
-	if (error && pmf_best_effort(as->fs, error))
+	if (!error || !pmf_best_effort(as->fs, error))
+		return error;
+	/*
+	 * The chunk is known; only the list of its inodes is not: the ones
+	 * the directory tree names stand in, and the record says why.
+	 */
+	memcpy(reason, as->fs->errmsg, sizeof(reason));
+	error = pmf_named_chunk_inodes(as, imp);
+	memcpy(as->fs->errmsg, reason, sizeof(reason));
+	if (!error)
 		error = pmf_sink_unresolved(as->fs, as->sink, NULL);
 	return error;
 }
@@ -215,8 +224,9 @@ pmf_rmap_walk_ag(
 }
 
 /*
- * The rest of an AG slice that damaged metadata kept from being resolved:
- * nobody can say what it held, so it is an unknown owner, with the reason.
+ * The rest of an AG slice that damaged metadata (the AGF, the rmapbt) kept
+ * from being resolved: what the directory tree and the inodes still say
+ * of it (pmf_scan_fallback()), and unknown, with the reason, for the rest.
  */
 static int
 pmf_rmap_unresolved(
@@ -226,17 +236,15 @@ pmf_rmap_unresolved(
 	xfs_agblock_t			next,
 	struct pmf_sink			*sink)
 {
-	struct xfs_rmap_irec		rec = {
-		.rm_startblock	= next,
-		.rm_blockcount	= grp->high_agbno + 1 - next,
-		.rm_owner	= XFS_RMAP_OWN_UNKNOWN,
-	};
-	struct xfs_failure_impact	imp;
+	struct xfs_failure_group	rest = *grp;
+	char				reason[PMF_ERRMSG_LEN];
 
-	if (next > grp->high_agbno ||
-	    !xfs_failure_rmap_impact(&fs->fgeo, fr, grp->agno, &rec, 0, &imp))
+	if (next > grp->high_agbno)
 		return 0;
-	return pmf_sink_unresolved(fs, sink, &imp);
+	rest.low_agbno = next;
+	snprintf(reason, sizeof(reason), "%s", fs->errmsg[0] ? fs->errmsg :
+			"metadata could not be read");
+	return pmf_scan_fallback(fs, fr, &rest, sink, reason);
 }
 
 int

@@ -594,3 +594,160 @@ out:
 	pmf_scan_free(&sc);
 	return error;
 }
+
+/*
+ * The inodes the tree names that lie in the blocks of inode chunk record
+ * @imp, attached to it: the list an inobt that went with the range would
+ * have given.  Only named inodes: an unlinked one is not known.
+ */
+int
+pmf_named_chunk_inodes(
+	struct pmf_agslice		*as,
+	const struct xfs_failure_impact	*imp)
+{
+	struct xfs_mount		*mp = as->fs->mp;
+	const uint64_t			*named;
+	size_t				nnamed;
+	int				error;
+
+	error = pmf_sink_named(as->fs, as->sink, &named, &nnamed);
+	for (size_t i = 0; !error && i < nnamed; i++) {
+		uint64_t	daddr;
+
+		if (XFS_INO_TO_AGNO(mp, named[i]) != as->agno)
+			continue;
+		daddr = XFS_FSB_TO_DADDR(mp, XFS_INO_TO_FSB(mp, named[i])) +
+			((XFS_INO_TO_OFFSET(mp, named[i]) <<
+			  mp->m_sb.sb_inodelog) >> BBSHIFT);
+		if (daddr >= imp->daddr && daddr < imp->daddr + imp->bbcount)
+			error = pmf_sink_add_inode(as->sink, named[i]);
+	}
+	return error;
+}
+
+/* Hints the fallback can give without the AG's btrees: the log's. */
+static int
+pmf_fallback_hints(
+	struct pmf_agslice		*as,
+	struct xfs_failure_impact	*imp,
+	unsigned int			*hints)
+{
+	struct xfs_mount		*mp = as->fs->mp;
+
+	if (imp->owner == XFS_FOWN_AG_BTREE)
+		pmf_refine_ag_btree(as->fs, imp);
+	else if (imp->owner == XFS_FOWN_LOG)
+		*hints |= pmf_log_hints(as->fs, imp->daddr -
+				XFS_FSB_TO_DADDR(mp, mp->m_sb.sb_logstart),
+				imp->bbcount);
+	return 0;
+}
+
+static const struct pmf_agslice_ops pmf_fallback_ops = {
+	.hints	= pmf_fallback_hints,
+	.inodes	= pmf_named_chunk_inodes,
+};
+
+/* What the fallback cannot vouch for: unknown, with @reason. */
+static int
+pmf_fallback_unknown(
+	struct pmf_agslice		*as,
+	xfs_agblock_t			end,
+	const char			*reason)
+{
+	struct xfs_rmap_irec		rec = {
+		.rm_startblock	= as->next,
+		.rm_blockcount	= end - as->next,
+		.rm_owner	= XFS_RMAP_OWN_UNKNOWN,
+	};
+	struct xfs_failure_impact	imp;
+
+	if (end <= as->next ||
+	    !xfs_failure_rmap_impact(&as->fs->fgeo, as->fr, as->agno, &rec,
+			0, &imp))
+		return 0;
+	as->next = end;
+	snprintf(as->fs->errmsg, sizeof(as->fs->errmsg), "%s", reason);
+	return pmf_sink_unresolved(as->fs, as->sink, &imp);
+}
+
+/*
+ * The records of an AG slice whose rmapbt (or AGF) went with the range,
+ * from what does not need them: the AG headers and the log, whatever of
+ * the AG's btrees still reads, the inode blocks of the inodes the
+ * directory tree names (an inode number says where it is), and the forks
+ * of those inodes that read (their extents and bmbt blocks).  The gaps
+ * are not free space but unknown, with @reason.  The core decides every
+ * record, as for the other engines.
+ */
+int
+pmf_scan_fallback(
+	struct pmf_fs			*fs,
+	const struct xfs_failure_range	*fr,
+	const struct xfs_failure_group	*grp,
+	struct pmf_sink			*sink,
+	const char			*reason)
+{
+	struct xfs_mount		*mp = fs->mp;
+	struct pmf_scan			sc = { .fs = fs };
+	struct pmf_scan_ag		ag = { .grp = *grp };
+	struct pmf_agslice		as = {
+		.fs = fs, .fr = fr, .sink = sink, .ops = &pmf_fallback_ops,
+		.agno = grp->agno, .next = grp->low_agbno,
+	};
+	struct xfs_perag		*pag;
+	const uint64_t			*named;
+	size_t				nnamed;
+	int				error;
+
+	sc.ags = &ag;
+	sc.nags = 1;
+	error = pmf_sink_named(fs, sink, &named, &nnamed);
+	if (!error)
+		error = pmf_scan_add(&sc, grp->agno, 0, XFS_AGFL_BLOCK(mp) + 1,
+				XFS_RMAP_OWN_FS, 0, 0);
+	if (!error && mp->m_sb.sb_logstart &&
+	    XFS_FSB_TO_AGNO(mp, mp->m_sb.sb_logstart) == grp->agno)
+		error = pmf_scan_add_fsb(&sc, mp->m_sb.sb_logstart,
+				mp->m_sb.sb_logblocks, XFS_RMAP_OWN_LOG, 0, 0);
+	/* What of the AG's btrees reads is true; the rest is unknown. */
+	pag = error ? NULL : libxfs_perag_get(mp, grp->agno);
+	if (pag) {
+		if (pmf_scan_agf(&sc, pag) == -ENOMEM ||
+		    pmf_scan_agi(&sc, pag) == -ENOMEM)
+			error = -ENOMEM;
+		libxfs_perag_put(pag);
+	}
+	for (size_t i = 0; !error && i < nnamed; i++) {
+		xfs_ino_t	ino = named[i];
+		xfs_agblock_t	agbno;
+
+		agbno = XFS_AGINO_TO_AGBNO(mp, XFS_INO_TO_AGINO(mp, ino));
+		if (XFS_INO_TO_AGNO(mp, ino) == grp->agno &&
+		    agbno >= grp->low_agbno && agbno <= grp->high_agbno) {
+			/* Sorted: an inode block once, or merging breaks. */
+			if (!ag.nr || ag.recs[ag.nr - 1].rm_owner !=
+				      XFS_RMAP_OWN_INODES ||
+			    ag.recs[ag.nr - 1].rm_startblock != agbno)
+				error = pmf_scan_add(&sc, grp->agno, agbno, 1,
+						XFS_RMAP_OWN_INODES, 0, 0);
+			continue;
+		}
+		/* An inode that does not read maps nothing we can know. */
+		if (pmf_scan_inode(&sc, ino) == -ENOMEM)
+			error = -ENOMEM;
+	}
+	fs->errmsg[0] = '\0';
+	if (!error)
+		pmf_scan_merge(&ag);
+	for (size_t i = 0; !error && i < ag.nr; i++) {
+		error = pmf_fallback_unknown(&as, ag.recs[i].rm_startblock,
+				reason);
+		if (!error)
+			error = pmf_agslice_record(&as, &ag.recs[i]);
+	}
+	if (!error)
+		error = pmf_fallback_unknown(&as, grp->high_agbno + 1, reason);
+	free(ag.recs);
+	return error;
+}

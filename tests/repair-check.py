@@ -19,7 +19,9 @@
         with its path, or with its inode and the directory it was in (a
         path ending in '/': the name was in a directory that did not read);
         inode-lost: the file is gone; name-lost: it lives, not at that
-        path; orphaned: it lives at the lost+found path the row gives;
+        path; orphaned: it lives at the lost+found path the row gives, or
+        (--restore-orphans) back at its path ("restored"), or at another
+        of its old names that went back;
       - a gone file the manifest names inode-lost may have had more names
         in a directory that did not read (the manifest's unread_dir_paths):
         its inode, which held its link count, is lost, so those names are
@@ -129,8 +131,11 @@ def check_account(before, now, rows, declared, unread, strict):
                 sys.exit("%s: inode-lost, but inode %d lives at %s" % (p, ino, cur["paths"]))
             if cat in ("name-lost", "orphaned") and cur is None:
                 sys.exit("%s: %s, but inode %d is gone" % (p, cat, ino))
-            if cat == "orphaned" and (r.get("now") not in cur["paths"] or
-                                      not r["now"].startswith("/lost+found/")):
+            # Its lost+found name went back to another of its old names.
+            back = {x.get("restored") for x in rows.get(ino, [])} - {None}
+            if cat == "orphaned" and not (back & set(cur["paths"])) and \
+                    (r.get("now") not in cur["paths"] or
+                     not r["now"].startswith("/lost+found/")):
                 sys.exit("%s: orphaned to %s, but inode %d is at %s"
                          % (p, r.get("now"), ino, cur["paths"]))
             if cat == "data-lost":

@@ -42,7 +42,8 @@ repair_usage(void)
 "Usage: %s repair DATA [-l LOGDEV] [-r RTDEV] --device data|log|rt\n"
 "                 (--offset N --length N | --whole | --badblocks FILE |\n"
 "                  --ndctl-json FILE) [--apply]\n"
-"                 [--undo FILE] [--manifest FILE] [--zap-log] [--json]\n"
+"                 [--undo FILE] [--manifest FILE] [--zap-log]\n"
+"                 [--restore-orphans] [--json]\n"
 "\nAfter a range of a device was lost: plan the repair and, with --apply,\n"
 "carry it out: xfs_repair for damaged metadata, lost file data unmapped\n"
 "(it then reads as a hole) and recorded in trusted.pmemfail.lost, the\n"
@@ -65,6 +66,9 @@ repair_usage(void)
 "      --manifest FILE  where the manifest goes\n"
 "                       (default DATA.pmemfail-manifest.json)\n"
 "      --zap-log        allow xfs_repair -L: changes only in the log are lost\n"
+"      --restore-orphans  move the files xfs_repair put in lost+found back\n"
+"                       to their old paths, where those are known, their\n"
+"                       directory is there and the name is free\n"
 "  -J, --json           print the plan as JSON (the manifest's \"files\" and\n"
 "                       \"metadata\"); not with --apply\n"
 "      --xfs-repair P   the xfs_repair to run (default: the build's)\n"
@@ -84,7 +88,7 @@ repair_parse_args(
 	struct repair_args	*ra)
 {
 	enum { OPT_APPLY = 256, OPT_UNDO, OPT_MANIFEST, OPT_ZAPLOG,
-	       OPT_XFS_REPAIR };
+	       OPT_XFS_REPAIR, OPT_RESTORE };
 	static const struct option longopts[] = {
 		XFS_PMEM_LONGOPTS_DEVS,
 		XFS_PMEM_LONGOPTS_RANGE,
@@ -94,6 +98,7 @@ repair_parse_args(
 		{ "undo",	required_argument, NULL, OPT_UNDO },
 		{ "manifest",	required_argument, NULL, OPT_MANIFEST },
 		{ "zap-log",	no_argument,	   NULL, OPT_ZAPLOG },
+		{ "restore-orphans", no_argument,  NULL, OPT_RESTORE },
 		{ "xfs-repair",	required_argument, NULL, OPT_XFS_REPAIR },
 		{ "json",	no_argument,	   NULL, 'J' },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -114,6 +119,7 @@ repair_parse_args(
 		case OPT_UNDO: ra->undo = optarg; break;
 		case OPT_MANIFEST: ra->manifest = optarg; break;
 		case OPT_ZAPLOG: ra->zap_log = true; break;
+		case OPT_RESTORE: ra->restore_orphans = true; break;
 		case OPT_XFS_REPAIR: ra->xfs_repair = optarg; break;
 		case 'J': ra->json = true; break;
 		case 'h': repair_usage(); return 1;

@@ -5,8 +5,10 @@
  * xfs_pmem repair, split by job: repair.c parses the command line and runs
  * the steps, repair_wire.c carries records from a step's child process to
  * the parent, repair_plan.c makes and prints the plan, repair_apply.c
- * carries it out, repair_manifest.c writes what was done as JSON, and
- * undo.c is the undo command.
+ * carries it out, repair_account.c says what became of every path,
+ * repair_restore.c moves orphans back (--restore-orphans),
+ * repair_manifest.c writes what was done as JSON, and undo.c is the undo
+ * command.
  */
 #ifndef XFS_PMEM_REPAIR_H
 #define XFS_PMEM_REPAIR_H
@@ -28,6 +30,7 @@ struct repair_args {
 	bool			apply;
 	bool			zap_log;
 	bool			json;
+	bool			restore_orphans;
 	/* For the account step, which runs after the others. */
 	const struct repair_plan *before;	/* the plan, with the inventory */
 	const struct repair_plan *done;		/* what the data step did */
@@ -44,6 +47,23 @@ enum repair_kind {
 	REPAIR_TALLY		= 'T',	/* the account's intact and unread */
 	REPAIR_INUSE		= 'N',	/* inodes in use before, or 0 */
 	REPAIR_ATTR		= 'A',	/* an inode whose xattrs are lost */
+	REPAIR_RESTORE		= 'R',	/* an orphan moved back, or not */
+};
+
+/*
+ * What --restore-orphans did with an orphaned path: a REPAIR_RESTORE
+ * record's aux, for the REPAIR_FATE record at index start of the account.
+ */
+enum repair_restore {
+	REPAIR_RESTORE_NONE = 0,	/* not tried */
+	REPAIR_RESTORE_MOVED,		/* moved back to its old path */
+	REPAIR_RESTORE_WITH_DIR,	/* back already, with its directory */
+	REPAIR_RESTORE_LINKED,		/* linked back: another name went back */
+	REPAIR_RESTORE_NO_NAME,		/* its old name is not known */
+	REPAIR_RESTORE_NO_DIR,		/* its old directory is gone */
+	REPAIR_RESTORE_TAKEN,		/* another file has its old name */
+	REPAIR_RESTORE_ELSEWHERE,	/* another name went back; a directory */
+	REPAIR_RESTORE_NR,
 };
 
 /* One record of a step, as the child sends it and the parent keeps it. */
@@ -62,7 +82,11 @@ struct repair_item {
 						   old path, then the new */
 	uint32_t		npaths;
 	uint64_t		aux;		/* REPAIR_INVENTORY: PMF_INV_*;
-						   REPAIR_FATE: enum pmf_fate */
+						   REPAIR_FATE: enum pmf_fate;
+						   REPAIR_RESTORE: enum
+						   repair_restore */
+	/* REPAIR_FATE, in the parent only: what the restore step did. */
+	enum repair_restore	restore;
 };
 
 struct repair_plan {
@@ -77,6 +101,7 @@ struct repair_plan {
 	uint64_t		unwritten_bytes;	/* of data_bytes */
 	uint64_t		inuse;		/* REPAIR_INUSE */
 	bool			accounted;	/* the account step ran */
+	uint64_t		restored;	/* orphaned paths moved back */
 	struct pmf_account_sum	acct;
 };
 
@@ -109,6 +134,14 @@ int repair_inventory_put(struct pmf_fs *fs, const struct xfs_pmem_ranges *rl,
 		FILE *out);
 int repair_account_step(const struct repair_args *ra, FILE *out);
 void repair_print_account(const struct repair_plan *done);
+
+/* repair_restore.c */
+int repair_restore_step(const struct repair_args *ra, FILE *out);
+int repair_restore_apply(struct repair_plan *done,
+		const struct repair_plan *restored);
+const char *repair_restore_name(enum repair_restore r);
+bool repair_restore_back(enum repair_restore r);
+void repair_print_restore(const struct repair_plan *done);
 
 /* repair_manifest.c */
 int repair_plan_json(const struct repair_plan *plan);

@@ -5,7 +5,8 @@
  * repair --apply: arm the undo file, run xfsprogs' xfs_repair if metadata
  * is damaged, then, in a child, unmap the lost file data (it then reads as
  * a hole), record it in trusted.pmemfail.lost and quarantine the failed
- * blocks that are free; last, the manifest.
+ * blocks that are free; then the account of every path and, with
+ * --restore-orphans, the orphans moved back; last, the manifest.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -325,6 +326,27 @@ repair_run_xfs_repair(
 	return WEXITSTATUS(status);
 }
 
+/*
+ * --restore-orphans, after the account (which it needs): each orphan
+ * whose old path is known goes back.  0, or an exit code after saying why.
+ */
+static int
+repair_restore(
+	const struct repair_args	*ra,
+	struct repair_plan		*done)
+{
+	struct repair_plan		restored = { 0 };
+	int				rc;
+
+	rc = repair_run_step(ra, repair_restore_step, &restored);
+	if (rc < 0 || repair_restore_apply(done, &restored)) {
+		xfs_pmem_err("repair: the restore step sent a bad record");
+		rc = XFS_PMEM_EXIT_ERROR;
+	}
+	repair_plan_free(&restored);
+	return rc;
+}
+
 /* Arm the undo log for every child from now on. */
 static int
 repair_arm_undo(
@@ -452,13 +474,28 @@ repair_apply(
 	if (rc != 0)
 		xfs_pmem_err("repair: the account of the paths failed; the manifest lacks it");
 	acct_rc = rc ? XFS_PMEM_EXIT_ERROR : 0;
+	if (!rc && ra->restore_orphans && done.acct.n[PMF_FATE_ORPHANED]) {
+		rc = repair_restore(&ara, &done);
+		if (rc != 0) {
+			xfs_pmem_err("repair: moving the orphans back failed; the manifest says which went back; undo with: %s undo %s --yes",
+					progname, undo);
+			acct_rc = REPAIR_EXIT_NEEDED | XFS_PMEM_EXIT_ERROR;
+		}
+	}
 	if (repair_manifest(ra, plan, &done, manifest, undo, xrc)) {
 		xfs_pmem_err("repair: cannot write the manifest %s", manifest);
 		goto out;
 	}
 	repair_print_done(ra, &done, manifest, undo, xrc);
 	repair_print_account(&done);
-	ret = (changed ? REPAIR_EXIT_FIXED : REPAIR_EXIT_NOTHING) | acct_rc;
+	if (ra->restore_orphans && done.acct.n[PMF_FATE_ORPHANED])
+		repair_print_restore(&done);
+	/* A failed move leaves the repair as undone as a failed unmap. */
+	if (acct_rc & REPAIR_EXIT_NEEDED)
+		ret = acct_rc;
+	else
+		ret = (changed ? REPAIR_EXIT_FIXED : REPAIR_EXIT_NOTHING) |
+			acct_rc;
 out:
 	repair_plan_free(&done);
 	free(undo);

@@ -17,9 +17,9 @@ enum { M_OWNER, M_DEV, M_START, M_LENGTH, M_CHECK, M_DETAIL, M_NR };
 enum { R_DATA, R_LOG, R_RT, R_UNDO, R_XFS_REPAIR, R_FILES, R_BYTES,
        R_QFILE, R_QINO, R_QBYTES, R_UBYTES, R_NR };
 enum { Q_START, Q_LENGTH, Q_NR };
-enum { P_CATEGORY, P_INODE, P_PATH, P_NOW, P_NR };
+enum { P_CATEGORY, P_INODE, P_PATH, P_NOW, P_RESTORED, P_NOT_RESTORED, P_NR };
 enum { A_INTACT, A_DATA, A_INODE, A_NAME, A_ORPHAN, A_ATTR, A_UNREAD,
-       A_UNREAD_PATHS, A_UNACCOUNTED, A_NR };
+       A_UNREAD_PATHS, A_UNACCOUNTED, A_RESTORED, A_NR };
 
 /* The impact columns of each table, in the order of its enum above. */
 static const int fids[F_NR] = {
@@ -60,8 +60,11 @@ static const struct xfs_pmem_col pcols[P_NR] = {
 	[P_INODE]	= { "inode", 0, 0, XFS_PMEM_NUM, "" },
 	[P_PATH]	= { "path", 0, 0, XFS_PMEM_STR, "" },
 	[P_NOW]		= { "now", 0, 0, XFS_PMEM_STR, "" },
+	/* --restore-orphans: where it went back, or why it did not. */
+	[P_RESTORED]	= { "restored", 0, 0, XFS_PMEM_STR, "" },
+	[P_NOT_RESTORED] = { "not_restored", 0, 0, XFS_PMEM_STR, "" },
 };
-static const int	pids[P_NR] = { 0, 1, 2, 3 };
+static const int	pids[P_NR] = { 0, 1, 2, 3, 4, 5 };
 /* The counts per category, in enum pmf_fate order after "intact". */
 static const struct xfs_pmem_col acols[A_NR] = {
 	[A_INTACT]	= { "intact", 0, 0, XFS_PMEM_NUM, "" },
@@ -74,8 +77,9 @@ static const struct xfs_pmem_col acols[A_NR] = {
 	[A_UNREAD_PATHS] = { "unread_dir_paths", 0, 0, XFS_PMEM_LIST, "" },
 	/* A number, or "unknown": never a 0 that means "not counted". */
 	[A_UNACCOUNTED]	= { "unaccounted", 0, 0, XFS_PMEM_STR, "" },
+	[A_RESTORED]	= { "restored", 0, 0, XFS_PMEM_NUM, "" },
 };
-static const int	aids[A_NR] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+static const int	aids[A_NR] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
 static const struct xfs_pmem_out json_out = { .json = true, .bytes = true };
 
 /* The paths as one cell, one per line: libsmartcols makes it a list. */
@@ -139,10 +143,16 @@ repair_fill_fate(
 	struct libscols_line		*ln,
 	const struct repair_item	*it)
 {
+	bool				back;
+
+	back = repair_restore_back(it->restore);
 	return scols_line_set_data(ln, P_CATEGORY, pmf_fate_name(it->aux)) ||
 	       xfs_pmem_line_setf(ln, P_INODE, "%llu", (unsigned long long)it->ino) ||
 	       scols_line_set_data(ln, P_PATH, it->paths[0]) ||
-	       scols_line_set_data(ln, P_NOW, it->npaths > 1 ? it->paths[1] : "");
+	       scols_line_set_data(ln, P_NOW, it->npaths > 1 ? it->paths[1] : "") ||
+	       scols_line_set_data(ln, P_RESTORED, back ? it->paths[0] : "") ||
+	       scols_line_set_data(ln, P_NOT_RESTORED, back ? "" :
+			repair_restore_name(it->restore));
 }
 
 /* The account's counts: one line, if the account step ran. */
@@ -163,6 +173,8 @@ repair_account_table(
 			(unsigned long long)s->intact) ||
 		xfs_pmem_line_setf(ln, A_UNREAD, "%llu",
 			(unsigned long long)s->unread_dirs) ||
+		xfs_pmem_line_setf(ln, A_RESTORED, "%llu",
+			(unsigned long long)done->restored) ||
 		(s->unaccounted_known ?
 		 xfs_pmem_line_setf(ln, A_UNACCOUNTED, "%llu",
 			(unsigned long long)s->unaccounted) :

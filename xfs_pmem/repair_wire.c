@@ -283,6 +283,7 @@ repair_plan_add(
 	case REPAIR_META:
 	case REPAIR_INVENTORY:
 	case REPAIR_ATTR:
+	case REPAIR_RESTORE:
 		break;
 	default:
 		repair_item_free(it);

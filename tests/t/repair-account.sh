@@ -163,5 +163,6 @@ import json, sys
 m = json.load(open(sys.argv[1]))
 print("attr block lost:", m["paths"])
 sys.exit(m["paths"] != [{"category": "attr-lost", "inode": m["paths"][0]["inode"],
-                         "path": "/a/f", "now": None}])
+                         "path": "/a/f", "now": None, "restored": None,
+                         "not_restored": None}])
 PY
