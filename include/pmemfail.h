@@ -309,10 +309,12 @@ const char *pmf_fate_name(enum pmf_fate fate);
  * Move inode @ino from absolute path @from (its lost+found path) back to
  * @to (its path before the repair), offline, on a filesystem opened with
  * PMF_OPEN_WRITE, in one rename transaction.  0 when moved; 1 when @to
- * names @ino already (it went back with its directory); -ENOENT or
- * -ENOTDIR when @to's directory is gone, -EEXIST when @to names another
- * file, -ESTALE when @from no longer names @ino, -EINVAL for a path that
- * cannot be one.  Nothing is created and nothing replaced.
+ * names @ino already (it went back with its directory); 2 when @from no
+ * longer names @ino (it went back under another of its names) and @to was
+ * made a hard link to it; -ENOENT or -ENOTDIR when @to's directory is
+ * gone, -EEXIST when @to names another file, -ESTALE when @from no longer
+ * names @ino and it cannot be linked, -EINVAL for a path that cannot be
+ * one.  Nothing is created but that link, and nothing replaced.
  */
 int pmf_restore_path(struct pmf_fs *fs, uint64_t ino, const char *from,
 		const char *to);
