@@ -32,7 +32,22 @@ struct pmf_iset {
 	size_t		nr;
 };
 
+/*
+ * Names, packed into blocks freed with the cache: a malloc per name cost
+ * malloc's own header and rounding per name, a quarter of the directory
+ * index without parent pointers (1M files: 105 MB, 79 MB packed).  A
+ * block and its header fit a page, so a cache per batch stays small.
+ */
+#define PMF_NAMEBLK	4064
+struct pmf_nameblk {
+	struct pmf_nameblk *next;
+	char		buf[];
+};
+
 struct pmf_pathcache {
+	struct pmf_nameblk *names;	/* newest first */
+	size_t		nused;		/* bytes used of the newest */
+	size_t		nsize;		/* its size */
 	/* Directories, in walk order, then sorted by ino for lookups. */
 	struct pmf_dent	*dirs;
 	size_t		ndirs;
@@ -54,22 +69,53 @@ struct pmf_pathcache {
 	size_t		lentcap;
 };
 
+/* A copy of @name, NUL-terminated, in the cache's name blocks. */
+static char *
+pmf_name_keep(
+	struct pmf_pathcache	*pc,
+	const char		*name,
+	size_t			namelen)
+{
+	char			*p;
+
+	if (!pc->names || pc->nused + namelen + 1 > pc->nsize) {
+		size_t			size = namelen + 1 > PMF_NAMEBLK ?
+						namelen + 1 : PMF_NAMEBLK;
+		struct pmf_nameblk	*b = malloc(sizeof(*b) + size);
+
+		if (!b)
+			return NULL;
+		b->next = pc->names;
+		pc->names = b;
+		pc->nused = 0;
+		pc->nsize = size;
+	}
+	p = pc->names->buf + pc->nused;
+	memcpy(p, name, namelen);
+	p[namelen] = '\0';
+	pc->nused += namelen + 1;
+	return p;
+}
+
+/* A directory entry for @dir (pc->dirs) or a link of a target (pc->links). */
 static int
 pmf_dent_push(
-	struct pmf_dent	**arr,
-	size_t		*nr,
-	size_t		*cap,
-	uint64_t	ino,
-	uint64_t	parent,
-	const char	*name,
-	size_t		namelen)
+	struct pmf_pathcache	*pc,
+	bool			dir,
+	uint64_t		ino,
+	uint64_t		parent,
+	const char		*name,
+	size_t			namelen)
 {
-	int		error;
+	struct pmf_dent		**arr = dir ? &pc->dirs : &pc->links;
+	size_t			*nr = dir ? &pc->ndirs : &pc->nlinks;
+	size_t			*cap = dir ? &pc->dcap : &pc->lcap;
+	int			error;
 
 	error = pmf_grow((void **)arr, cap, *nr + 1, sizeof(**arr));
 	if (error)
 		return error;
-	(*arr)[*nr].name = strndup(name, namelen);
+	(*arr)[*nr].name = pmf_name_keep(pc, name, namelen);
 	if (!(*arr)[*nr].name)
 		return -ENOMEM;
 	(*arr)[*nr].ino = ino;
@@ -397,13 +443,13 @@ pmf_walk_entry(
 	int		error;
 
 	if (isdir) {
-		error = pmf_dent_push(&pc->dirs, &pc->ndirs, &pc->dcap, ino,
+		error = pmf_dent_push(pc, true, ino,
 				dir, name, namelen);
 		if (error)
 			return error;
 	}
 	if (pmf_is_target(pc, ino))
-		return pmf_dent_push(&pc->links, &pc->nlinks, &pc->lcap, ino,
+		return pmf_dent_push(pc, false, ino,
 				dir, name, namelen);
 	return 0;
 }
@@ -421,7 +467,7 @@ pmf_walk_tree(
 	uint64_t	root = fs->rootino;
 	int		error;
 
-	error = pmf_dent_push(&pc->dirs, &pc->ndirs, &pc->dcap, root, root,
+	error = pmf_dent_push(pc, true, root, root,
 			"", 0);
 	if (error)
 		return error;
@@ -496,13 +542,15 @@ pmf_build_path(
 }
 
 static void
-pmf_dents_free(
-	struct pmf_dent	*arr,
-	size_t		nr)
+pmf_names_free(
+	struct pmf_pathcache	*pc)
 {
-	for (size_t i = 0; i < nr; i++)
-		free(arr[i].name);
-	free(arr);
+	while (pc->names) {
+		struct pmf_nameblk	*b = pc->names;
+
+		pc->names = b->next;
+		free(b);
+	}
 }
 
 void
@@ -515,8 +563,9 @@ pmf_paths_free(
 		return;
 	pmf_paths_put(fs);
 	free(pc->lent);
-	pmf_dents_free(pc->dirs, pc->ndirs);
-	pmf_dents_free(pc->links, pc->nlinks);
+	free(pc->dirs);
+	free(pc->links);
+	pmf_names_free(pc);
 	free(pc);
 	fs->paths = NULL;
 }
@@ -567,10 +616,10 @@ pmf_pptr_found(
 	int			error;
 
 	if (pw->isdir)
-		error = pmf_dent_push(&pc->dirs, &pc->ndirs, &pc->dcap,
+		error = pmf_dent_push(pc, true,
 				pw->child, parent, name, namelen);
 	else
-		error = pmf_dent_push(&pc->links, &pc->nlinks, &pc->lcap,
+		error = pmf_dent_push(pc, false,
 				pw->child, parent, name, namelen);
 	if (error)
 		return error;
@@ -673,8 +722,9 @@ pmf_paths_resolve(
 		 * directories naming it still can.  Walk them instead.
 		 */
 		if (!error && unread) {
-			pmf_dents_free(pc->dirs, pc->ndirs);
-			pmf_dents_free(pc->links, pc->nlinks);
+			/* Their names stay in the blocks till the cache goes. */
+			free(pc->dirs);
+			free(pc->links);
 			pc->dirs = pc->links = NULL;
 			pc->ndirs = pc->dcap = pc->nlinks = pc->lcap = 0;
 			pc->bad_dirs = 0;
@@ -685,7 +735,7 @@ pmf_paths_resolve(
 	}
 	/* The root is in no directory; its one path is "/". */
 	if (!error && pmf_is_target(pc, fs->rootino))
-		error = pmf_dent_push(&pc->links, &pc->nlinks, &pc->lcap,
+		error = pmf_dent_push(pc, false,
 				fs->rootino, fs->rootino, "", 0);
 	pc->targets = NULL;
 	pc->ntargets = 0;
