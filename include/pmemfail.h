@@ -239,6 +239,11 @@ struct pmf_impact {
  * (the names from there down are known, the one in it is not).
  */
 #define PMF_INV_DETACHED	(1U << 3)
+/*
+ * Its inode did not read (PMF_INV_UNREAD too): generation and link count
+ * are unknown, so the inode number alone says whether it lives on.
+ */
+#define PMF_INV_NOSTAT		(1U << 4)
 
 struct pmf_inv_entry {
 	uint64_t	ino;

@@ -7,7 +7,9 @@
  * has a fate (enum pmf_fate), and none goes silently.  An inode is the same
  * file before and after only with the same number and generation: the
  * repair may hand a lost inode's number to a new file (the quarantine,
- * lost+found).  The comparison is all here, in one place; it reads no
+ * lost+found).  An inode that did not read before has no generation to
+ * compare: one bad inode fails its whole cluster buffer, and xfs_repair
+ * keeps the cluster's good inodes, which must not count as lost.  The comparison is all here, in one place; it reads no
  * filesystem.
  */
 #include "pmf_priv.h"
@@ -131,6 +133,57 @@ pmf_find_file(
 	return i;
 }
 
+/*
+ * Is @a (after) the file @b (before)?  The same inode number and
+ * generation; where @b's inode did not read, its generation is unknown and
+ * the number decides -- unless the number is now lost+found's, which
+ * xfs_repair may have made from a free (or freed) inode.
+ */
+static bool
+pmf_same_file(
+	pmf_ent			b,
+	pmf_ent			a)
+{
+	if (a->ino != b->ino)
+		return false;
+	if (!(b->flags & PMF_INV_NOSTAT))
+		return a->gen == b->gen;
+	return strcmp(a->path, PMF_LOST_FOUND) || !strcmp(b->path, PMF_LOST_FOUND);
+}
+
+/* The entries of inode @ino in @s (sorted by inode): [*first, ret). */
+static size_t
+pmf_find_ino(
+	const pmf_ent		*s,
+	size_t			nr,
+	uint64_t		ino,
+	size_t			*first)
+{
+	struct pmf_inv_entry	k = { .ino = ino };
+	size_t			i = pmf_lower(s, nr, &k, pmf_ent_cmp_ino);
+
+	*first = i;
+	while (i < nr && s[i]->ino == ino)
+		i++;
+	return i;
+}
+
+/* Does the inventory before have the file @a (after) at any path? */
+static bool
+pmf_had_file(
+	struct pmf_acct		*ac,
+	pmf_ent			a)
+{
+	size_t			first;
+	size_t			end = pmf_find_ino(ac->b_ino, ac->before->nr,
+						a->ino, &first);
+
+	for (size_t i = first; i < end; i++)
+		if (pmf_same_file(ac->b_ino[i], a))
+			return true;
+	return false;
+}
+
 static bool
 pmf_in_lost_found(
 	const char		*path)
@@ -225,8 +278,7 @@ pmf_account_path(
 	const char		*now = NULL, *other = NULL;
 
 	a = pmf_find_path(ac->a_path, ac->after->nr, b->path);
-	if (a && a->ino == b->ino && a->gen == b->gen &&
-	    a->ino != ac->skip_ino) {
+	if (a && pmf_same_file(b, a) && a->ino != ac->skip_ino) {
 		/* Holes where the data was lost come first, then the xattrs. */
 		if (pmf_u64_find(ac->data_lost, ac->ndata_lost, b->ino))
 			return pmf_fate_put(ac, PMF_FATE_DATA_LOST, b->ino,
@@ -237,11 +289,11 @@ pmf_account_path(
 		ac->sum->intact++;
 		return 0;
 	}
-	end = pmf_find_file(ac->a_ino, ac->after->nr, b, &first);
+	end = pmf_find_ino(ac->a_ino, ac->after->nr, b->ino, &first);
 	for (size_t i = first; i < end; i++) {
 		pmf_ent	o = ac->a_ino[i];
 
-		if (o->ino == ac->skip_ino)
+		if (o->ino == ac->skip_ino || !pmf_same_file(b, o))
 			continue;
 		/* A name under lost+found the inventory did not have. */
 		if (pmf_in_lost_found(o->path) &&
@@ -306,24 +358,31 @@ pmf_account_unread_links(
 }
 
 /*
- * Files the walk before did not reach, in lost+found now: named only in
- * directories that did not read.
+ * Files the walk before did not reach: named only in directories that did
+ * not read.  In lost+found now, they are orphans.  Elsewhere their
+ * directory came back whole for xfs_repair, and only lost data or xattrs
+ * are theirs to report, at the path they have again.
  */
 static int
-pmf_account_orphans(
+pmf_account_unreached(
 	struct pmf_acct		*ac)
 {
 	int			error = 0;
 
 	for (size_t i = 0; !error && i < ac->after->nr; i++) {
 		pmf_ent		a = &ac->after->v[i];
-		size_t		first;
 
-		if (!pmf_in_lost_found(a->path) || a->ino == ac->skip_ino ||
-		    pmf_find_file(ac->b_ino, ac->before->nr, a, &first) > first)
+		if (i == 0 || a->ino == ac->skip_ino || pmf_had_file(ac, a))
 			continue;
-		error = pmf_fate_put(ac, PMF_FATE_ORPHANED, a->ino,
-				ac->lost_dir, a->path);
+		if (pmf_in_lost_found(a->path))
+			error = pmf_fate_put(ac, PMF_FATE_ORPHANED, a->ino,
+					ac->lost_dir, a->path);
+		else if (pmf_u64_find(ac->data_lost, ac->ndata_lost, a->ino))
+			error = pmf_fate_put(ac, PMF_FATE_DATA_LOST, a->ino,
+					a->path, NULL);
+		else if (pmf_u64_find(ac->attr_lost, ac->nattr_lost, a->ino))
+			error = pmf_fate_put(ac, PMF_FATE_ATTR_LOST, a->ino,
+					a->path, NULL);
 	}
 	return error;
 }
@@ -346,13 +405,11 @@ pmf_account_unnamed(
 		known += i == 0 || ac->b_ino[i]->ino != ac->b_ino[i - 1]->ino;
 	for (size_t i = 0; i < ac->after->nr; i++) {
 		pmf_ent		a = ac->a_ino[i];
-		size_t		first;
 
 		if (i > 0 && a->ino == ac->a_ino[i - 1]->ino)
 			continue;
 		if (a->ino != ac->skip_ino && a->ino != ac->after->v[0].ino &&
-		    strcmp(a->path, PMF_LOST_FOUND) &&
-		    pmf_find_file(ac->b_ino, ac->before->nr, a, &first) == first)
+		    strcmp(a->path, PMF_LOST_FOUND) && !pmf_had_file(ac, a))
 			known++;
 	}
 	ac->sum->unaccounted_known = true;
@@ -406,7 +463,7 @@ pmf_account(
 	if (!error)
 		error = pmf_account_unread_links(&ac);
 	if (!error)
-		error = pmf_account_orphans(&ac);
+		error = pmf_account_unreached(&ac);
 	if (!error)
 		pmf_account_unnamed(&ac);
 out:

@@ -80,7 +80,7 @@ pmf_inv_stat(
 	if (pmf_inv_in_range(iw, e->ino))
 		e->flags |= PMF_INV_IN_RANGE;
 	if (libxfs_iget(iw->fs->mp, NULL, e->ino, 0, &ip)) {
-		e->flags |= PMF_INV_UNREAD;
+		e->flags |= PMF_INV_UNREAD | PMF_INV_NOSTAT;
 		return;
 	}
 	e->gen = VFS_I(ip)->i_generation;
