@@ -227,18 +227,20 @@ xfs_pmem_repair(
 	if (ret)
 		return ret > 0 ? XFS_PMEM_EXIT_CLEAN : XFS_PMEM_EXIT_USAGE;
 	/* Read once, here: each step parses it in its own process. */
-	if (xfs_pmem_target_load(&ra.t))
+	if (xfs_pmem_target_load(&ra.t)) {
+		free(ra.t.list);
 		return XFS_PMEM_EXIT_ERROR;
+	}
 	ret = repair_run_step(&ra, repair_plan_step, &plan);
 	if (ret != 0) {
-		repair_plan_free(&plan);
-		return ret < 0 ? XFS_PMEM_EXIT_ERROR : ret;
+		ret = ret < 0 ? XFS_PMEM_EXIT_ERROR : ret;
+		goto out;
 	}
 	if (ra.json) {
 		if (repair_plan_json(&plan)) {
 			xfs_pmem_err("repair: out of memory");
-			repair_plan_free(&plan);
-			return XFS_PMEM_EXIT_ERROR;
+			ret = XFS_PMEM_EXIT_ERROR;
+			goto out;
 		}
 	} else {
 		repair_print_plan(&ra, &plan);
@@ -248,6 +250,8 @@ xfs_pmem_repair(
 			REPAIR_EXIT_NEEDED : REPAIR_EXIT_NOTHING;
 	else
 		ret = repair_apply(&ra, &plan);
+out:
 	repair_plan_free(&plan);
+	free(ra.t.list);
 	return ret;
 }
