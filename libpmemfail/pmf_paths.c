@@ -181,6 +181,24 @@ pmf_dent_cmp(
 	return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
+/*
+ * Sort entries by inode.  Parent pointers give the links in the order of
+ * the sorted targets already: only check that.  (Equal keys may come in
+ * any order: a file's links are its own, whichever comes first.)
+ */
+static void
+pmf_dents_sort(
+	struct pmf_dent	*d,
+	size_t		nr)
+{
+	for (size_t i = 1; i < nr; i++) {
+		if (d[i - 1].ino > d[i].ino) {
+			qsort(d, nr, sizeof(*d), pmf_dent_cmp);
+			return;
+		}
+	}
+}
+
 static bool
 pmf_is_target(
 	const struct pmf_pathcache *pc,
@@ -536,8 +554,14 @@ pmf_build_path(
 	if (!path)
 		return NULL;
 	p = path;
-	for (size_t i = depth; i-- > 0;)
-		p += sprintf(p, "/%s", chain[i]->name);
+	for (size_t i = depth; i-- > 0;) {
+		size_t	n = strlen(chain[i]->name);
+
+		*p++ = '/';
+		memcpy(p, chain[i]->name, n);
+		p += n;
+	}
+	*p = '\0';
 	return path;
 }
 
@@ -551,6 +575,36 @@ pmf_names_free(
 		pc->names = b->next;
 		free(b);
 	}
+}
+
+/*
+ * Empty the cache for the next batch, keeping its arrays and one block of
+ * names: a whole-device query resolves a batch after another, and giving
+ * the memory back each time cost more than the lookups (page faults, and
+ * the TLB flushes of every heap trim).
+ */
+static void
+pmf_paths_reset(
+	struct pmf_pathcache	*pc)
+{
+	struct pmf_nameblk	*keep = NULL;
+
+	/* The newest block may be a long name's own: keep a standard one. */
+	for (struct pmf_nameblk *b = pc->names, *next; b; b = next) {
+		next = b->next;
+		if (!keep && b == pc->names && pc->nsize == PMF_NAMEBLK) {
+			keep = b;
+			continue;
+		}
+		free(b);
+	}
+	pc->names = keep;
+	if (keep)
+		keep->next = NULL;
+	pc->nused = 0;
+	pc->nsize = keep ? PMF_NAMEBLK : 0;
+	pc->ndirs = pc->nlinks = 0;
+	pc->bad_dirs = 0;
 }
 
 void
@@ -699,11 +753,16 @@ pmf_paths_resolve(
 	struct pmf_pathcache *pc;
 	int		error;
 
-	pmf_paths_free(fs);
-	pc = calloc(1, sizeof(*pc));
-	if (!pc)
-		return -ENOMEM;
-	fs->paths = pc;
+	pc = fs->paths;
+	if (pc) {
+		pmf_paths_put(fs);
+		pmf_paths_reset(pc);
+	} else {
+		pc = calloc(1, sizeof(*pc));
+		if (!pc)
+			return -ENOMEM;
+		fs->paths = pc;
+	}
 	if (nr == 0)
 		return 0;
 	pc->targets = inos;
@@ -722,12 +781,7 @@ pmf_paths_resolve(
 		 * directories naming it still can.  Walk them instead.
 		 */
 		if (!error && unread) {
-			/* Their names stay in the blocks till the cache goes. */
-			free(pc->dirs);
-			free(pc->links);
-			pc->dirs = pc->links = NULL;
-			pc->ndirs = pc->dcap = pc->nlinks = pc->lcap = 0;
-			pc->bad_dirs = 0;
+			pmf_paths_reset(pc);
 			error = pmf_walk_tree(fs);
 		}
 	} else {
@@ -741,10 +795,8 @@ pmf_paths_resolve(
 	pc->ntargets = 0;
 	if (error)
 		return error;
-	if (pc->ndirs)
-		qsort(pc->dirs, pc->ndirs, sizeof(*pc->dirs), pmf_dent_cmp);
-	if (pc->nlinks)
-		qsort(pc->links, pc->nlinks, sizeof(*pc->links), pmf_dent_cmp);
+	pmf_dents_sort(pc->dirs, pc->ndirs);
+	pmf_dents_sort(pc->links, pc->nlinks);
 	return 0;
 }
 
