@@ -585,7 +585,14 @@ pmf_check_sb_struct(
 		close(err);
 	if (null >= 0)
 		close(null);
-	return bp->b_error == -EFSCORRUPTED ? -EUCLEAN : 0;
+	/*
+	 * Any error: some of the field checks answer EINVAL, not
+	 * EFSCORRUPTED (sparse inode alignment, rtgroups), and stop the
+	 * verifier before the checks that bound the rest (a fuzzed
+	 * sb_spino_align hid a dirblklog of 123, and a directory read then
+	 * sized a 4 GiB buffer as 0 bytes).
+	 */
+	return bp->b_error ? -EUCLEAN : 0;
 }
 
 /*
