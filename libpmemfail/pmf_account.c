@@ -9,8 +9,8 @@
  * repair may hand a lost inode's number to a new file (the quarantine,
  * lost+found).  An inode that did not read before has no generation to
  * compare: one bad inode fails its whole cluster buffer, and xfs_repair
- * keeps the cluster's good inodes, which must not count as lost.  The comparison is all here, in one place; it reads no
- * filesystem.
+ * keeps the cluster's good inodes, which must not count as lost.  The
+ * comparison is all here, in one place; it reads no filesystem.
  */
 #include "pmf_priv.h"
 
