@@ -333,6 +333,14 @@ int pmf_restore_path(struct pmf_fs *fs, uint64_t ino, const char *from,
  * For looking at a filesystem after an event; rmap engine only.
  */
 #define PMF_QUERY_BEST_EFFORT	(1U << 2)
+/*
+ * Call @fn from a thread of the library's, one impact after the other and
+ * in the same order, while the walk goes on to the next batch: for a
+ * callback that only formats or counts, so that a big report takes both
+ * CPUs.  @fn must then not call into @fs (pmf_check_impact() included),
+ * and must not return before it is done with what the impact points to.
+ */
+#define PMF_QUERY_THREADED	(1U << 3)
 
 /* Return non-zero to stop the query; pmf_query() then returns it. */
 typedef int (*pmf_impact_fn)(const struct pmf_impact *imp, void *priv);

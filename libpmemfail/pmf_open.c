@@ -828,7 +828,8 @@ pmf_close(
 {
 	if (!fs)
 		return;
-	pmf_paths_free(fs);
+	pmf_paths_free(fs->paths);
+	fs->paths = NULL;
 	fs->ops->close(fs);
 	pmf_free(fs);
 }

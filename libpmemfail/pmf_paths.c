@@ -526,10 +526,10 @@ pmf_find_dir(
 /* Build "/a/b/name" for a link by climbing the directory entries. */
 static char *
 pmf_build_path(
-	struct pmf_fs	*fs,
-	const struct pmf_dent *link)
+	const struct pmf_fs	*fs,
+	const struct pmf_pathcache *pc,
+	const struct pmf_dent	*link)
 {
-	const struct pmf_pathcache *pc = fs->paths;
 	const struct pmf_dent *chain[PMF_MAX_DEPTH];
 	uint64_t	root = fs->rootino;
 	size_t		depth = 0, len = 1;
@@ -609,19 +609,16 @@ pmf_paths_reset(
 
 void
 pmf_paths_free(
-	struct pmf_fs	*fs)
+	struct pmf_pathcache	*pc)
 {
-	struct pmf_pathcache *pc = fs->paths;
-
 	if (!pc)
 		return;
-	pmf_paths_put(fs);
+	pmf_paths_put(pc);
 	free(pc->lent);
 	free(pc->dirs);
 	free(pc->links);
 	pmf_names_free(pc);
 	free(pc);
-	fs->paths = NULL;
 }
 
 struct pmf_pptr_walk {
@@ -755,7 +752,7 @@ pmf_paths_resolve(
 
 	pc = fs->paths;
 	if (pc) {
-		pmf_paths_put(fs);
+		pmf_paths_put(pc);
 		pmf_paths_reset(pc);
 	} else {
 		pc = calloc(1, sizeof(*pc));
@@ -803,9 +800,9 @@ pmf_paths_resolve(
 /* Were all directories readable, so that a missing path means unlinked? */
 bool
 pmf_paths_complete(
-	const struct pmf_fs	*fs)
+	const struct pmf_pathcache *pc)
 {
-	return fs->paths && fs->paths->bad_dirs == 0;
+	return pc && pc->bad_dirs == 0;
 }
 
 /* The first link of @ino in the sorted links, or pc->nlinks. */
@@ -828,17 +825,17 @@ pmf_first_link(
 }
 
 /*
- * Every path of @ino, valid until pmf_paths_put().  A link whose directory
- * isn't reachable has no path.
+ * Every path of @ino in @pc, the cache a resolve filled, valid until
+ * pmf_paths_put().  A link whose directory isn't reachable has no path.
  */
 int
 pmf_paths_get(
-	struct pmf_fs		*fs,
+	const struct pmf_fs	*fs,
+	struct pmf_pathcache	*pc,
 	uint64_t		ino,
 	const char * const	**paths,
 	unsigned int		*npaths)
 {
-	struct pmf_pathcache	*pc = fs->paths;
 	size_t			i, j;
 	char			**arr;
 	int			error;
@@ -861,7 +858,7 @@ pmf_paths_get(
 		return -ENOMEM;
 	pc->lent[pc->nlent++] = arr;
 	for (; i < j; i++) {
-		char	*path = pmf_build_path(fs, &pc->links[i]);
+		char	*path = pmf_build_path(fs, pc, &pc->links[i]);
 
 		if (path)
 			arr[(*npaths)++] = path;
@@ -873,10 +870,8 @@ pmf_paths_get(
 /* Free the paths pmf_paths_get() handed out. */
 void
 pmf_paths_put(
-	struct pmf_fs		*fs)
+	struct pmf_pathcache	*pc)
 {
-	struct pmf_pathcache	*pc = fs->paths;
-
 	if (!pc)
 		return;
 	for (size_t i = 0; i < pc->nlent; i++) {

@@ -243,12 +243,16 @@ int pmf_pptr_list(struct pmf_fs *fs, uint64_t ino, uint32_t *gen,
 		pmf_pptr_fn fn, void *priv);
 
 /* pmf_paths.c */
+/*
+ * pmf_paths_resolve() fills fs->paths; the rest read a cache it filled,
+ * which the query may have taken for its emitting thread (pmf_query.c).
+ */
 int pmf_paths_resolve(struct pmf_fs *fs, const uint64_t *inos, size_t nr);
-int pmf_paths_get(struct pmf_fs *fs, uint64_t ino, const char * const **paths,
-		unsigned int *npaths);
-void pmf_paths_put(struct pmf_fs *fs);
-void pmf_paths_free(struct pmf_fs *fs);
-bool pmf_paths_complete(const struct pmf_fs *fs);
+int pmf_paths_get(const struct pmf_fs *fs, struct pmf_pathcache *pc,
+		uint64_t ino, const char * const **paths, unsigned int *npaths);
+void pmf_paths_put(struct pmf_pathcache *pc);
+void pmf_paths_free(struct pmf_pathcache *pc);
+bool pmf_paths_complete(const struct pmf_pathcache *pc);
 int pmf_offline_readdir(struct pmf_fs *fs, uint64_t dir, pmf_dirent_fn fn,
 		void *priv);
 

@@ -6,17 +6,51 @@
  * hand the impacts to the caller as the walk goes.  Records wait in a sink
  * only until a batch of them has its paths resolved, so memory is bounded
  * by the batch, never by the size of the range or of the filesystem.
+ *
+ * With PMF_QUERY_THREADED, a batch whose paths are found goes to one
+ * emitting thread (libfrog's workqueue, one worker, so in order), which
+ * builds the paths and calls the caller back, while the walk reads the
+ * next batch and looks up its inodes (on a whole device's report, about
+ * 60% of the time against the emitter's 40%).  libxfs stays on the
+ * walking thread; the emitter reads only the batch and its own path cache.
  */
 #include "pmf_priv.h"
+#include "libfrog/workqueue.h"
 
 /* Records plus chunk inodes held before their paths are looked up. */
 #define PMF_SINK_BATCH		8192
 
+/* Threaded: one batch filling, one queued, one being emitted. */
+#define PMF_PIPE_BATCHES	3
+
 struct pmf_rec {
 	struct xfs_failure_impact	imp;
-	size_t				ifirst;	/* into pmf_sink.inos */
+	size_t				ifirst;	/* into pmf_batch.inos */
 	size_t				ninos;
 	char				*unresolved;
+};
+
+struct pmf_batch {
+	struct pmf_batch	*next;		/* on the free list */
+	struct pmf_sink		*sink;
+	struct pmf_rec		*recs;
+	size_t			nr;
+	size_t			cap;
+	uint64_t		*inos;		/* allocated inodes of chunk hits */
+	size_t			ninos;
+	size_t			icap;
+	/* The paths of the batch's inodes; NULL: the query's own cache. */
+	struct pmf_pathcache	*pc;
+};
+
+/* The emitting thread and the batches it hands back. */
+struct pmf_pipe {
+	struct workqueue	wq;
+	pthread_mutex_t		lock;
+	pthread_cond_t		freed;
+	struct pmf_batch	*free;
+	int			error;		/* the emitter's first */
+	struct pmf_batch	batches[PMF_PIPE_BATCHES];
 };
 
 struct pmf_sink {
@@ -25,6 +59,9 @@ struct pmf_sink {
 	pmf_impact_fn	fn;
 	void		*priv;
 	size_t		batch;
+	struct pmf_batch *cur;		/* the batch being filled */
+	struct pmf_batch one;		/* until an emitting thread starts */
+	struct pmf_pipe	*pipe;		/* threaded */
 	/*
 	 * Without parent pointers, paths come from one walk of the tree, which
 	 * must know every inode of the range first: a range too big for one
@@ -35,12 +72,6 @@ struct pmf_sink {
 	uint64_t	*targets;	/* collecting: inodes of the range */
 	size_t		ntargets;
 	size_t		tcap;
-	struct pmf_rec	*recs;
-	size_t		nr;
-	size_t		cap;
-	uint64_t	*inos;		/* allocated inodes of chunk hits */
-	size_t		ninos;
-	size_t		icap;
 	/*
 	 * The inodes the directory tree names, sorted, for an AG whose rmapbt
 	 * or inobt went with the range: taken on first need, once a query.
@@ -74,15 +105,24 @@ pmf_sink_collect(
 }
 
 static void
-pmf_sink_clear(
-	struct pmf_sink	*sink)
+pmf_batch_clear(
+	struct pmf_batch *b)
 {
-	for (size_t i = 0; i < sink->nr; i++) {
-		free(sink->recs[i].unresolved);
-		sink->recs[i].unresolved = NULL;
+	for (size_t i = 0; i < b->nr; i++) {
+		free(b->recs[i].unresolved);
+		b->recs[i].unresolved = NULL;
 	}
-	sink->nr = 0;
-	sink->ninos = 0;
+	b->nr = 0;
+	b->ninos = 0;
+}
+
+static void
+pmf_batch_free(
+	struct pmf_batch *b)
+{
+	pmf_batch_clear(b);
+	free(b->recs);
+	free(b->inos);
 }
 
 /*
@@ -93,31 +133,45 @@ static int
 pmf_sink_start_collecting(
 	struct pmf_sink	*sink)
 {
+	struct pmf_batch *b = sink->cur;
 	int		error = 0;
 
-	for (size_t i = 0; !error && i < sink->nr; i++)
-		if (pmf_owner_is_inode(sink->recs[i].imp.owner))
-			error = pmf_sink_collect(sink, sink->recs[i].imp.ino);
-	for (size_t i = 0; !error && i < sink->ninos; i++)
-		error = pmf_sink_collect(sink, sink->inos[i]);
-	pmf_sink_clear(sink);
+	for (size_t i = 0; !error && i < b->nr; i++)
+		if (pmf_owner_is_inode(b->recs[i].imp.owner))
+			error = pmf_sink_collect(sink, b->recs[i].imp.ino);
+	for (size_t i = 0; !error && i < b->ninos; i++)
+		error = pmf_sink_collect(sink, b->inos[i]);
+	pmf_batch_clear(b);
 	sink->collecting = true;
 	return error;
 }
 
 static int pmf_sink_flush(struct pmf_sink *sink);
+static int pmf_pipe_start(struct pmf_sink *sink);
 
-/* A full batch goes out, if its paths can be found without the rest. */
+/*
+ * A full batch goes out, if its paths can be found without the rest.
+ * Threaded, the emitting thread starts with the first full batch: a query
+ * that fits one batch never needs it.
+ */
 static int
 pmf_sink_full(
 	struct pmf_sink	*sink)
 {
 	struct pmf_fs	*fs = sink->fs;
+	int		error;
 
-	if (!(sink->flags & PMF_QUERY_PATHS) || sink->presolved ||
-	    fs->has_parent)
-		return pmf_sink_flush(sink);
-	return pmf_sink_start_collecting(sink);
+	if ((sink->flags & PMF_QUERY_PATHS) && !sink->presolved &&
+	    !fs->has_parent)
+		return pmf_sink_start_collecting(sink);
+	if ((sink->flags & PMF_QUERY_THREADED) && !sink->pipe) {
+		error = pmf_pipe_start(sink);
+		if (error)
+			return pmf_seterr(fs, error,
+				"cannot start the emitting thread: %s",
+				strerror(-error));
+	}
+	return pmf_sink_flush(sink);
 }
 
 int
@@ -125,9 +179,11 @@ pmf_sink_add(
 	struct pmf_sink			*sink,
 	const struct xfs_failure_impact	*imp)
 {
+	struct pmf_batch		*b;
 	int				error;
 
-	if (!sink->collecting && sink->nr + sink->ninos >= sink->batch) {
+	if (!sink->collecting &&
+	    sink->cur->nr + sink->cur->ninos >= sink->batch) {
 		error = pmf_sink_full(sink);
 		if (error)
 			return error;
@@ -135,15 +191,16 @@ pmf_sink_add(
 	if (sink->collecting)
 		return pmf_owner_is_inode(imp->owner) ?
 			pmf_sink_collect(sink, imp->ino) : 0;
-	error = pmf_grow((void **)&sink->recs, &sink->cap, sink->nr + 1,
-			sizeof(*sink->recs));
+	b = sink->cur;
+	error = pmf_grow((void **)&b->recs, &b->cap, b->nr + 1,
+			sizeof(*b->recs));
 	if (error)
 		return error;
-	sink->recs[sink->nr].imp = *imp;
-	sink->recs[sink->nr].ifirst = sink->ninos;
-	sink->recs[sink->nr].ninos = 0;
-	sink->recs[sink->nr].unresolved = NULL;
-	sink->nr++;
+	b->recs[b->nr].imp = *imp;
+	b->recs[b->nr].ifirst = b->ninos;
+	b->recs[b->nr].ninos = 0;
+	b->recs[b->nr].unresolved = NULL;
+	b->nr++;
 	return 0;
 }
 
@@ -166,11 +223,11 @@ pmf_sink_unresolved(
 		if (error)
 			return error;
 	}
-	if (sink->collecting || !sink->nr) {
+	if (sink->collecting || !sink->cur->nr) {
 		fs->errmsg[0] = '\0';
 		return 0;
 	}
-	rec = &sink->recs[sink->nr - 1];
+	rec = &sink->cur->recs[sink->cur->nr - 1];
 	/*
 	 * The query goes on past a block that failed its checks: the next
 	 * read of it fails again, as the buffer cache keeps no block that
@@ -189,28 +246,18 @@ pmf_sink_add_inode(
 	struct pmf_sink	*sink,
 	uint64_t	ino)
 {
+	struct pmf_batch *b = sink->cur;
 	int		error;
 
 	if (sink->collecting)
 		return pmf_sink_collect(sink, ino);
-	error = pmf_grow((void **)&sink->inos, &sink->icap, sink->ninos + 1,
-			sizeof(*sink->inos));
+	error = pmf_grow((void **)&b->inos, &b->icap, b->ninos + 1,
+			sizeof(*b->inos));
 	if (error)
 		return error;
-	sink->inos[sink->ninos++] = ino;
-	sink->recs[sink->nr - 1].ninos++;
+	b->inos[b->ninos++] = ino;
+	b->recs[b->nr - 1].ninos++;
 	return 0;
-}
-
-static void
-pmf_sink_free(
-	struct pmf_sink	*sink)
-{
-	pmf_sink_clear(sink);
-	free(sink->recs);
-	free(sink->inos);
-	free(sink->targets);
-	free(sink->named);
 }
 
 static size_t pmf_sort_unique(uint64_t *inos, size_t n);
@@ -271,25 +318,37 @@ pmf_sort_unique(
 	return u;
 }
 
-/* Resolve the paths of every inode the batch names, in one pass. */
+/*
+ * Resolve the paths of every inode the batch names, in one pass, into the
+ * batch's own cache when it has one.
+ */
 static int
 pmf_sink_resolve(
-	struct pmf_sink	*sink)
+	struct pmf_sink	*sink,
+	struct pmf_batch *b)
 {
+	struct pmf_fs	*fs = sink->fs;
+	struct pmf_pathcache *mine = fs->paths;
 	uint64_t	*inos;
 	size_t		n = 0;
 	int		error;
 
-	inos = malloc((sink->nr + sink->ninos + 1) * sizeof(*inos));
+	inos = malloc((b->nr + b->ninos + 1) * sizeof(*inos));
 	if (!inos)
 		return -ENOMEM;
-	for (size_t i = 0; i < sink->nr; i++)
-		if (pmf_owner_is_inode(sink->recs[i].imp.owner))
-			inos[n++] = sink->recs[i].imp.ino;
-	if (sink->ninos)
-		memcpy(inos + n, sink->inos, sink->ninos * sizeof(*inos));
-	n += sink->ninos;
-	error = pmf_paths_resolve(sink->fs, inos, pmf_sort_unique(inos, n));
+	for (size_t i = 0; i < b->nr; i++)
+		if (pmf_owner_is_inode(b->recs[i].imp.owner))
+			inos[n++] = b->recs[i].imp.ino;
+	if (b->ninos)
+		memcpy(inos + n, b->inos, b->ninos * sizeof(*inos));
+	n += b->ninos;
+	if (sink->pipe)
+		fs->paths = b->pc;
+	error = pmf_paths_resolve(fs, inos, pmf_sort_unique(inos, n));
+	if (sink->pipe) {
+		b->pc = fs->paths;
+		fs->paths = mine;
+	}
 	free(inos);
 	return error;
 }
@@ -345,7 +404,8 @@ pmf_impact_export(
  */
 static int
 pmf_describe_inode(
-	struct pmf_fs		*fs,
+	const struct pmf_fs	*fs,
+	struct pmf_pathcache	*pc,
 	uint64_t		ino,
 	bool			paths,
 	struct pmf_inode_hit	*hit)
@@ -360,28 +420,33 @@ pmf_describe_inode(
 	hit->paths_partial = false;
 	if (!paths || hit->metafile)
 		return 0;
-	error = pmf_paths_get(fs, ino, &hit->paths, &hit->npaths);
+	error = pmf_paths_get(fs, pc, ino, &hit->paths, &hit->npaths);
 	if (error)
 		return error;
-	if (!pmf_paths_complete(fs))
+	if (!pmf_paths_complete(pc))
 		hit->paths_partial = true;
 	else
 		hit->unlinked = hit->npaths == 0;
 	return 0;
 }
 
+/*
+ * Hand one record to the caller, with its paths from @pc.  Reads nothing
+ * through libxfs: threaded, it runs beside the walk.
+ */
 static int
 pmf_emit_one(
 	struct pmf_sink		*sink,
+	struct pmf_batch	*b,
+	struct pmf_pathcache	*pc,
 	struct pmf_rec		*rec)
 {
-	struct pmf_fs		*fs = sink->fs;
+	const struct pmf_fs	*fs = sink->fs;
 	bool			paths = sink->flags & PMF_QUERY_PATHS;
 	struct pmf_inode_hit	*hits = NULL;
 	struct pmf_impact	pi;
 	int			error = 0;
 
-	pmf_set_itype(fs, &rec->imp);
 	pmf_impact_export(&rec->imp, &pi);
 	if (rec->unresolved) {
 		pi.flags |= PMF_IMPACT_UNRESOLVED;
@@ -390,7 +455,7 @@ pmf_emit_one(
 	if (pmf_owner_is_inode(rec->imp.owner)) {
 		struct pmf_inode_hit	self;
 
-		error = pmf_describe_inode(fs, pi.ino, paths, &self);
+		error = pmf_describe_inode(fs, pc, pi.ino, paths, &self);
 		if (error)
 			goto out;
 		pi.paths = self.paths;
@@ -407,8 +472,8 @@ pmf_emit_one(
 			goto out;
 		}
 		for (size_t i = 0; !error && i < rec->ninos; i++)
-			error = pmf_describe_inode(fs,
-					sink->inos[rec->ifirst + i], paths,
+			error = pmf_describe_inode(fs, pc,
+					b->inos[rec->ifirst + i], paths,
 					&hits[i]);
 		if (error)
 			goto out;
@@ -418,32 +483,183 @@ pmf_emit_one(
 	error = sink->fn(&pi, sink->priv);
 out:
 	free(hits);
-	pmf_paths_put(fs);
+	pmf_paths_put(pc);
 	return error;
 }
 
-/* Resolve the held records' paths and hand them to the caller. */
+/* Every record of @b to the caller; the paths come from @pc. */
+static int
+pmf_batch_emit(
+	struct pmf_sink		*sink,
+	struct pmf_batch	*b,
+	struct pmf_pathcache	*pc)
+{
+	int			error = 0;
+
+	for (size_t i = 0; !error && i < b->nr; i++)
+		error = pmf_emit_one(sink, b, pc, &b->recs[i]);
+	pmf_batch_clear(b);
+	return error;
+}
+
+/* The emitting thread: one batch, then back to the free list. */
+static void
+pmf_pipe_emit(
+	struct workqueue	*wq,
+	uint32_t		index,
+	void			*arg)
+{
+	struct pmf_batch	*b = arg;
+	struct pmf_sink		*sink = b->sink;
+	struct pmf_pipe		*pipe = sink->pipe;
+	int			error;
+
+	(void)wq;
+	(void)index;
+	pthread_mutex_lock(&pipe->lock);
+	error = pipe->error;
+	pthread_mutex_unlock(&pipe->lock);
+	/* After an error, the batches queued behind it go unread. */
+	if (error)
+		pmf_batch_clear(b);
+	else
+		error = pmf_batch_emit(sink, b,
+				sink->presolved ? sink->fs->paths : b->pc);
+	pthread_mutex_lock(&pipe->lock);
+	if (!pipe->error)
+		pipe->error = error;
+	b->next = pipe->free;
+	pipe->free = b;
+	pthread_cond_signal(&pipe->freed);
+	pthread_mutex_unlock(&pipe->lock);
+}
+
+/*
+ * Queue the filled batch for the emitter and take a free one to fill,
+ * waiting for the emitter if none is: at most PMF_PIPE_BATCHES batches
+ * are ever held.  An error of the emitter's ends the walk.
+ */
+static int
+pmf_pipe_pass(
+	struct pmf_sink		*sink)
+{
+	struct pmf_pipe		*pipe = sink->pipe;
+	int			error;
+
+	/* libfrog's workqueue returns negative errnos, as we do. */
+	error = workqueue_add(&pipe->wq, pmf_pipe_emit, 0, sink->cur);
+	if (error)
+		return pmf_seterr(sink->fs, error, "cannot queue records: %s",
+				strerror(-error));
+	pthread_mutex_lock(&pipe->lock);
+	while (!pipe->free)
+		pthread_cond_wait(&pipe->freed, &pipe->lock);
+	sink->cur = pipe->free;
+	pipe->free = sink->cur->next;
+	error = pipe->error;
+	pthread_mutex_unlock(&pipe->lock);
+	return error;
+}
+
+/*
+ * Resolve the held records' paths and hand them to the caller, or to the
+ * emitting thread.  The kinds of their inodes are read here, on the
+ * walk's thread, as they need libxfs.
+ */
 static int
 pmf_sink_flush(
 	struct pmf_sink	*sink)
 {
 	struct pmf_fs	*fs = sink->fs;
+	struct pmf_batch *b = sink->cur;
 	int		error = 0;
 
-	if (!sink->nr)
+	if (!b->nr)
 		return 0;
 	if ((sink->flags & PMF_QUERY_PATHS) && !sink->presolved)
-		error = pmf_sink_resolve(sink);
+		error = pmf_sink_resolve(sink, b);
 	if (error) {
 		if (!fs->errmsg[0])
 			pmf_seterr(fs, error, "cannot resolve paths: %s",
 					strerror(-error));
 		return error;
 	}
-	for (size_t i = 0; !error && i < sink->nr; i++)
-		error = pmf_emit_one(sink, &sink->recs[i]);
-	pmf_sink_clear(sink);
+	for (size_t i = 0; i < b->nr; i++)
+		pmf_set_itype(fs, &b->recs[i].imp);
+	if (sink->pipe)
+		return pmf_pipe_pass(sink);
+	return pmf_batch_emit(sink, b, fs->paths);
+}
+
+/*
+ * Start the emitting thread; the batch filled so far becomes its first.
+ * The metadata directory's names are loaded here, before the emitter can
+ * ask for them.
+ */
+static int
+pmf_pipe_start(
+	struct pmf_sink		*sink)
+{
+	struct pmf_pipe		*pipe;
+	int			error;
+
+	pipe = calloc(1, sizeof(*pipe));
+	if (!pipe)
+		return -ENOMEM;
+	pthread_mutex_init(&pipe->lock, NULL);
+	pthread_cond_init(&pipe->freed, NULL);
+	for (int i = 1; i < PMF_PIPE_BATCHES; i++) {
+		pipe->batches[i].sink = sink;
+		pipe->batches[i].next = pipe->free;
+		pipe->free = &pipe->batches[i];
+	}
+	error = workqueue_create(&pipe->wq, NULL, 1);
+	if (error) {
+		pthread_cond_destroy(&pipe->freed);
+		pthread_mutex_destroy(&pipe->lock);
+		free(pipe);
+		return error;
+	}
+	(void)pmf_metafile_name(sink->fs, sink->fs->rootino);
+	pipe->batches[0] = sink->one;
+	pipe->batches[0].sink = sink;
+	memset(&sink->one, 0, sizeof(sink->one));
+	sink->pipe = pipe;
+	sink->cur = &pipe->batches[0];
+	return 0;
+}
+
+/* Wait for the emitter to finish what was queued; its error, if any. */
+static int
+pmf_pipe_stop(
+	struct pmf_sink		*sink)
+{
+	struct pmf_pipe		*pipe = sink->pipe;
+	int			error;
+
+	error = workqueue_terminate(&pipe->wq);
+	workqueue_destroy(&pipe->wq);
+	if (pipe->error)
+		error = pipe->error;
+	for (int i = 0; i < PMF_PIPE_BATCHES; i++) {
+		pmf_batch_free(&pipe->batches[i]);
+		pmf_paths_free(pipe->batches[i].pc);
+	}
+	pthread_cond_destroy(&pipe->freed);
+	pthread_mutex_destroy(&pipe->lock);
+	free(pipe);
+	sink->pipe = NULL;
+	sink->cur = &sink->one;
 	return error;
+}
+
+static void
+pmf_sink_free(
+	struct pmf_sink	*sink)
+{
+	pmf_batch_free(&sink->one);
+	free(sink->targets);
+	free(sink->named);
 }
 
 
@@ -535,7 +751,7 @@ pmf_query(
 		.priv	= priv,
 		.batch	= pmf_query_batch(),
 	};
-	int				error;
+	int				error, error2;
 
 	fs->errmsg[0] = '\0';
 	fs->qflags = flags;
@@ -551,6 +767,7 @@ pmf_query(
 	if (error)
 		return pmf_seterr(fs, error, "invalid range");
 
+	sink.cur = &sink.one;
 	error = fs->ops->walk(fs, &fr, &sink);
 	if (!error && sink.collecting) {
 		error = pmf_sink_presolve(&sink);
@@ -559,6 +776,12 @@ pmf_query(
 	}
 	if (!error)
 		error = pmf_sink_flush(&sink);
+	if (sink.pipe) {
+		/* The walk's error first: the emitter may only have been cut short. */
+		error2 = pmf_pipe_stop(&sink);
+		if (!error)
+			error = error2;
+	}
 	pmf_sink_free(&sink);
 	return error;
 }

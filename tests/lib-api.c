@@ -23,7 +23,7 @@ struct tally {
 	unsigned int	records;
 	unsigned int	stop_after;
 	uint64_t	bytes;
-	uint64_t	next;		/* records must come in daddr order per AG */
+	uint64_t	sum;		/* of each record's daddr times its place */
 };
 
 static int
@@ -42,6 +42,8 @@ count_fn(
 	      imp->owner == PMF_OWN_UNKNOWN, "owner name");
 	t->records++;
 	t->bytes += imp->length;
+	/* Another order gives another sum. */
+	t->sum += imp->daddr * t->records;
 	if (t->stop_after && t->records == t->stop_after)
 		return 42;
 	return 0;
@@ -111,6 +113,34 @@ main(
 	t = (struct tally){ .stop_after = 3 };
 	error = pmf_query(fs, &range, PMF_QUERY_PATHS, count_fn, &t);
 	CHECK(error == 42 && t.records == 3, "stop: %d after %u", error, t.records);
+
+	/*
+	 * Threaded, in batches of two records so that many are queued: the
+	 * same records in the same order, and a stop is still a stop, with
+	 * no call after it.
+	 */
+	{
+		struct tally	one = { 0 }, two = { 0 };
+
+		setenv("PMF_QUERY_BATCH", "2", 1);
+		error = pmf_query(fs, &range, PMF_QUERY_PATHS, count_fn, &one);
+		CHECK(!error, "query: %d '%s'", error, pmf_errmsg(fs));
+		error = pmf_query(fs, &range,
+				PMF_QUERY_PATHS | PMF_QUERY_THREADED,
+				count_fn, &two);
+		CHECK(!error, "threaded: %d '%s'", error, pmf_errmsg(fs));
+		CHECK(one.records == two.records && one.bytes == two.bytes &&
+		      one.sum == two.sum, "threaded: %u records, %u unthreaded",
+		      two.records, one.records);
+		two = (struct tally){ .stop_after = 5 };
+		error = pmf_query(fs, &range,
+				PMF_QUERY_PATHS | PMF_QUERY_THREADED,
+				count_fn, &two);
+		CHECK(error == 42 && two.records == 5, "threaded stop: %d after %u",
+		      error, two.records);
+		unsetenv("PMF_QUERY_BATCH");
+		printf("threaded ok: %u records in order\n", one.records);
+	}
 
 	/* Bad ranges are refused with a message. */
 	range = (struct pmf_range){ PMF_DEV_DATA, geo.dev[PMF_DEV_DATA].size, 1 };

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "xfs_pmem.h"
 
 static const int sim_defaults[] = {
@@ -535,6 +536,8 @@ sim_usage(
 "      --scan           scan inodes instead of using rmap\n"
 "      --summary        only what the range held, owner by owner, and the\n"
 "                       verdict: no record list, no paths\n"
+"      --threads N      1: one thread; more: format the records on a second\n"
+"                       thread while the walk goes on (default: the CPUs)\n"
 "      --svg FILE       draw the device and the failed ranges to FILE\n"
 "  -o, --output LIST    columns to show (+LIST adds to the defaults)\n"
 "  -J, --json           JSON output (see doc/simulate-json.md)\n"
@@ -562,6 +565,7 @@ struct sim_args {
 	const char		*svg;		/* --svg: the picture's file */
 	bool			all;		/* badblocks --all: every XFS mounted */
 	bool			summary;	/* --summary: the first page only */
+	long			threads;	/* --threads, or the CPUs */
 	struct xfs_pmem_out	out;
 	int			ids[XFS_PMEM_MAXCOLS];
 	size_t			nids;
@@ -600,12 +604,31 @@ sim_cols_select(
 }
 
 static int
+sim_parse_threads(
+	struct sim_args		*sa,
+	const char		*arg)
+{
+	char			*end;
+
+	errno = 0;
+	sa->threads = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || sa->threads < 1 ||
+	    sa->threads > 1024) {
+		xfs_pmem_err("%s: --threads takes a number from 1 to 1024: %s",
+				sim_cmd(sa), arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
 sim_parse_args(
 	int			argc,
 	char			**argv,
 	struct sim_args		*sa)
 {
-	enum { OPT_NOPATHS = 256, OPT_SCAN, OPT_ALL, OPT_SVG, OPT_SUMMARY };
+	enum { OPT_NOPATHS = 256, OPT_SCAN, OPT_ALL, OPT_SVG, OPT_SUMMARY,
+	       OPT_THREADS };
 	/* badblocks: the ranges are the kernel's lists, not options. */
 	static const struct option live_longopts[] = {
 		XFS_PMEM_LONGOPTS_DEVS,
@@ -627,6 +650,7 @@ sim_parse_args(
 		{ "no-paths",	no_argument,	   NULL, OPT_NOPATHS },
 		{ "scan",	no_argument,	   NULL, OPT_SCAN },
 		{ "summary",	no_argument,	   NULL, OPT_SUMMARY },
+		{ "threads",	required_argument, NULL, OPT_THREADS },
 		{ "svg",	required_argument, NULL, OPT_SVG },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -638,6 +662,7 @@ sim_parse_args(
 	sa->t.whole_ok = true;
 	sa->t.list_ok = true;
 	sa->qflags = PMF_QUERY_PATHS;
+	sa->threads = sysconf(_SC_NPROCESSORS_ONLN);
 	/* After an event, damaged metadata is what verify is looking for. */
 	if (sa->verify)
 		sa->qflags |= PMF_QUERY_BEST_EFFORT;
@@ -648,6 +673,10 @@ sim_parse_args(
 		case OPT_NOPATHS: sa->qflags &= ~PMF_QUERY_PATHS; break;
 		case OPT_SCAN: sa->qflags |= PMF_QUERY_SCAN; break;
 		case OPT_SUMMARY: sa->summary = true; break;
+		case OPT_THREADS:
+			if (sim_parse_threads(sa, optarg))
+				return -EINVAL;
+			break;
 		case OPT_ALL: sa->all = true; break;
 		case OPT_SVG: sa->svg = optarg; break;
 		case 'h':
@@ -728,6 +757,13 @@ sim_query_all(
 	/* The first page alone names no file: no paths to look up. */
 	if (!ctx->rows)
 		qflags &= ~PMF_QUERY_PATHS;
+	/*
+	 * Records are formatted on a thread of their own while the walk
+	 * reads on; verify checks each record through the handle, which
+	 * only the walk's thread may use.
+	 */
+	if (sa->threads > 1 && ctx->rows && !sa->verify)
+		qflags |= PMF_QUERY_THREADED;
 	/* One table and one summary, whatever the number of ranges. */
 	for (size_t i = 0; !error && i < rl->nr; i++) {
 		ctx->imps.range = &rl->v[i];

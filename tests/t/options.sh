@@ -50,6 +50,11 @@ for c in simulate verify; do
 	pmf_bad 16 "unknown column: NOPE" "$XFS_PMEM" "$c" "$x" --device data --whole -o NOPE
 done
 pmf_bad 16 "unknown column: NOPE" "$XFS_PMEM" info "$x" -o NOPE
+# A thread count is a whole number from 1 to 1024.
+for n in 0 -1 1025 2x ''; do
+	pmf_bad 16 "simulate: --threads takes a number from 1 to 1024: $n\$" \
+		"$XFS_PMEM" simulate "$x" --device data --whole --threads "$n"
+done
 pmf_bad 16 "unknown column: NOPE" "$XFS_PMEM" invalidate /nonexistent --device data \
 	--offset 0 --length 4k -o NOPE
 echo "ok"
