@@ -17,6 +17,7 @@ struct pmf_inv_walk {
 	const struct pmf_range	*ranges;
 	size_t			nranges;
 	size_t			dir;		/* index of the directory read */
+	struct pmf_iset		read;		/* directories read so far */
 };
 
 int
@@ -158,14 +159,21 @@ pmf_inv_walk(
 {
 	struct pmf_fs		*fs = iw->fs;
 	struct pmf_inv		*inv = iw->inv;
+	bool			added;
 	int			error = 0;
 
 	for (size_t i = from; !error && i < inv->nr; i++) {
 		if ((inv->v[i].flags & (PMF_INV_DIR | PMF_INV_UNREAD)) !=
 		    PMF_INV_DIR)
 			continue;
-		/* A directory linked twice is corrupt: don't loop on it. */
-		if (i > 0 && inv->v[i].ino == fs->rootino)
+		/*
+		 * A directory linked twice is corrupt: its entries are listed
+		 * under its first path only.  Read again, a directory that
+		 * names itself would list itself again one level deeper,
+		 * each path longer than the last.
+		 */
+		error = pmf_iset_add(&iw->read, inv->v[i].ino, &added);
+		if (error || !added)
 			continue;
 		if (++*nread > fs->geo.icount + 1)
 			return pmf_seterr(fs, -EFSCORRUPTED,
@@ -476,5 +484,6 @@ pmf_inventory_take(
 		error = pmf_inv_walk(&iw, 0, &nread);
 	if (!error)
 		error = pmf_inv_detached(&iw, &nread);
+	free(iw.read.slot);
 	return error;
 }

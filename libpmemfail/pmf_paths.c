@@ -25,13 +25,6 @@ struct pmf_dent {
 	uint32_t	gen;		/* a directory's own generation */
 };
 
-/* A set of inode numbers, open addressing; 0 is never an inode. */
-struct pmf_iset {
-	uint64_t	*slot;
-	size_t		size;		/* power of two */
-	size_t		nr;
-};
-
 /*
  * Names, packed into blocks freed with the cache: a malloc per name cost
  * malloc's own header and rounding per name, a quarter of the directory
@@ -124,50 +117,6 @@ pmf_dent_push(
 	(*arr)[*nr].pgen = 0;
 	(*arr)[*nr].gen = 0;
 	(*nr)++;
-	return 0;
-}
-
-static uint64_t
-pmf_iset_hash(
-	uint64_t	ino)
-{
-	return ino * 0x9E3779B97F4A7C15ULL;
-}
-
-/* Add @ino; *added says whether it was new. */
-static int
-pmf_iset_add(
-	struct pmf_iset	*set,
-	uint64_t	ino,
-	bool		*added)
-{
-	size_t		i;
-
-	if ((set->nr + 1) * 2 > set->size) {
-		struct pmf_iset	grown = { .size = set->size ? set->size * 2 : 1024 };
-
-		grown.slot = calloc(grown.size, sizeof(*grown.slot));
-		if (!grown.slot)
-			return -ENOMEM;
-		for (size_t j = 0; j < set->size; j++) {
-			bool	dummy;
-
-			if (set->slot[j])
-				pmf_iset_add(&grown, set->slot[j], &dummy);
-		}
-		free(set->slot);
-		*set = grown;
-	}
-	for (i = pmf_iset_hash(ino) & (set->size - 1); set->slot[i];
-	     i = (i + 1) & (set->size - 1)) {
-		if (set->slot[i] == ino) {
-			*added = false;
-			return 0;
-		}
-	}
-	set->slot[i] = ino;
-	set->nr++;
-	*added = true;
 	return 0;
 }
 
@@ -474,15 +423,17 @@ pmf_walk_entry(
 
 /*
  * Breadth-first over the tree: the directory list doubles as the queue.
- * A directory seen twice means a corrupt tree; it is walked once only,
- * because the walk is over the first occurrence in pc->dirs.
+ * A directory seen twice means a corrupt tree; it is read once only, or a
+ * directory naming itself would be queued again each time it is read.
  */
 static int
 pmf_walk_tree(
 	struct pmf_fs	*fs)
 {
 	struct pmf_pathcache *pc = fs->paths;
+	struct pmf_iset	read = { 0 };
 	uint64_t	root = fs->rootino;
+	bool		added;
 	int		error;
 
 	error = pmf_dent_push(pc, true, root, root,
@@ -490,8 +441,10 @@ pmf_walk_tree(
 	if (error)
 		return error;
 	for (size_t i = 0; i < pc->ndirs; i++) {
-		/* A directory hard-linked twice is corrupt; don't loop on it. */
-		if (i > 0 && pc->dirs[i].ino == root)
+		error = pmf_iset_add(&read, pc->dirs[i].ino, &added);
+		if (error)
+			break;
+		if (!added)
 			continue;
 		/*
 		 * A damaged directory must not cost the paths of everything
@@ -500,14 +453,18 @@ pmf_walk_tree(
 		 */
 		error = pmf_readdir(fs, pc->dirs[i].ino, pmf_walk_entry);
 		if (error == -ENOMEM)
-			return error;
+			break;
 		if (error)
 			pc->bad_dirs++;
-		if (pc->ndirs > fs->geo.icount + 1)
-			return pmf_seterr(fs, -EFSCORRUPTED,
+		error = 0;
+		if (pc->ndirs > fs->geo.icount + 1) {
+			error = pmf_seterr(fs, -EFSCORRUPTED,
 				"directory tree has more directories than inodes (cycle?)");
+			break;
+		}
 	}
-	return 0;
+	free(read.slot);
+	return error;
 }
 
 static const struct pmf_dent *

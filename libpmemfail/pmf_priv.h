@@ -122,6 +122,13 @@ int pmf_grow(void **array, size_t *cap, size_t need, size_t size);
 /* qsort() order of uint64_t, and whether a sorted array holds @v. */
 int pmf_u64_cmp(const void *a, const void *b);
 bool pmf_u64_find(const uint64_t *sorted, size_t nr, uint64_t v);
+/* A set of inode numbers, open addressing; 0 is never an inode. */
+struct pmf_iset {
+	uint64_t	*slot;
+	size_t		size;		/* power of two */
+	size_t		nr;
+};
+int pmf_iset_add(struct pmf_iset *set, uint64_t ino, bool *added);
 void pmf_progress(struct pmf_fs *fs, uint64_t done, uint64_t total);
 void pmf_progress_done(struct pmf_fs *fs);
 bool pmf_best_effort(struct pmf_fs *fs, int error);

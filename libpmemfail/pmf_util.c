@@ -113,6 +113,50 @@ pmf_u64_find(
 	return nr && bsearch(&v, sorted, nr, sizeof(*sorted), pmf_u64_cmp);
 }
 
+static uint64_t
+pmf_iset_hash(
+	uint64_t	ino)
+{
+	return ino * 0x9E3779B97F4A7C15ULL;
+}
+
+/* Add @ino; *added says whether it was new. */
+int
+pmf_iset_add(
+	struct pmf_iset	*set,
+	uint64_t	ino,
+	bool		*added)
+{
+	size_t		i;
+
+	if ((set->nr + 1) * 2 > set->size) {
+		struct pmf_iset	grown = { .size = set->size ? set->size * 2 : 1024 };
+
+		grown.slot = calloc(grown.size, sizeof(*grown.slot));
+		if (!grown.slot)
+			return -ENOMEM;
+		for (size_t j = 0; j < set->size; j++) {
+			bool	dummy;
+
+			if (set->slot[j])
+				pmf_iset_add(&grown, set->slot[j], &dummy);
+		}
+		free(set->slot);
+		*set = grown;
+	}
+	for (i = pmf_iset_hash(ino) & (set->size - 1); set->slot[i];
+	     i = (i + 1) & (set->size - 1)) {
+		if (set->slot[i] == ino) {
+			*added = false;
+			return 0;
+		}
+	}
+	set->slot[i] = ino;
+	set->nr++;
+	*added = true;
+	return 0;
+}
+
 int __real_libxfs_buf_read_map(struct xfs_buftarg *btp,
 		struct xfs_buf_map *map, int nmaps, int flags,
 		struct xfs_buf **bpp, const struct xfs_buf_ops *ops);
