@@ -32,7 +32,6 @@ struct pmf_rec {
 
 struct pmf_batch {
 	struct pmf_batch	*next;		/* on the free list */
-	struct pmf_sink		*sink;
 	struct pmf_rec		*recs;
 	size_t			nr;
 	size_t			cap;
@@ -510,11 +509,10 @@ pmf_pipe_emit(
 	void			*arg)
 {
 	struct pmf_batch	*b = arg;
-	struct pmf_sink		*sink = b->sink;
+	struct pmf_sink		*sink = wq->wq_ctx;
 	struct pmf_pipe		*pipe = sink->pipe;
 	int			error;
 
-	(void)wq;
 	(void)index;
 	pthread_mutex_lock(&pipe->lock);
 	error = pipe->error;
@@ -609,11 +607,10 @@ pmf_pipe_start(
 	pthread_mutex_init(&pipe->lock, NULL);
 	pthread_cond_init(&pipe->freed, NULL);
 	for (int i = 1; i < PMF_PIPE_BATCHES; i++) {
-		pipe->batches[i].sink = sink;
 		pipe->batches[i].next = pipe->free;
 		pipe->free = &pipe->batches[i];
 	}
-	error = workqueue_create(&pipe->wq, NULL, 1);
+	error = workqueue_create(&pipe->wq, sink, 1);
 	if (error) {
 		pthread_cond_destroy(&pipe->freed);
 		pthread_mutex_destroy(&pipe->lock);
@@ -622,7 +619,6 @@ pmf_pipe_start(
 	}
 	(void)pmf_metafile_name(sink->fs, sink->fs->rootino);
 	pipe->batches[0] = sink->one;
-	pipe->batches[0].sink = sink;
 	memset(&sink->one, 0, sizeof(sink->one));
 	sink->pipe = pipe;
 	sink->cur = &pipe->batches[0];
