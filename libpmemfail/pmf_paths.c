@@ -409,6 +409,13 @@ pmf_walk_entry(
 	struct pmf_pathcache *pc = fs->paths;
 	int		error;
 
+	/*
+	 * An entry naming its own directory is corrupt and names nothing
+	 * new.  Kept, it would be the directory's second parent, and the
+	 * lookup of a parent could take it and climb in place.
+	 */
+	if (ino == dir)
+		return 0;
 	if (isdir) {
 		error = pmf_dent_push(pc, true, ino,
 				dir, name, namelen);

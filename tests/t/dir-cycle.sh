@@ -8,14 +8,16 @@
 # without end, and the walk stopped only when it had counted more
 # directories than the superblock's inode count ("cycle?", exit 8), or
 # never with that count made huge.  The inventory of repair reads the tree
-# the same way (tests/fuzz/regress/dir-self-entry.patch).
+# the same way (tests/fuzz/regress/dir-self-entry.patch).  Nor may the
+# entry count as /d's parent: /e and /g put it where the lookup of /d's
+# parent lands first, and the paths below /d were lost.
 . "$PMF_SRC/tests/lib.sh"
 pmf_require_root
 
 img="$TMP/fs.img" mnt="$TMP/mnt"
 pmf_mkfs "$img" 300M -- -m rmapbt=1 -n parent=0
 pmf_mount "$img" "$mnt"
-mkdir -p "$mnt/d/s"
+mkdir -p "$mnt/d/s" "$mnt/e" "$mnt/g"
 head -c 64K /dev/urandom > "$mnt/d/f1"
 head -c 64K /dev/urandom > "$mnt/d/f2"
 dino=$(stat -c %i "$mnt/d")
