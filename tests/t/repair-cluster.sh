@@ -80,8 +80,9 @@ print("%d %d %d %d" % ((agno * g["agblocks"] + agbno) * bs // 512, bs // 512,
                        bad // 512, bs // 512), file=open(sys.argv[1] + ".bb", "w"))
 PY
 ) || pmf_fail "pptr=$pptr: the layout changed"
-	# The bad-block list: sectors, data block first (in either order).
-	sort -n "$TMP/snap.json.bb" | tr ' ' '\n' | paste - - > "$TMP/bb"
+	# The bad-block list, "sector count" a line: the data block, then the
+	# inode block (a list need not be sorted).
+	tr ' ' '\n' < "$TMP/snap.json.bb" | paste - - > "$TMP/bb"
 	vpath=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]]["paths"][0])' \
 		"$TMP/snap.json" "$victim")
 	echo "pptr=$pptr: /d is inode $dino; failed inode block at $bad ($gone files), a block of $vpath"
